@@ -1,0 +1,169 @@
+// Register, log in and pick an organization. A wrong password and an unknown email take
+// the same time and give the same answer.
+import { z } from 'zod';
+import type { App } from '../app.ts';
+import { audit } from '../audit.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
+import { AppError, forbidden, notFound, unauthenticated } from '../errors.ts';
+import { Prisma, type User } from '../generated/prisma/client.ts';
+import { email, name, newPassword, parseInput } from '../validation.ts';
+import { type Session, sessionForMembership } from './sessions.ts';
+import { slugify, suffixed } from './slug.ts';
+
+const SELECTION_TTL_MS = 5 * 60 * 1000;
+
+const invalidCredentials = () => unauthenticated('invalidCredentials');
+
+const isUniqueViolation = (error: unknown) =>
+  error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
+
+/** Checks a password for an email, counting failures against the account's login limit. */
+async function checkCredentials(app: App, address: string, password: string, ip: string): Promise<User> {
+  await app.limits.assertLoginAllowed(address);
+  const user = await app.db.user.findUnique({ where: { email: address } });
+  const ok = await verifyPassword(user?.passwordHash ?? null, password);
+  if (!user || !ok || user.disabledAt) {
+    await app.limits.loginFailed(address);
+    await audit(app.db, {
+      organizationId: null,
+      actorType: user ? 'USER' : 'ANONYMOUS',
+      actorId: user?.id ?? null,
+      action: 'login.failed',
+      targetType: 'User',
+      targetId: user?.id,
+      ip,
+    });
+    throw invalidCredentials();
+  }
+  await app.limits.loginSucceeded(address);
+  return user;
+}
+
+/** Creates an organization with `ownerId` as its OWNER, finding a free slug. */
+async function createOrganization(tx: Prisma.TransactionClient, ownerId: string, orgName: string) {
+  const base = slugify(orgName);
+  for (let attempt = 0; attempt < 5; attempt++) {
+    const slug = attempt === 0 ? base : suffixed(base);
+    if (await tx.organization.findUnique({ where: { slug }, select: { id: true } })) continue;
+    const organization = await tx.organization.create({ data: { name: orgName, slug } });
+    await tx.membership.create({ data: { userId: ownerId, organizationId: organization.id, role: 'OWNER' } });
+    return organization;
+  }
+  throw new AppError('CONFLICT', 'invalidValue', { params: { field: 'organizationName' }, extensions: { field: 'organizationName' } });
+}
+
+const registerInput = z.object({
+  email,
+  password: newPassword,
+  name: name(),
+  organizationName: name(),
+});
+
+export async function register(app: App, input: unknown, ip: string): Promise<Session> {
+  await app.limits.hitIp(ip);
+  const data = parseInput(registerInput, input);
+  const existing = await app.db.user.findUnique({ where: { email: data.email }, select: { id: true } });
+  if (existing) await checkCredentials(app, data.email, data.password, ip);
+  const passwordHash = existing ? null : await hashPassword(data.password);
+
+  try {
+    return await app.db.$transaction(async (tx) => {
+      const userId =
+        existing?.id ??
+        (await tx.user.create({ data: { email: data.email, name: data.name, passwordHash: passwordHash as string } })).id;
+      const organization = await createOrganization(tx, userId, data.organizationName);
+      await audit(tx, {
+        organizationId: organization.id,
+        actorType: 'USER',
+        actorId: userId,
+        action: existing ? 'organization.created' : 'user.registered',
+        targetType: 'Organization',
+        targetId: organization.id,
+        ip,
+      });
+      return (await sessionForMembership(app, tx, userId, organization.id)) as Session;
+    });
+  } catch (error) {
+    // Someone registered the same email a moment ago: answer as for an existing one.
+    if (isUniqueViolation(error)) throw invalidCredentials();
+    throw error;
+  }
+}
+
+export interface OrganizationChoice {
+  selectionToken: string;
+  organizations: { id: string; name: string; slug: string }[];
+}
+
+const loginInput = z.object({
+  email,
+  password: z.string().min(1),
+  organizationId: z.uuid().nullish(),
+});
+
+export async function login(app: App, input: unknown, ip: string): Promise<Session | OrganizationChoice> {
+  await app.limits.hitIp(ip);
+  const data = parseInput(loginInput, input);
+  const user = await checkCredentials(app, data.email, data.password, ip);
+  const memberships = await app.db.membership.findMany({
+    where: { userId: user.id },
+    include: { organization: true },
+    orderBy: { createdAt: 'asc' },
+  });
+
+  let organizationId = data.organizationId ?? undefined;
+  if (organizationId && !memberships.some((m) => m.organizationId === organizationId)) {
+    throw notFound('Organization');
+  }
+  if (!organizationId && memberships.length > 1) {
+    const selectionToken = newOpaqueToken();
+    await app.db.organizationSelection.create({
+      data: { userId: user.id, tokenHash: sha256(selectionToken), expiresAt: new Date(Date.now() + SELECTION_TTL_MS) },
+    });
+    return { selectionToken, organizations: memberships.map((m) => m.organization) };
+  }
+  organizationId ??= memberships[0]?.organizationId;
+  if (!organizationId) throw forbidden();
+  return finishLogin(app, user.id, organizationId, ip);
+}
+
+async function finishLogin(app: App, userId: string, organizationId: string, ip: string): Promise<Session> {
+  return app.db.$transaction(async (tx) => {
+    const session = await sessionForMembership(app, tx, userId, organizationId);
+    if (!session) throw notFound('Organization');
+    await audit(tx, { organizationId, actorType: 'USER', actorId: userId, action: 'login.succeeded', ip });
+    return session;
+  });
+}
+
+const selectInput = z.object({ selectionToken: z.string().min(1), organizationId: z.uuid() });
+
+export async function selectOrganization(app: App, input: unknown, ip: string): Promise<Session> {
+  await app.limits.hitIp(ip);
+  const data = parseInput(selectInput, input);
+  const selection = await app.db.organizationSelection.findUnique({ where: { tokenHash: sha256(data.selectionToken) } });
+  if (!selection || selection.usedAt || selection.expiresAt <= new Date()) {
+    throw unauthenticated('invalidSelectionToken');
+  }
+  const member = await app.db.membership.findUnique({
+    where: { userId_organizationId: { userId: selection.userId, organizationId: data.organizationId } },
+    select: { id: true },
+  });
+  if (!member) throw notFound('Organization');
+  const used = await app.db.organizationSelection.updateMany({
+    where: { id: selection.id, usedAt: null },
+    data: { usedAt: new Date() },
+  });
+  if (used.count === 0) throw unauthenticated('invalidSelectionToken');
+  return finishLogin(app, selection.userId, data.organizationId, ip);
+}
+
+const switchInput = z.object({ organizationId: z.uuid() });
+
+export async function switchOrganization(app: App, userId: string, input: unknown): Promise<Session> {
+  const data = parseInput(switchInput, input);
+  const session = await sessionForMembership(app, app.db, userId, data.organizationId);
+  if (!session) throw notFound('Organization');
+  return session;
+}

@@ -1,0 +1,117 @@
+import { z } from 'zod';
+import type { App } from '../app.ts';
+import { audit } from '../audit.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
+import { AppError, unauthenticated } from '../errors.ts';
+import { enqueueEmail } from '../mail/outbox.ts';
+import { email, newPassword, parseInput } from '../validation.ts';
+import { revokeAllSessions, type Session, sessionForMembership } from './sessions.ts';
+
+const RESET_TTL_MS = 30 * 60 * 1000;
+
+const changeInput = z.object({ currentPassword: z.string().min(1), newPassword });
+
+/**
+ * Changes the password and ends every other session: all refresh tokens are revoked and
+ * the caller gets a fresh pair for the organization it is in.
+ */
+export async function changePassword(
+  app: App,
+  principal: { id: string; organizationId: string },
+  input: unknown,
+  ip: string,
+): Promise<Session> {
+  const data = parseInput(changeInput, input);
+  const user = await app.db.user.findUniqueOrThrow({ where: { id: principal.id } });
+  if (!(await verifyPassword(user.passwordHash, data.currentPassword))) {
+    throw new AppError('BAD_USER_INPUT', 'wrongCurrentPassword', { extensions: { field: 'currentPassword' } });
+  }
+  const passwordHash = await hashPassword(data.newPassword);
+  return app.db.$transaction(async (tx) => {
+    await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
+    await revokeAllSessions(tx, user.id);
+    await audit(tx, {
+      organizationId: principal.organizationId,
+      actorType: 'USER',
+      actorId: user.id,
+      action: 'password.changed',
+      targetType: 'User',
+      targetId: user.id,
+      ip,
+    });
+    const session = await sessionForMembership(app, tx, user.id, principal.organizationId);
+    if (!session) throw unauthenticated();
+    return session;
+  });
+}
+
+const requestInput = z.object({ email });
+
+/** Always answers true: whether the email belongs to anyone is never revealed. */
+export async function requestPasswordReset(app: App, input: unknown, ip: string): Promise<boolean> {
+  await app.limits.hitIp(ip);
+  const data = parseInput(requestInput, input);
+  await app.limits.hitPasswordReset(data.email);
+  const user = await app.db.user.findUnique({ where: { email: data.email } });
+  if (!user || user.disabledAt) return true;
+
+  const token = newOpaqueToken();
+  const link = new URL('/reset-password', app.config.publicUrl);
+  link.searchParams.set('token', token);
+  const { id } = await app.db.$transaction(async (tx) => {
+    await tx.passwordReset.create({
+      data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) },
+    });
+    return enqueueEmail(tx, {
+      to: user.email,
+      subject: 'Reset your Herald password',
+      template: 'password-reset',
+      text: [
+        `Hello ${user.name},`,
+        '',
+        'Someone asked to reset the password of your Herald account. If it was you, open this link within 30 minutes:',
+        '',
+        link.toString(),
+        '',
+        'If it was not you, ignore this email; your password stays as it is.',
+      ].join('\n'),
+    });
+  });
+  app.background(() => app.mailer.deliver(id));
+  return true;
+}
+
+const resetInput = z.object({ token: z.string().min(1), password: newPassword });
+
+/** Sets a new password with a single-use reset token and ends every session. */
+export async function resetPassword(app: App, input: unknown, ip: string): Promise<boolean> {
+  await app.limits.hitIp(ip);
+  const data = parseInput(resetInput, input);
+  const invalid = () => new AppError('BAD_USER_INPUT', 'invalidResetToken', { extensions: { field: 'token' } });
+  const reset = await app.db.passwordReset.findUnique({ where: { tokenHash: sha256(data.token) } });
+  if (!reset || reset.usedAt || reset.expiresAt <= new Date()) throw invalid();
+  const passwordHash = await hashPassword(data.password);
+
+  await app.db.$transaction(async (tx) => {
+    const claimed = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: new Date() } });
+    if (claimed.count === 0) throw invalid();
+    // Other links sent earlier die with this one.
+    await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: new Date() } });
+    await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
+    await revokeAllSessions(tx, reset.userId);
+    const memberships = await tx.membership.findMany({ where: { userId: reset.userId }, select: { organizationId: true } });
+    for (const { organizationId } of memberships) {
+      await audit(tx, {
+        organizationId,
+        actorType: 'USER',
+        actorId: reset.userId,
+        action: 'password.reset',
+        targetType: 'User',
+        targetId: reset.userId,
+        ip,
+      });
+    }
+  });
+  return true;
+}

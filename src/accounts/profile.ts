@@ -1,0 +1,12 @@
+import { z } from 'zod';
+import type { App } from '../app.ts';
+import { badInput } from '../errors.ts';
+import { locale, name, parseInput } from '../validation.ts';
+
+const profileInput = z.object({ name: name().optional(), locale: locale.optional() });
+
+export async function updateProfile(app: App, userId: string, input: unknown) {
+  const data = parseInput(profileInput, input);
+  if (data.name === undefined && data.locale === undefined) throw badInput('input', 'required', { field: 'name' });
+  return app.db.user.update({ where: { id: userId }, data });
+}

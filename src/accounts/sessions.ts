@@ -1,0 +1,127 @@
+// Token pairs: a short-lived ES256 access JWT and an opaque, rotating refresh token. The
+// active organization belongs to the pair; refresh re-checks the user and the membership
+// and recomputes the scopes from the current role.
+import { randomUUID } from 'node:crypto';
+import type { App } from '../app.ts';
+import { audit } from '../audit.ts';
+import { signAccessToken } from '../auth/jwt.ts';
+import { ROLE_SCOPES } from '../auth/scopes.ts';
+import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
+import type { Db } from '../db.ts';
+import { unauthenticated } from '../errors.ts';
+import type { Organization, Prisma, Role, User } from '../generated/prisma/client.ts';
+
+export interface Session {
+  accessToken: string;
+  refreshToken: string;
+  expiresIn: number;
+  scopes: readonly string[];
+  user: User;
+  organization: Organization;
+}
+
+type Tx = Prisma.TransactionClient | Db;
+
+export async function issueSession(
+  app: App,
+  tx: Tx,
+  grant: { user: User; organization: Organization; role: Role; familyId?: string },
+): Promise<Session> {
+  const scopes = ROLE_SCOPES[grant.role];
+  const refreshToken = newOpaqueToken();
+  await tx.refreshToken.create({
+    data: {
+      familyId: grant.familyId ?? randomUUID(),
+      tokenHash: sha256(refreshToken),
+      userId: grant.user.id,
+      organizationId: grant.organization.id,
+      expiresAt: new Date(Date.now() + app.config.REFRESH_TOKEN_TTL * 1000),
+    },
+  });
+  const access = await signAccessToken(
+    app.jwt,
+    { sub: grant.user.id, org: grant.organization.id, scopes },
+    app.config.ACCESS_TOKEN_TTL,
+  );
+  return {
+    accessToken: access.token,
+    refreshToken,
+    expiresIn: access.expiresIn,
+    scopes,
+    user: grant.user,
+    organization: grant.organization,
+  };
+}
+
+/** Issues a pair for one of the user's organizations, or NOT_FOUND when not a member. */
+export async function sessionForMembership(
+  app: App,
+  tx: Tx,
+  userId: string,
+  organizationId: string,
+  familyId?: string,
+): Promise<Session | null> {
+  const membership = await tx.membership.findUnique({
+    where: { userId_organizationId: { userId, organizationId } },
+    include: { user: true, organization: true },
+  });
+  if (!membership || membership.user.disabledAt) return null;
+  return issueSession(app, tx, { ...membership, familyId });
+}
+
+const revokeFamily = (db: Tx, familyId: string) =>
+  db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
+
+export async function refreshSession(app: App, refreshToken: string, ip: string): Promise<Session> {
+  const { db } = app;
+  const invalid = () => unauthenticated('invalidRefreshToken');
+  const row = await db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } });
+  const now = new Date();
+  if (!row || row.revokedAt || row.expiresAt <= now) throw invalid();
+
+  // Claim the rotation atomically; a loser of a concurrent race sees rotatedAt set.
+  const claimed = row.rotatedAt
+    ? 0
+    : (await db.refreshToken.updateMany({ where: { id: row.id, rotatedAt: null, revokedAt: null }, data: { rotatedAt: now } }))
+        .count;
+  if (claimed === 0) {
+    const current = await db.refreshToken.findUnique({ where: { id: row.id } });
+    const graceEnds = (current?.rotatedAt?.getTime() ?? 0) + app.config.REFRESH_REUSE_GRACE * 1000;
+    if (!current || current.revokedAt || now.getTime() > graceEnds) {
+      // A rotated token came back after the grace window: assume it was stolen.
+      await db.$transaction([
+        revokeFamily(db, row.familyId),
+        audit(db, {
+          organizationId: row.organizationId,
+          actorType: 'USER',
+          actorId: row.userId,
+          action: 'refresh_token.reuse_detected',
+          targetType: 'RefreshTokenFamily',
+          targetId: row.familyId,
+          ip,
+        }),
+      ]);
+      throw invalid();
+    }
+    // Inside the grace window (tabs refreshing at once): a sibling in the same family.
+  }
+
+  const session = await sessionForMembership(app, db, row.userId, row.organizationId, row.familyId);
+  if (!session) {
+    // Disabled, or no longer a member of that organization.
+    await revokeFamily(db, row.familyId);
+    throw invalid();
+  }
+  return session;
+}
+
+/** Ends the session the refresh token belongs to. Unknown tokens end nothing, quietly. */
+export async function logout(app: App, refreshToken: string): Promise<boolean> {
+  const row = await app.db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } });
+  if (row) await revokeFamily(app.db, row.familyId);
+  return true;
+}
+
+export async function revokeAllSessions(db: Tx, userId: string) {
+  return db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+}

@@ -1,0 +1,107 @@
+// Everything one running instance holds: configuration, database, keys, pub/sub, mail,
+// limits. Built once at start and handed to services; several can live in one process
+// (the tests run two instances side by side).
+import { randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
+import type { JwtSettings } from './auth/jwt.ts';
+import { loadSigningKeys } from './auth/keys.ts';
+import type { Config } from './config.ts';
+import { type Database, type Db, openDatabase } from './db.ts';
+import { createLogger, type Logger } from './logger.ts';
+import { createMailer, type Mailer } from './mail/outbox.ts';
+import { applyMigrations } from './migrations.ts';
+import { createEventBus, type EventBus } from './pubsub.ts';
+import { createRateLimits, type RateLimits } from './ratelimit.ts';
+
+export interface App {
+  config: Config;
+  db: Db;
+  database: Database;
+  jwt: JwtSettings;
+  logger: Logger;
+  pubsub: EventBus;
+  mailer: Mailer;
+  limits: RateLimits;
+  redis?: Redis;
+  /** Runs work after the response (email delivery…) and lets shutdown wait for it. */
+  background(task: () => Promise<unknown>): void;
+  close(): Promise<void>;
+}
+
+export interface AppOptions {
+  logger?: Logger;
+  /** Prefix of shared Redis keys, so that separate deployments (or test runs) never mix. */
+  namespace?: string;
+}
+
+export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  const cleanups: (() => Promise<unknown> | unknown)[] = [() => database.close()];
+  try {
+    const applied = await applyMigrations(database.adapterFactory);
+    if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+
+    const keys = await loadSigningKeys({
+      privateKey: config.JWT_PRIVATE_KEY,
+      retiredPublicKeys: config.JWT_RETIRED_PUBLIC_KEYS,
+      dataDir: config.DATA_DIR,
+    });
+
+    let redis: Redis | undefined;
+    let pubsub: EventBus;
+    if (config.REDIS_URL) {
+      const connect = () => new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+      redis = connect();
+      const publish = connect();
+      const subscribe = connect();
+      cleanups.push(() => Promise.all([redis?.quit(), publish.quit(), subscribe.quit()]));
+      await redis.ping();
+      pubsub = createEventBus({ publish, subscribe });
+    } else {
+      pubsub = createEventBus();
+    }
+
+    const mailer = createMailer({
+      db: database.db,
+      dataDir: config.DATA_DIR,
+      smtpUrl: config.SMTP_URL,
+      from: config.MAIL_FROM,
+      logger,
+    });
+    cleanups.push(() => mailer.close());
+
+    const pending = new Set<Promise<unknown>>();
+    const background = (task: () => Promise<unknown>) => {
+      const promise = task()
+        .catch((error) => logger.error({ err: error }, 'background task failed'))
+        .finally(() => pending.delete(promise));
+      pending.add(promise);
+    };
+    const retry = setInterval(() => background(() => mailer.retryPending()), 30_000);
+    retry.unref();
+
+    return {
+      config,
+      db: database.db,
+      database,
+      jwt: { keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
+      logger,
+      pubsub,
+      mailer,
+      limits: createRateLimits(config, redis, options.namespace ?? 'herald'),
+      redis,
+      background,
+      async close() {
+        clearInterval(retry);
+        await Promise.allSettled([...pending]);
+        for (const cleanup of cleanups.reverse()) await cleanup();
+      },
+    };
+  } catch (error) {
+    for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
+    throw error;
+  }
+}
+
+export const newRequestId = () => randomUUID();

@@ -1,0 +1,84 @@
+import { randomUUID } from 'node:crypto';
+import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import type { SigningKeys } from './keys.ts';
+
+export interface AccessClaims {
+  sub: string;
+  org: string;
+  scopes: string[];
+  jti: string;
+  exp: number;
+  iat: number;
+}
+
+export interface JwtSettings {
+  keys: SigningKeys;
+  issuer: string;
+  audience: string;
+}
+
+export async function signAccessToken(
+  settings: JwtSettings,
+  claims: { sub: string; org: string; scopes: readonly string[] },
+  ttlSeconds: number,
+  type = 'access',
+): Promise<{ token: string; expiresIn: number; exp: number }> {
+  const iat = Math.floor(Date.now() / 1000);
+  const exp = iat + ttlSeconds;
+  const token = await new SignJWT({ org: claims.org, scopes: [...claims.scopes], type })
+    .setProtectedHeader({ alg: 'ES256', kid: settings.keys.kid, typ: 'JWT' })
+    .setIssuer(settings.issuer)
+    .setAudience(settings.audience)
+    .setSubject(claims.sub)
+    .setJti(randomUUID())
+    .setIssuedAt(iat)
+    .setExpirationTime(exp)
+    .sign(settings.keys.privateKey);
+  return { token, expiresIn: ttlSeconds, exp };
+}
+
+export type VerifyFailure = 'malformed' | 'unknownKey' | 'invalid' | 'expired';
+
+export class TokenVerificationError extends Error {
+  readonly reason: VerifyFailure;
+  constructor(reason: VerifyFailure) {
+    super(`access token ${reason}`);
+    this.reason = reason;
+  }
+}
+
+/**
+ * Verifies an access token. The algorithm is pinned to ES256, the key chosen by `kid`
+ * among our own keys only: `alg: none`, HS256 and foreign keys never verify.
+ */
+export async function verifyAccessToken(settings: JwtSettings, token: string, type = 'access'): Promise<AccessClaims> {
+  let kid: string | undefined;
+  try {
+    kid = decodeProtectedHeader(token).kid;
+  } catch {
+    throw new TokenVerificationError('malformed');
+  }
+  const key = kid ? settings.keys.verificationKey(kid) : undefined;
+  if (!key) throw new TokenVerificationError('unknownKey');
+  try {
+    const { payload } = await jwtVerify(token, key, {
+      algorithms: ['ES256'],
+      issuer: settings.issuer,
+      audience: settings.audience,
+      requiredClaims: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti'],
+    });
+    if (
+      payload.type !== type ||
+      typeof payload.org !== 'string' ||
+      !Array.isArray(payload.scopes) ||
+      !payload.scopes.every((s) => typeof s === 'string')
+    ) {
+      throw new TokenVerificationError('invalid');
+    }
+    return payload as unknown as AccessClaims;
+  } catch (error) {
+    if (error instanceof TokenVerificationError) throw error;
+    if (error instanceof errors.JWTExpired) throw new TokenVerificationError('expired');
+    throw new TokenVerificationError('invalid');
+  }
+}

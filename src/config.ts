@@ -1,0 +1,69 @@
+import { z } from 'zod';
+
+const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
+const optionalUrl = (protocols: string[]) =>
+  z
+    .string()
+    .trim()
+    .min(1)
+    .refine((value) => {
+      try {
+        return protocols.includes(new URL(value).protocol);
+      } catch {
+        return false;
+      }
+    }, `must be a URL (${protocols.join(' or ')})`)
+    .optional();
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
+  HOST: z.string().min(1).default('127.0.0.1'),
+  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
+  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
+  DATA_DIR: z.string().min(1).default('./.data'),
+  JWT_PRIVATE_KEY: z.string().min(1).optional(),
+  /** JSON array of retired public JWKs; each may carry `exp` (Unix seconds) after which it is dropped. */
+  JWT_RETIRED_PUBLIC_KEYS: z.string().min(1).optional(),
+  JWT_ISSUER: z.string().min(1).default('herald'),
+  JWT_AUDIENCE: z.string().min(1).default('herald'),
+  ACCESS_TOKEN_TTL: seconds(3600),
+  REFRESH_TOKEN_TTL: seconds(30 * 24 * 3600),
+  REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).default(10),
+  SLA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
+  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
+  MAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.local>'),
+  /** Base of links in emails (password reset, invitations). */
+  PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Trust X-Forwarded-For from a reverse proxy when computing the client IP. */
+  TRUST_PROXY: z.stringbool().default(false),
+  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(30),
+  RATE_LIMIT_LOGIN_FAILURES: z.coerce.number().int().positive().default(10),
+  RATE_LIMIT_LOGIN_WINDOW: seconds(15 * 60),
+  API_TOKEN_MAX_TTL_DAYS: z.coerce.number().int().positive().default(365),
+  MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
+  MAX_ALIASES: z.coerce.number().int().positive().default(15),
+  MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
+  MAX_QUERY_TOKENS: z.coerce.number().int().positive().default(2000),
+  MAX_BATCH_SIZE: z.coerce.number().int().positive().default(10),
+});
+
+export type Config = z.infer<typeof schema> & { publicUrl: string };
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+/** Reads the configuration; an unusable value throws a ConfigError naming the variable. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  // An empty variable means "unset", as it does in most deployment tools.
+  const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
+  const parsed = schema.safeParse(present);
+  if (!parsed.success) {
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
+    throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
+  }
+  const config = parsed.data;
+  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  return { ...config, publicUrl: config.PUBLIC_URL ?? `http://${host}:${config.PORT}` };
+}

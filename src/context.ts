@@ -1,0 +1,53 @@
+import type { IncomingMessage } from 'node:http';
+import { type App, newRequestId } from './app.ts';
+import { authenticate, bearer, type Principal } from './auth/principal.ts';
+import { isLocale, type Locale, negotiateLocale } from './i18n/messages.ts';
+
+export type { Principal };
+
+export interface Context {
+  app: App;
+  principal: Principal | null;
+  ip: string;
+  requestId: string;
+  /** The language the request asked for (`?locale=`, then Accept-Language), if any. */
+  requestedLocale?: Locale;
+}
+
+export interface RequestFacts {
+  url: string;
+  headers: { get(name: string): string | null };
+  /** The socket's peer address. */
+  remoteAddress?: string;
+  /** A credential that arrived outside the Authorization header (a WebSocket `?token=`). */
+  credential?: string | null;
+}
+
+export function clientIp(app: App, facts: RequestFacts): string {
+  if (app.config.TRUST_PROXY) {
+    const forwarded = facts.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
+    if (forwarded) return forwarded;
+  }
+  return facts.remoteAddress ?? 'unknown';
+}
+
+export function requestedLocale(facts: RequestFacts): Locale | undefined {
+  const fromQuery = new URL(facts.url, 'http://localhost').searchParams.get('locale');
+  if (fromQuery && isLocale(fromQuery)) return fromQuery;
+  return negotiateLocale(facts.headers.get('accept-language'));
+}
+
+/** The one context factory, for HTTP requests and WebSocket subscriptions alike. */
+export async function createContext(app: App, facts: RequestFacts): Promise<Context> {
+  const ip = clientIp(app, facts);
+  const credential = facts.credential !== undefined ? facts.credential : bearer(facts.headers.get('authorization'));
+  return {
+    app,
+    principal: await authenticate(app, credential, ip),
+    ip,
+    requestId: facts.headers.get('x-request-id') ?? newRequestId(),
+    requestedLocale: requestedLocale(facts),
+  };
+}
+
+export type NodeServerContext = { req?: IncomingMessage };

@@ -1,0 +1,40 @@
+import { mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { PrismaPg } from '@prisma/adapter-pg';
+import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { PrismaClient } from './generated/prisma/client.ts';
+
+export type Db = PrismaClient;
+
+export interface Database {
+  kind: 'pglite' | 'postgres';
+  db: Db;
+  /** The adapter factory, also what the migration engine connects through. */
+  adapterFactory: SqlMigrationAwareDriverAdapterFactory;
+  close(): Promise<void>;
+}
+
+/** PostgreSQL when a URL is given, otherwise PGlite persisted under `dataDir/pglite`. */
+export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
+  if (options.url) {
+    const adapterFactory = new PrismaPg({ connectionString: options.url, max: 20 });
+    const db = new PrismaClient({ adapter: adapterFactory });
+    return { kind: 'postgres', db, adapterFactory, close: () => db.$disconnect() };
+  }
+  const dataDir = path.join(options.dataDir, 'pglite');
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  const pglite = await PGlite.create({ dataDir });
+  const adapterFactory = new PrismaPGlite(pglite);
+  const db = new PrismaClient({ adapter: adapterFactory });
+  return {
+    kind: 'pglite',
+    db,
+    adapterFactory,
+    close: async () => {
+      await db.$disconnect();
+      await pglite.close();
+    },
+  };
+}

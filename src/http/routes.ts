@@ -1,0 +1,31 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { App } from '../app.ts';
+
+type Route = (app: App, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
+
+function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
+  res.end(JSON.stringify(body));
+}
+
+async function ready(app: App): Promise<Record<string, 'ok' | 'down'>> {
+  const timeout = <T>(promise: Promise<T>) =>
+    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
+  const check = (probe: () => Promise<unknown>) => timeout(probe()).then(() => 'ok' as const, () => 'down' as const);
+  const checks: Record<string, 'ok' | 'down'> = { database: await check(() => app.db.$queryRaw`SELECT 1`) };
+  if (app.redis) checks.pubsub = await check(() => (app.redis as NonNullable<App['redis']>).ping());
+  return checks;
+}
+
+/** Plain HTTP endpoints beside GraphQL. */
+export const routes: Record<string, Route> = {
+  '/.well-known/jwks.json': (app, _req, res) =>
+    // Short cache: a rotated key must reach verifiers well before its first token expires.
+    json(res, 200, app.jwt.keys.jwks(), { 'cache-control': 'public, max-age=300' }),
+  '/healthz': (_app, _req, res) => json(res, 200, { status: 'ok' }),
+  '/readyz': async (app, _req, res) => {
+    const checks = await ready(app);
+    const ok = Object.values(checks).every((state) => state === 'ok');
+    json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks });
+  },
+};

@@ -1,0 +1,96 @@
+import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
+import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
+import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
+import type { ExecutionResult } from 'graphql';
+import { createYoga, type Plugin } from 'graphql-yoga';
+import type { App } from '../app.ts';
+import { type Context, createContext, type NodeServerContext, requestedLocale } from '../context.ts';
+import { AppError } from '../errors.ts';
+import type { Locale } from '../i18n/messages.ts';
+import { isLocale } from '../i18n/messages.ts';
+import { redactUrl } from '../logger.ts';
+import { schema } from '../schema/index.ts';
+import { presentError } from './present-errors.ts';
+
+/** The request's language: asked for explicitly, else the signed-in user's, else English. */
+async function localeOf(context: Context): Promise<Locale> {
+  if (context.requestedLocale) return context.requestedLocale;
+  if (context.principal?.kind === 'user') {
+    const user = await context.app.db.user
+      .findUnique({ where: { id: context.principal.id }, select: { locale: true } })
+      .catch(() => null);
+    if (user && isLocale(user.locale)) return user.locale;
+  }
+  return 'en';
+}
+
+function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
+  return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
+}
+
+/** Codes and translates execution errors (see present-errors.ts). */
+function presentErrorsPlugin(app: App): Plugin<Context> {
+  return {
+    onExecute({ executeFn, setExecuteFn }) {
+      setExecuteFn(async (args) => {
+        const result = await executeFn(args);
+        if (isAsyncIterable(result)) return result;
+        const execution = result as ExecutionResult;
+        if (!execution.errors?.length) return execution;
+        const context = args.contextValue as Context;
+        const locale = await localeOf(context);
+        return {
+          ...execution,
+          errors: execution.errors.map((error) => presentError(error, locale, context.requestId, app.logger)),
+        };
+      });
+    },
+    onValidate({ context }) {
+      return ({ result, setResult }) => {
+        if (result.length === 0) return;
+        const request = (context as { request?: Request }).request;
+        const locale = request ? (requestedLocale({ url: request.url, headers: request.headers }) ?? 'en') : 'en';
+        setResult(result.map((error) => presentError(error, locale, '', app.logger)));
+      };
+    },
+  };
+}
+
+export function createGraphQLHandler(app: App) {
+  const { config } = app;
+  return createYoga<NodeServerContext, Context>({
+    schema,
+    graphqlEndpoint: '/graphql',
+    landingPage: false,
+    graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
+    batching: { limit: config.MAX_BATCH_SIZE },
+    maskedErrors: true,
+    logging: {
+      debug: (...args) => app.logger.debug(args.map((a) => (typeof a === 'string' ? redactUrl(a) : a)).join(' ')),
+      info: (...args) => app.logger.info(args.map((a) => (typeof a === 'string' ? redactUrl(a) : a)).join(' ')),
+      warn: (...args) => app.logger.warn(args.map((a) => (typeof a === 'string' ? redactUrl(a) : a)).join(' ')),
+      error: (...args) => app.logger.error(args.map((a) => (typeof a === 'string' ? redactUrl(a) : a)).join(' ')),
+    },
+    plugins: [
+      maxTokensPlugin({ n: config.MAX_QUERY_TOKENS }),
+      maxDepthPlugin({ n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
+      maxAliasesPlugin({ n: config.MAX_ALIASES }),
+      costLimitPlugin({ maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true }),
+      presentErrorsPlugin(app),
+    ],
+    context: async ({ request, req }) => {
+      try {
+        return await createContext(app, {
+          url: request.url,
+          headers: request.headers,
+          remoteAddress: req?.socket.remoteAddress,
+        });
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        const locale = requestedLocale({ url: request.url, headers: request.headers }) ?? 'en';
+        throw presentError(error, locale, '', app.logger);
+      }
+    },
+  });
+}

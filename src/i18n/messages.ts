@@ -1,0 +1,143 @@
+// Every message a client can see, in each supported language. `{name}` marks a parameter.
+export const LOCALES = ['en', 'cs', 'de'] as const;
+export type Locale = (typeof LOCALES)[number];
+
+const catalog = {
+  unauthenticated: {
+    en: 'Authentication required.',
+    cs: 'Je vyžadováno přihlášení.',
+    de: 'Anmeldung erforderlich.',
+  },
+  invalidAccessToken: {
+    en: 'The access token is invalid.',
+    cs: 'Přístupový token je neplatný.',
+    de: 'Das Zugriffstoken ist ungültig.',
+  },
+  expiredAccessToken: {
+    en: 'The access token has expired.',
+    cs: 'Platnost přístupového tokenu vypršela.',
+    de: 'Das Zugriffstoken ist abgelaufen.',
+  },
+  forbidden: {
+    en: 'You are not allowed to do this.',
+    cs: 'K této akci nemáte oprávnění.',
+    de: 'Dazu sind Sie nicht berechtigt.',
+  },
+  notFound: {
+    en: '{entity} not found.',
+    cs: 'Položka {entity} nebyla nalezena.',
+    de: '{entity} wurde nicht gefunden.',
+  },
+  invalidCredentials: {
+    en: 'Invalid email or password.',
+    cs: 'Neplatný e-mail nebo heslo.',
+    de: 'E-Mail-Adresse oder Passwort ist falsch.',
+  },
+  wrongCurrentPassword: {
+    en: 'The current password is wrong.',
+    cs: 'Současné heslo není správné.',
+    de: 'Das aktuelle Passwort ist falsch.',
+  },
+  required: {
+    en: '{field} is required.',
+    cs: 'Pole {field} je povinné.',
+    de: '{field} ist erforderlich.',
+  },
+  invalidValue: {
+    en: '{field} is not valid.',
+    cs: 'Hodnota pole {field} není platná.',
+    de: '{field} ist ungültig.',
+  },
+  invalidEmail: {
+    en: 'Enter a valid email address.',
+    cs: 'Zadejte platnou e-mailovou adresu.',
+    de: 'Geben Sie eine gültige E-Mail-Adresse ein.',
+  },
+  tooShort: {
+    en: '{field} must have at least {min} characters.',
+    cs: 'Pole {field} musí mít alespoň {min} znaků.',
+    de: '{field} muss mindestens {min} Zeichen lang sein.',
+  },
+  tooLong: {
+    en: '{field} must have at most {max} characters.',
+    cs: 'Pole {field} může mít nejvýše {max} znaků.',
+    de: '{field} darf höchstens {max} Zeichen lang sein.',
+  },
+  passwordTooCommon: {
+    en: 'This password is too common; choose another one.',
+    cs: 'Toto heslo je příliš běžné, zvolte jiné.',
+    de: 'Dieses Passwort ist zu verbreitet; wählen Sie ein anderes.',
+  },
+  unsupportedLocale: {
+    en: 'Locale must be one of: {allowed}.',
+    cs: 'Jazyk musí být jeden z: {allowed}.',
+    de: 'Die Sprache muss eine der folgenden sein: {allowed}.',
+  },
+  invalidRefreshToken: {
+    en: 'The refresh token is invalid or has expired.',
+    cs: 'Obnovovací token je neplatný nebo vypršel.',
+    de: 'Das Aktualisierungstoken ist ungültig oder abgelaufen.',
+  },
+  invalidSelectionToken: {
+    en: 'The organization selection is invalid, expired or already used.',
+    cs: 'Výběr organizace je neplatný, vypršel nebo už byl použit.',
+    de: 'Die Organisationsauswahl ist ungültig, abgelaufen oder bereits verwendet.',
+  },
+  invalidResetToken: {
+    en: 'The password reset link is invalid, expired or already used.',
+    cs: 'Odkaz pro obnovení hesla je neplatný, vypršel nebo už byl použit.',
+    de: 'Der Link zum Zurücksetzen des Passworts ist ungültig, abgelaufen oder bereits verwendet.',
+  },
+  rateLimited: {
+    en: 'Too many attempts. Try again in {seconds} seconds.',
+    cs: 'Příliš mnoho pokusů. Zkuste to znovu za {seconds} s.',
+    de: 'Zu viele Versuche. Versuchen Sie es in {seconds} Sekunden erneut.',
+  },
+  queryRejected: {
+    en: 'The query is too large or too complex: {reason}',
+    cs: 'Dotaz je příliš velký nebo složitý: {reason}',
+    de: 'Die Abfrage ist zu groß oder zu komplex: {reason}',
+  },
+  unavailable: {
+    en: 'The service is temporarily unavailable. Try again shortly.',
+    cs: 'Služba je dočasně nedostupná. Zkuste to za chvíli znovu.',
+    de: 'Der Dienst ist vorübergehend nicht verfügbar. Versuchen Sie es gleich erneut.',
+  },
+  internal: {
+    en: 'Something went wrong on our side (reference {requestId}).',
+    cs: 'Na naší straně došlo k chybě (reference {requestId}).',
+    de: 'Bei uns ist ein Fehler aufgetreten (Referenz {requestId}).',
+  },
+} satisfies Record<string, Record<Locale, string>>;
+
+export type MessageKey = keyof typeof catalog;
+export type MessageParams = Record<string, string | number>;
+
+export function translate(locale: Locale, key: MessageKey, params: MessageParams = {}): string {
+  return catalog[key][locale].replace(/\{(\w+)\}/g, (whole, name: string) =>
+    name in params ? String(params[name]) : whole,
+  );
+}
+
+export function isLocale(value: string): value is Locale {
+  return (LOCALES as readonly string[]).includes(value);
+}
+
+/** Picks the best supported language from an Accept-Language header, honouring q-values. */
+export function negotiateLocale(header: string | null | undefined): Locale | undefined {
+  if (!header) return undefined;
+  const ranked = header
+    .split(',')
+    .map((part, index) => {
+      const [tag = '', ...params] = part.trim().split(';');
+      const q = params.map((p) => p.trim()).find((p) => p.startsWith('q='));
+      return { tag: tag.toLowerCase(), q: q ? Number(q.slice(2)) : 1, index };
+    })
+    .filter((entry) => entry.tag && Number.isFinite(entry.q) && entry.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index);
+  for (const { tag } of ranked) {
+    const base = tag.split('-')[0] ?? '';
+    if (isLocale(base)) return base;
+  }
+  return undefined;
+}

@@ -1,0 +1,49 @@
+import { createApp } from './app.ts';
+import { ConfigError, loadConfig } from './config.ts';
+import { KeyConfigError } from './auth/keys.ts';
+import { createHeraldServer } from './server.ts';
+
+let config: ReturnType<typeof loadConfig>;
+try {
+  config = loadConfig();
+} catch (error) {
+  if (!(error instanceof ConfigError)) throw error;
+  console.error(error.message);
+  process.exit(1);
+}
+
+let app: Awaited<ReturnType<typeof createApp>>;
+try {
+  app = await createApp(config);
+} catch (error) {
+  if (error instanceof KeyConfigError) {
+    console.error(`Invalid configuration:\n  JWT_PRIVATE_KEY / JWT_RETIRED_PUBLIC_KEYS: ${error.message}`);
+    process.exit(1);
+  }
+  throw error;
+}
+
+const herald = createHeraldServer(app);
+const port = await herald.listen(config.PORT, config.HOST);
+app.logger.info(
+  { port, host: config.HOST, database: app.database.kind, pubsub: app.redis ? 'redis' : 'in-process' },
+  `Herald listening: GraphiQL at http://${config.HOST}:${port}/graphql`,
+);
+
+let stopping = false;
+for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+  process.once(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    app.logger.info({ signal }, 'draining');
+    const force = setTimeout(() => process.exit(1), 15_000);
+    force.unref();
+    herald.close().then(
+      () => process.exit(0),
+      (error) => {
+        app.logger.error({ err: error }, 'shutdown failed');
+        process.exit(1);
+      },
+    );
+  });
+}

@@ -1,0 +1,17 @@
+// The one map of events that travel between instances: in-process by default, over Redis
+// when REDIS_URL is set. Topics are keyed by their recipient where there is one.
+import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { createPubSub } from 'graphql-yoga';
+import type { Redis } from 'ioredis';
+
+// Each module adds the events it publishes.
+// biome-ignore lint/complexity/noBannedTypes: the map starts empty and grows per module
+export type PubSubEvents = {};
+
+export function createEventBus(redis?: { publish: Redis; subscribe: Redis }) {
+  return createPubSub<PubSubEvents>(
+    redis ? { eventTarget: createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe }) } : {},
+  );
+}
+
+export type EventBus = ReturnType<typeof createEventBus>;

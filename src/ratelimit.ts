@@ -1,0 +1,59 @@
+// Per-IP and per-account limits on the endpoints that attackers hammer. In memory on one
+// instance; in Redis, and so shared by every instance, when REDIS_URL is set.
+import type { Redis } from 'ioredis';
+import {
+  type IRateLimiterOptions,
+  type RateLimiterAbstract,
+  RateLimiterMemory,
+  RateLimiterRedis,
+  RateLimiterRes,
+} from 'rate-limiter-flexible';
+import type { Config } from './config.ts';
+import { rateLimited } from './errors.ts';
+
+export interface RateLimits {
+  /** Counts one request from `ip` against the per-IP budget of auth endpoints. */
+  hitIp(ip: string): Promise<void>;
+  /** Refuses when the account has had too many failed logins lately. */
+  assertLoginAllowed(email: string): Promise<void>;
+  loginFailed(email: string): Promise<void>;
+  loginSucceeded(email: string): Promise<void>;
+  /** Counts a password reset request for an email, existing or not. */
+  hitPasswordReset(email: string): Promise<void>;
+  /** Counts a failed token verification from `ip`. */
+  tokenFailed(ip: string): Promise<void>;
+  assertTokenAllowed(ip: string): Promise<void>;
+}
+
+function retryAfter(error: unknown): never {
+  if (error instanceof RateLimiterRes) throw rateLimited(error.msBeforeNext / 1000);
+  throw error;
+}
+
+export function createRateLimits(config: Config, redis: Redis | undefined, namespace: string): RateLimits {
+  const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
+    const options: IRateLimiterOptions = { keyPrefix: `${namespace}:rl:${keyPrefix}`, points, duration };
+    if (!redis) return new RateLimiterMemory(options);
+    // When Redis is unreachable each instance falls back to its own memory limits.
+    return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
+  };
+  const ip = make('ip', config.RATE_LIMIT_IP_PER_MINUTE, 60);
+  const logins = make('login', config.RATE_LIMIT_LOGIN_FAILURES, config.RATE_LIMIT_LOGIN_WINDOW);
+  const resets = make('reset', 5, 3600);
+  const badTokens = make('token', config.RATE_LIMIT_IP_PER_MINUTE, 60);
+
+  const assertBelow = async (limiter: RateLimiterAbstract, key: string) => {
+    const state = await limiter.get(key);
+    if (state && state.consumedPoints >= limiter.points) retryAfter(state);
+  };
+
+  return {
+    hitIp: (address) => ip.consume(address).then(() => undefined, retryAfter),
+    assertLoginAllowed: (email) => assertBelow(logins, email),
+    loginFailed: (email) => logins.penalty(email).then(() => undefined),
+    loginSucceeded: (email) => logins.delete(email).then(() => undefined),
+    hitPasswordReset: (email) => resets.consume(email).then(() => undefined, retryAfter),
+    tokenFailed: (address) => badTokens.penalty(address).then(() => undefined),
+    assertTokenAllowed: (address) => assertBelow(badTokens, address),
+  };
+}

@@ -1,0 +1,26 @@
+import { builder } from '../../builder.ts';
+import { MembershipRef, OrganizationRef, UserRef } from './types.ts';
+
+builder.queryFields((t) => ({
+  me: t.withAuth({ user: true }).field({
+    type: UserRef,
+    description: 'The signed-in user.',
+    resolve: (_root, _args, { app, principal }) => app.db.user.findUniqueOrThrow({ where: { id: principal.id } }),
+  }),
+  organization: t.withAuth({ scope: 'read:organization' }).field({
+    type: OrganizationRef,
+    description: 'The organization the caller acts in.',
+    resolve: (_root, _args, { app, principal }) =>
+      app.db.organization.findUniqueOrThrow({ where: { id: principal.organizationId } }),
+  }),
+  myOrganizations: t.withAuth({ user: true }).field({
+    type: [MembershipRef],
+    description: 'Every organization the signed-in user belongs to, with the role there.',
+    resolve: (_root, _args, { app, principal }) =>
+      app.db.membership.findMany({
+        where: { userId: principal.id },
+        include: { user: true, organization: true },
+        orderBy: { createdAt: 'asc' },
+      }),
+  }),
+}));

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { passwordProblem } from './auth/passwords.ts';
+import { AppError, badInput } from './errors.ts';
+import { isLocale, LOCALES } from './i18n/messages.ts';
+
+export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
+export const name = (max = 100) => z.string().trim().min(1).max(max);
+
+/** A new password: length and the common-password list; an old one is only checked by its hash. */
+export const newPassword = z.string().superRefine((value, ctx) => {
+  const problem = passwordProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', params: { problem } });
+});
+
+export const locale = z.string().refine(isLocale, { params: { problem: 'locale' } });
+
+function toAppError(issue: z.core.$ZodIssue): AppError {
+  const field = issue.path.join('.') || 'input';
+  if (issue.code === 'custom') {
+    switch ((issue.params as { problem?: string } | undefined)?.problem) {
+      case 'tooShort':
+        return badInput(field, 'tooShort', { min: 8 });
+      case 'tooLong':
+        return badInput(field, 'tooLong', { max: 128 });
+      case 'tooCommon':
+        return badInput(field, 'passwordTooCommon');
+      case 'locale':
+        return badInput(field, 'unsupportedLocale', { allowed: LOCALES.join(', ') });
+    }
+  }
+  if (issue.code === 'invalid_format' && issue.format === 'email') return badInput(field, 'invalidEmail');
+  if (issue.code === 'too_small' && issue.origin === 'string') {
+    return Number(issue.minimum) <= 1 ? badInput(field, 'required') : badInput(field, 'tooShort', { min: Number(issue.minimum) });
+  }
+  if (issue.code === 'too_big' && issue.origin === 'string') {
+    return field === 'email' ? badInput(field, 'invalidEmail') : badInput(field, 'tooLong', { max: Number(issue.maximum) });
+  }
+  if (issue.code === 'invalid_type' && issue.input === undefined) return badInput(field, 'required');
+  return badInput(field);
+}
+
+/** Validates a mutation's input; the first problem becomes BAD_USER_INPUT naming its field. */
+export function parseInput<S extends z.ZodType>(schema: S, input: unknown): z.output<S> {
+  const result = schema.safeParse(input);
+  if (!result.success) throw toAppError(result.error.issues[0] as z.core.$ZodIssue);
+  return result.data;
+}
