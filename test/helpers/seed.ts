@@ -1,0 +1,46 @@
+// Seed builders: each returns handles (ids, credentials, tokens) for the next step.
+import { randomUUID } from 'node:crypto';
+import { RegisterDocument } from '../generated/graphql.ts';
+import { ok, type TestServer } from './server.ts';
+
+export const PASSWORD = 'correct horse battery staple';
+
+export const uniqueEmail = (label = 'user') => `${label}-${randomUUID().slice(0, 8)}@example.test`;
+
+export interface Account {
+  email: string;
+  password: string;
+  userId: string;
+  organizationId: string;
+  organizationSlug: string;
+  accessToken: string;
+  refreshToken: string;
+}
+
+/** Registers a new user owning a new organization. */
+export async function createOwner(
+  server: TestServer,
+  options: { email?: string; password?: string; name?: string; organizationName?: string } = {},
+): Promise<Account> {
+  const email = options.email ?? uniqueEmail('owner');
+  const password = options.password ?? PASSWORD;
+  const { register } = ok(
+    await server.gql(RegisterDocument, {
+      input: {
+        email,
+        password,
+        name: options.name ?? 'Owner',
+        organizationName: options.organizationName ?? `Org ${randomUUID().slice(0, 6)}`,
+      },
+    }),
+  );
+  return {
+    email,
+    password,
+    userId: register.user.id,
+    organizationId: register.organization.id,
+    organizationSlug: register.organization.slug,
+    accessToken: register.accessToken,
+    refreshToken: register.refreshToken,
+  };
+}
