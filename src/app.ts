@@ -51,7 +51,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     let redis: Redis | undefined;
     let pubsub: EventBus;
     if (config.REDIS_URL) {
-      const connect = () => new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+      const connect = () =>
+        new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
       redis = connect();
       const publish = connect();
       const subscribe = connect();

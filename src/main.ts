@@ -1,6 +1,6 @@
 import { createApp } from './app.ts';
-import { ConfigError, loadConfig } from './config.ts';
 import { KeyConfigError } from './auth/keys.ts';
+import { ConfigError, loadConfig } from './config.ts';
 import { createHeraldServer } from './server.ts';
 
 let config: ReturnType<typeof loadConfig>;

@@ -76,9 +76,7 @@ export async function diffMigrationsToSchema(adapterFactory: SqlMigrationAwareDr
   return withEngine(adapterFactory, async (engine) => {
     const result = await engine.diff({
       from:
-        migrationsList.migrationDirectories.length === 0
-          ? { tag: 'empty' }
-          : { tag: 'migrations', ...migrationsList },
+        migrationsList.migrationDirectories.length === 0 ? { tag: 'empty' } : { tag: 'migrations', ...migrationsList },
       to: { tag: 'schemaDatamodel', files: [{ path: schemaPath, content: datamodel }] },
       script: true,
       exitCode: null,

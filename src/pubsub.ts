@@ -10,7 +10,9 @@ export type PubSubEvents = {};
 
 export function createEventBus(redis?: { publish: Redis; subscribe: Redis }) {
   return createPubSub<PubSubEvents>(
-    redis ? { eventTarget: createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe }) } : {},
+    redis
+      ? { eventTarget: createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe }) }
+      : {},
   );
 }
 

@@ -1,8 +1,8 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { App } from './app.ts';
-import { createGraphQLHandler } from './http/yoga.ts';
 import { routes } from './http/routes.ts';
+import { createGraphQLHandler } from './http/yoga.ts';
 
 export interface HeraldServer {
   server: Server;

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { passwordProblem } from './auth/passwords.ts';
-import { AppError, badInput } from './errors.ts';
+import { type AppError, badInput } from './errors.ts';
 import { isLocale, LOCALES } from './i18n/messages.ts';
 
 export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
@@ -30,10 +30,14 @@ function toAppError(issue: z.core.$ZodIssue): AppError {
   }
   if (issue.code === 'invalid_format' && issue.format === 'email') return badInput(field, 'invalidEmail');
   if (issue.code === 'too_small' && issue.origin === 'string') {
-    return Number(issue.minimum) <= 1 ? badInput(field, 'required') : badInput(field, 'tooShort', { min: Number(issue.minimum) });
+    return Number(issue.minimum) <= 1
+      ? badInput(field, 'required')
+      : badInput(field, 'tooShort', { min: Number(issue.minimum) });
   }
   if (issue.code === 'too_big' && issue.origin === 'string') {
-    return field === 'email' ? badInput(field, 'invalidEmail') : badInput(field, 'tooLong', { max: Number(issue.maximum) });
+    return field === 'email'
+      ? badInput(field, 'invalidEmail')
+      : badInput(field, 'tooLong', { max: Number(issue.maximum) });
   }
   if (issue.code === 'invalid_type' && issue.input === undefined) return badInput(field, 'required');
   return badInput(field);

@@ -37,7 +37,9 @@ describe('register', () => {
     const { me } = ok(await server.gql(MeDocument, {}, { token: register.accessToken }));
     expect(me).toMatchObject({ id: register.user.id, email: email.toLowerCase(), name: 'Ada', locale: 'en' });
     const { myOrganizations } = ok(await server.gql(MyOrganizationsDocument, {}, { token: register.accessToken }));
-    expect(myOrganizations).toEqual([{ role: 'OWNER', organization: register.organization, user: { id: register.user.id } }]);
+    expect(myOrganizations).toEqual([
+      { role: 'OWNER', organization: register.organization, user: { id: register.user.id } },
+    ]);
   });
 
   it('adds a second organization to an existing user who gives the right password', async () => {
@@ -85,7 +87,9 @@ describe('login', () => {
 
   it('answers the same error for a wrong password and an unknown email', async () => {
     const owner = await createOwner(server);
-    const wrong = failure(await server.gql(LoginDocument, { input: { email: owner.email, password: 'not the password' } }));
+    const wrong = failure(
+      await server.gql(LoginDocument, { input: { email: owner.email, password: 'not the password' } }),
+    );
     const unknown = failure(
       await server.gql(LoginDocument, { input: { email: uniqueEmail('nobody'), password: 'not the password' } }),
     );
@@ -168,7 +172,9 @@ describe('switchOrganization', () => {
       ),
     );
     expect(switchOrganization.organization.id).toBe(owner.organizationId);
-    const { organization } = ok(await server.gql(CurrentOrganizationDocument, {}, { token: switchOrganization.accessToken }));
+    const { organization } = ok(
+      await server.gql(CurrentOrganizationDocument, {}, { token: switchOrganization.accessToken }),
+    );
     expect(organization.id).toBe(owner.organizationId);
     // The other pair keeps its own organization: it is not shared server state.
     const still = ok(await server.gql(CurrentOrganizationDocument, {}, { token: second.accessToken }));
@@ -199,13 +205,15 @@ describe('sessions', () => {
 
   it('logout ends that session only; logoutAll ends all of them', async () => {
     const owner = await createOwner(server);
-    const other = ok(await server.gql(LoginDocument, { input: { email: owner.email, password: owner.password } })).login;
+    const other = ok(
+      await server.gql(LoginDocument, { input: { email: owner.email, password: owner.password } }),
+    ).login;
     if (other.__typename !== 'AuthPayload') throw new Error('expected tokens');
 
     expect(ok(await server.gql(LogoutDocument, { input: { refreshToken: owner.refreshToken } })).logout).toBe(true);
-    expect(failure(await server.gql(RefreshDocument, { input: { refreshToken: owner.refreshToken } })).extensions?.code).toBe(
-      'UNAUTHENTICATED',
-    );
+    expect(
+      failure(await server.gql(RefreshDocument, { input: { refreshToken: owner.refreshToken } })).extensions?.code,
+    ).toBe('UNAUTHENTICATED');
     const stillAlive = ok(await server.gql(RefreshDocument, { input: { refreshToken: other.refreshToken } })).refresh;
 
     expect(ok(await server.gql(LogoutAllDocument, {}, { token: stillAlive.accessToken })).logoutAll).toBe(true);
@@ -215,9 +223,12 @@ describe('sessions', () => {
   });
 
   it('me, organization and myOrganizations need a signed-in user', async () => {
-    for (const document of [MeDocument, CurrentOrganizationDocument, MyOrganizationsDocument]) {
-      expect(failure(await server.gql(document, {})).extensions?.code).toBe('UNAUTHENTICATED');
-    }
+    const responses = await Promise.all([
+      server.gql(MeDocument, {}),
+      server.gql(CurrentOrganizationDocument, {}),
+      server.gql(MyOrganizationsDocument, {}),
+    ]);
+    for (const response of responses) expect(failure(response).extensions?.code).toBe('UNAUTHENTICATED');
   });
 });
 
@@ -229,14 +240,23 @@ describe('updateProfile', () => {
     );
     expect(updateProfile).toMatchObject({ name: 'Jana', locale: 'cs' });
     const error = failure(
-      await server.gql(SwitchOrganizationDocument, { input: { organizationId: 'nonsense' } }, { token: owner.accessToken }),
+      await server.gql(
+        SwitchOrganizationDocument,
+        { input: { organizationId: 'nonsense' } },
+        { token: owner.accessToken },
+      ),
     );
-    expect(error).toMatchObject({ message: 'Hodnota pole organizationId není platná.', extensions: { field: 'organizationId' } });
+    expect(error).toMatchObject({
+      message: 'Hodnota pole organizationId není platná.',
+      extensions: { field: 'organizationId' },
+    });
   });
 
   it('refuses an unsupported language, naming the field', async () => {
     const owner = await createOwner(server);
-    const error = failure(await server.gql(UpdateProfileDocument, { input: { locale: 'xx' } }, { token: owner.accessToken }));
+    const error = failure(
+      await server.gql(UpdateProfileDocument, { input: { locale: 'xx' } }, { token: owner.accessToken }),
+    );
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'locale' });
   });
 });

@@ -50,7 +50,10 @@ async function createOrganization(tx: Prisma.TransactionClient, ownerId: string,
     await tx.membership.create({ data: { userId: ownerId, organizationId: organization.id, role: 'OWNER' } });
     return organization;
   }
-  throw new AppError('CONFLICT', 'invalidValue', { params: { field: 'organizationName' }, extensions: { field: 'organizationName' } });
+  throw new AppError('CONFLICT', 'invalidValue', {
+    params: { field: 'organizationName' },
+    extensions: { field: 'organizationName' },
+  });
 }
 
 const registerInput = z.object({
@@ -71,7 +74,8 @@ export async function register(app: App, input: unknown, ip: string): Promise<Se
     return await app.db.$transaction(async (tx) => {
       const userId =
         existing?.id ??
-        (await tx.user.create({ data: { email: data.email, name: data.name, passwordHash: passwordHash as string } })).id;
+        (await tx.user.create({ data: { email: data.email, name: data.name, passwordHash: passwordHash as string } }))
+          .id;
       const organization = await createOrganization(tx, userId, data.organizationName);
       await audit(tx, {
         organizationId: organization.id,
@@ -142,7 +146,9 @@ const selectInput = z.object({ selectionToken: z.string().min(1), organizationId
 export async function selectOrganization(app: App, input: unknown, ip: string): Promise<Session> {
   await app.limits.hitIp(ip);
   const data = parseInput(selectInput, input);
-  const selection = await app.db.organizationSelection.findUnique({ where: { tokenHash: sha256(data.selectionToken) } });
+  const selection = await app.db.organizationSelection.findUnique({
+    where: { tokenHash: sha256(data.selectionToken) },
+  });
   if (!selection || selection.usedAt || selection.expiresAt <= new Date()) {
     throw unauthenticated('invalidSelectionToken');
   }

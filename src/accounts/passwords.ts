@@ -94,13 +94,19 @@ export async function resetPassword(app: App, input: unknown, ip: string): Promi
   const passwordHash = await hashPassword(data.password);
 
   await app.db.$transaction(async (tx) => {
-    const claimed = await tx.passwordReset.updateMany({ where: { id: reset.id, usedAt: null }, data: { usedAt: new Date() } });
+    const claimed = await tx.passwordReset.updateMany({
+      where: { id: reset.id, usedAt: null },
+      data: { usedAt: new Date() },
+    });
     if (claimed.count === 0) throw invalid();
     // Other links sent earlier die with this one.
     await tx.passwordReset.updateMany({ where: { userId: reset.userId, usedAt: null }, data: { usedAt: new Date() } });
     await tx.user.update({ where: { id: reset.userId }, data: { passwordHash } });
     await revokeAllSessions(tx, reset.userId);
-    const memberships = await tx.membership.findMany({ where: { userId: reset.userId }, select: { organizationId: true } });
+    const memberships = await tx.membership.findMany({
+      where: { userId: reset.userId },
+      select: { organizationId: true },
+    });
     for (const { organizationId } of memberships) {
       await audit(tx, {
         organizationId,

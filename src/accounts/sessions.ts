@@ -82,8 +82,12 @@ export async function refreshSession(app: App, refreshToken: string, ip: string)
   // Claim the rotation atomically; a loser of a concurrent race sees rotatedAt set.
   const claimed = row.rotatedAt
     ? 0
-    : (await db.refreshToken.updateMany({ where: { id: row.id, rotatedAt: null, revokedAt: null }, data: { rotatedAt: now } }))
-        .count;
+    : (
+        await db.refreshToken.updateMany({
+          where: { id: row.id, rotatedAt: null, revokedAt: null },
+          data: { rotatedAt: now },
+        })
+      ).count;
   if (claimed === 0) {
     const current = await db.refreshToken.findUnique({ where: { id: row.id } });
     const graceEnds = (current?.rotatedAt?.getTime() ?? 0) + app.config.REFRESH_REUSE_GRACE * 1000;

@@ -1,5 +1,5 @@
 import type { App } from '../app.ts';
-import { AppError, unauthenticated } from '../errors.ts';
+import { type AppError, unauthenticated } from '../errors.ts';
 import { TokenVerificationError, verifyAccessToken } from './jwt.ts';
 
 /** Who is making a request: a user (access JWT) or a service account (API token). */

@@ -2,9 +2,9 @@
 // request's language. Errors we did not mean to show become INTERNAL with a request id;
 // their details go to the log only.
 import { GraphQLError } from 'graphql';
-import type { Logger } from '../logger.ts';
 import { AppError } from '../errors.ts';
 import { type Locale, type MessageKey, type MessageParams, translate } from '../i18n/messages.ts';
+import type { Logger } from '../logger.ts';
 
 function appErrorOf(error: GraphQLError): AppError | undefined {
   if (error instanceof AppError) return error;
@@ -44,7 +44,11 @@ export function presentError(error: GraphQLError, locale: Locale, requestId: str
 
   const original = error.originalError;
   if (!original || original instanceof GraphQLError) {
-    if (error.extensions?.code && error.extensions.code !== 'GRAPHQL_VALIDATION_FAILED' && error.extensions.code !== 'BAD_USER_INPUT') {
+    if (
+      error.extensions?.code &&
+      error.extensions.code !== 'GRAPHQL_VALIDATION_FAILED' &&
+      error.extensions.code !== 'BAD_USER_INPUT'
+    ) {
       return error;
     }
     for (const { pattern, key } of inputProblems) {

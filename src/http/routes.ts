@@ -10,8 +10,15 @@ function json(res: ServerResponse, status: number, body: unknown, headers: Recor
 
 async function ready(app: App): Promise<Record<string, 'ok' | 'down'>> {
   const timeout = <T>(promise: Promise<T>) =>
-    Promise.race([promise, new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref())]);
-  const check = (probe: () => Promise<unknown>) => timeout(probe()).then(() => 'ok' as const, () => 'down' as const);
+    Promise.race([
+      promise,
+      new Promise<never>((_, reject) => setTimeout(() => reject(new Error('timeout')), 2000).unref()),
+    ]);
+  const check = (probe: () => Promise<unknown>) =>
+    timeout(probe()).then(
+      () => 'ok' as const,
+      () => 'down' as const,
+    );
   const checks: Record<string, 'ok' | 'down'> = { database: await check(() => app.db.$queryRaw`SELECT 1`) };
   if (app.redis) checks.pubsub = await check(() => (app.redis as NonNullable<App['redis']>).ping());
   return checks;

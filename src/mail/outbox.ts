@@ -31,7 +31,13 @@ export interface Mailer {
   close(): void;
 }
 
-export function createMailer(options: { db: Db; dataDir: string; smtpUrl?: string; from: string; logger: Logger }): Mailer {
+export function createMailer(options: {
+  db: Db;
+  dataDir: string;
+  smtpUrl?: string;
+  from: string;
+  logger: Logger;
+}): Mailer {
   const { db, logger } = options;
   const mailDir = path.join(options.dataDir, 'mail');
   const transport: Transporter = options.smtpUrl
@@ -50,7 +56,10 @@ export function createMailer(options: { db: Db; dataDir: string; smtpUrl?: strin
   async function attempt(row: { id: string; to: string; subject: string; text: string; createdAt: Date }) {
     try {
       await send(row);
-      await db.outboundEmail.update({ where: { id: row.id }, data: { sentAt: new Date(), attempts: { increment: 1 } } });
+      await db.outboundEmail.update({
+        where: { id: row.id },
+        data: { sentAt: new Date(), attempts: { increment: 1 } },
+      });
     } catch (error) {
       logger.warn({ err: error, emailId: row.id }, 'email delivery failed; will retry');
       await db.outboundEmail

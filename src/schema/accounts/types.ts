@@ -1,5 +1,5 @@
-import type { Session } from '../../accounts/sessions.ts';
 import type { OrganizationChoice } from '../../accounts/login.ts';
+import type { Session } from '../../accounts/sessions.ts';
 import { builder } from '../../builder.ts';
 import type { Membership, Organization, User } from '../../generated/prisma/client.ts';
 import { Role as RoleValues } from '../../generated/prisma/enums.ts';
@@ -40,7 +40,9 @@ export const AuthPayload = builder.objectRef<Session>('AuthPayload').implement({
   isTypeOf: (value) => typeof value === 'object' && value !== null && 'accessToken' in value,
   fields: (t) => ({
     accessToken: t.exposeString('accessToken', { description: 'ES256 JWT for `Authorization: Bearer`.' }),
-    refreshToken: t.exposeString('refreshToken', { description: 'Opaque; exchanged once, by `refresh`, for a new pair.' }),
+    refreshToken: t.exposeString('refreshToken', {
+      description: 'Opaque; exchanged once, by `refresh`, for a new pair.',
+    }),
     expiresIn: t.exposeInt('expiresIn', { description: 'Seconds until the access token expires.' }),
     scopes: t.exposeStringList('scopes'),
     user: t.field({ type: UserRef, resolve: (s) => s.user }),
