@@ -2,12 +2,13 @@
 // DATABASE_URL set, a fresh PostgreSQL database per server (dropped afterwards), and with
 // REDIS_URL set, Redis pub/sub and rate limits under a namespace of its own.
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { cp, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print } from 'graphql';
 import pg from 'pg';
+import { inject } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
@@ -73,6 +74,10 @@ export interface StartOptions {
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
   const dataDir = options.reuse?.dataDir ?? (await mkdtemp(path.join(tmpdir(), 'herald-test-')));
+  const template = inject('pgliteTemplate');
+  if (!options.reuse && !usingPostgres && template) {
+    await cp(template, path.join(dataDir, 'pglite'), { recursive: true });
+  }
   const database =
     options.reuse || !usingPostgres ? undefined : await createDatabase(process.env.DATABASE_URL as string);
   const databaseUrl = options.reuse?.databaseUrl ?? database?.url;
