@@ -49,7 +49,12 @@ describe('issued access tokens', () => {
       algorithms: ['ES256'],
     });
     expect(protectedHeader).toMatchObject({ alg: 'ES256', kid: jwks.keys[0]?.kid });
-    expect(payload).toMatchObject({ sub: owner.userId, org: owner.organizationId, scopes: ['write:*'], type: 'access' });
+    expect(payload).toMatchObject({
+      sub: owner.userId,
+      org: owner.organizationId,
+      scopes: ['write:*'],
+      type: 'access',
+    });
     expect(typeof payload.jti).toBe('string');
     expect((payload.exp as number) - (payload.iat as number)).toBe(3600);
     expect(jwks.keys[0]).not.toHaveProperty('d');
@@ -108,7 +113,11 @@ describe('forged or unusable tokens are refused with UNAUTHENTICATED', () => {
       'tampered claims (scopes widened, organization changed)',
       async () => {
         const [header, , signature] = owner.accessToken.split('.');
-        const claims = { ...claimsOf(owner.accessToken), org: '00000000-0000-7000-8000-000000000000', scopes: ['write:*'] };
+        const claims = {
+          ...claimsOf(owner.accessToken),
+          org: '00000000-0000-7000-8000-000000000000',
+          scopes: ['write:*'],
+        };
         return `${header}.${base64url.encode(JSON.stringify(claims))}.${signature}`;
       },
     ],
@@ -159,7 +168,10 @@ describe('forged or unusable tokens are refused with UNAUTHENTICATED', () => {
       ok(await short.gql(MeDocument, {}, { token: account.accessToken }));
       await new Promise((resolve) => setTimeout(resolve, 2100));
       const error = failure(await short.gql(MeDocument, {}, { token: account.accessToken }));
-      expect(error).toMatchObject({ message: 'The access token has expired.', extensions: { code: 'UNAUTHENTICATED' } });
+      expect(error).toMatchObject({
+        message: 'The access token has expired.',
+        extensions: { code: 'UNAUTHENTICATED' },
+      });
     } finally {
       await short.close();
     }
@@ -186,7 +198,9 @@ describe('the signing key', () => {
       second = await startServer({ reuse: first });
       // The old access token still verifies, and the stored account still logs in.
       expect(ok(await second.gql(MeDocument, {}, { token: account.accessToken })).me.email).toBe(account.email);
-      const { login } = ok(await second.gql(LoginDocument, { input: { email: account.email, password: account.password } }));
+      const { login } = ok(
+        await second.gql(LoginDocument, { input: { email: account.email, password: account.password } }),
+      );
       if (login.__typename !== 'AuthPayload') throw new Error('expected tokens');
       expect(decodeProtectedHeader(login.accessToken).kid).toBe(kid);
     } finally {
@@ -217,14 +231,18 @@ describe('the signing key', () => {
       expect(published.keys.map((k) => k.kid).sort()).toEqual([oldKid, newKid].sort());
 
       expect(ok(await second.gql(MeDocument, {}, { token: account.accessToken })).me.id).toBe(account.userId);
-      const { login } = ok(await second.gql(LoginDocument, { input: { email: account.email, password: account.password } }));
+      const { login } = ok(
+        await second.gql(LoginDocument, { input: { email: account.email, password: account.password } }),
+      );
       if (login.__typename !== 'AuthPayload') throw new Error('expected tokens');
       expect(decodeProtectedHeader(login.accessToken).kid).toBe(newKid);
 
       const signedByGone = await new SignJWT({ ...claimsOf(account.accessToken) })
         .setProtectedHeader({ alg: 'ES256', kid: 'long-gone' })
         .sign(privateKey);
-      expect(failure(await second.gql(MeDocument, {}, { token: signedByGone })).extensions?.code).toBe('UNAUTHENTICATED');
+      expect(failure(await second.gql(MeDocument, {}, { token: signedByGone })).extensions?.code).toBe(
+        'UNAUTHENTICATED',
+      );
     } finally {
       await second?.stop();
       await first.close();
