@@ -7,6 +7,6 @@ const profileInput = z.object({ name: name().optional(), locale: locale.optional
 
 export async function updateProfile(app: App, userId: string, input: unknown) {
   const data = parseInput(profileInput, input);
-  if (data.name === undefined && data.locale === undefined) throw badInput('input', 'required', { field: 'name' });
+  if (data.name === undefined && data.locale === undefined) throw badInput('input');
   return app.db.user.update({ where: { id: userId }, data });
 }
