@@ -2,7 +2,7 @@ import { costLimitPlugin } from '@escape.tech/graphql-armor-cost-limit';
 import { maxAliasesPlugin } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
-import type { ExecutionResult } from 'graphql';
+import { type ExecutionResult, GraphQLError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
 import { type Context, createContext, type NodeServerContext, requestedLocale } from '../context.ts';
@@ -46,13 +46,29 @@ function presentErrorsPlugin(app: App): Plugin<Context> {
         };
       });
     },
-    onValidate({ context }) {
-      return ({ result, setResult }) => {
-        if (result.length === 0) return;
-        const request = (context as { request?: Request }).request;
-        const locale = request ? (requestedLocale({ url: request.url, headers: request.headers }) ?? 'en') : 'en';
-        setResult(result.map((error) => presentError(error, locale, '', app.logger)));
-      };
+    // Errors raised before execution (parsing, validation, query bounds) have no context;
+    // they are coded here, in the language the request asked for.
+    onResultProcess({ request, result, setResult }) {
+      if (isAsyncIterable(result)) return;
+      const locale = requestedLocale({ url: request.url, headers: request.headers }) ?? 'en';
+      const present = (single: ExecutionResult): ExecutionResult =>
+        single.errors?.length
+          ? {
+              ...single,
+              errors: single.errors.map(
+                (error: GraphQLError | { message: string; extensions?: Record<string, unknown> }) =>
+                  presentError(
+                    error instanceof GraphQLError
+                      ? error
+                      : new GraphQLError(error.message, { extensions: error.extensions }),
+                    locale,
+                    '',
+                    app.logger,
+                  ),
+              ),
+            }
+          : single;
+      setResult(Array.isArray(result) ? result.map(present) : present(result as ExecutionResult));
     },
   };
 }

@@ -1,0 +1,193 @@
+// Rate limits, bounds on query shape and batches, and the language of errors.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  LoginDocument,
+  MeDocument,
+  RegisterDocument,
+  RequestPasswordResetDocument,
+  UpdateProfileDocument,
+} from './generated/graphql.ts';
+import { createOwner, uniqueEmail } from './helpers/seed.ts';
+import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
+
+describe('rate limits', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({
+      env: { RATE_LIMIT_IP_PER_MINUTE: '8', RATE_LIMIT_LOGIN_FAILURES: '3', TRUST_PROXY: 'true' },
+    });
+  });
+  afterAll(() => server?.close());
+
+  it('per account: after too many failed logins even the right password waits, other accounts do not', async () => {
+    // Each request comes from its own address, so only the per-account limit applies.
+    const from = (n: number) => ({ headers: { 'x-forwarded-for': `10.0.0.${n}` } });
+    const victim = await createOwner(server);
+    const bystander = await createOwner(server);
+    for (let i = 0; i < 3; i++) {
+      const error = failure(
+        await server.gql(LoginDocument, { input: { email: victim.email, password: 'wrong password!' } }, from(100 + i)),
+      );
+      expect(error.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    const limited = failure(
+      await server.gql(LoginDocument, { input: { email: victim.email, password: victim.password } }, from(110)),
+    );
+    expect(limited.extensions?.code).toBe('RATE_LIMITED');
+    expect(limited.extensions?.retryAfter).toBeGreaterThan(0);
+    expect(limited.extensions?.retryAfter).toBeLessThanOrEqual(900);
+    ok(await server.gql(LoginDocument, { input: { email: bystander.email, password: bystander.password } }, from(111)));
+  });
+
+  it('per IP: the budget covers login, registration and reset together, with a retry time', async () => {
+    const ip = { headers: { 'x-forwarded-for': '192.0.2.7' } };
+    const attempts = [
+      () => server.gql(LoginDocument, { input: { email: uniqueEmail(), password: 'whatever pass' } }, ip),
+      () => server.gql(RequestPasswordResetDocument, { input: { email: uniqueEmail() } }, ip),
+      () =>
+        server.gql(
+          RegisterDocument,
+          { input: { email: uniqueEmail(), password: 'long enough pass', name: 'N', organizationName: 'O' } },
+          ip,
+        ),
+    ];
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await (attempts[i % attempts.length] as () => ReturnType<TestServer['gql']>)();
+      codes.push(response.errors?.[0]?.extensions?.code);
+    }
+    expect(codes.slice(0, 8)).not.toContain('RATE_LIMITED');
+    expect(codes.slice(8)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+    // Another address is unaffected.
+    ok(
+      await server.gql(
+        RequestPasswordResetDocument,
+        { input: { email: uniqueEmail() } },
+        {
+          headers: { 'x-forwarded-for': '192.0.2.8' },
+        },
+      ),
+    );
+  });
+
+  it('per email: password reset requests for one address are capped', async () => {
+    const email = uniqueEmail('reset');
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 6; i++) {
+      const response = await server.gql(
+        RequestPasswordResetDocument,
+        { input: { email } },
+        {
+          headers: { 'x-forwarded-for': `198.51.100.${i}` },
+        },
+      );
+      codes.push(response.errors?.[0]?.extensions?.code);
+    }
+    expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED']);
+  });
+});
+
+describe('request bounds', () => {
+  let server: TestServer;
+  let token: string;
+  beforeAll(async () => {
+    server = await startServer({
+      env: {
+        MAX_QUERY_DEPTH: '2',
+        MAX_ALIASES: '3',
+        MAX_QUERY_COST: '60',
+        MAX_QUERY_TOKENS: '300',
+        MAX_BATCH_SIZE: '3',
+      },
+    });
+    // The seed builder's query is deeper than this server allows; a flat one does.
+    const response = await server.post({
+      query: `mutation { register(input: { email: "${uniqueEmail()}", password: "long enough pass", name: "N", organizationName: "O" }) { accessToken } }`,
+    });
+    token = ((await response.json()) as { data: { register: { accessToken: string } } }).data.register.accessToken;
+  });
+  afterAll(() => server?.close());
+
+  const rejected = async (query: string) => {
+    const body = (await (await server.post({ query }, { token })).json()) as {
+      errors?: { extensions?: Record<string, unknown> }[];
+    };
+    return body.errors?.[0]?.extensions;
+  };
+
+  it('refuses a query deeper than the limit, fragments included', async () => {
+    expect(await rejected('{ me { id } }')).toBeUndefined();
+    const tooDeep = { code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX' };
+    expect(await rejected('{ myOrganizations { user { id } } }')).toMatchObject(tooDeep);
+    expect(await rejected('fragment U on User { id } { myOrganizations { user { ...U } } }')).toMatchObject(tooDeep);
+  });
+
+  it('refuses too many aliases, too many tokens and too much cost', async () => {
+    expect(await rejected('{ a: me { id } b: me { id } c: me { id } d: me { id } }')).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      reason: 'QUERY_TOO_COMPLEX',
+    });
+    const manyFields = `{ me { ${Array.from({ length: 200 }, () => 'id').join(' ')} } }`;
+    expect(await rejected(manyFields)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX' });
+    const costly = `{ ${Array.from({ length: 3 }, (_, i) => `m${i}: myOrganizations { role user { id email name locale } }`).join(' ')} }`;
+    expect(await rejected(costly)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX' });
+  });
+
+  it('answers a batch within the limit and refuses a larger one', async () => {
+    const one = { query: '{ __typename }' };
+    const small = await server.post([one, one, one]);
+    expect(((await small.json()) as unknown[]).length).toBe(3);
+    const large = await server.post([one, one, one, one]);
+    expect(large.status).toBe(413);
+  });
+});
+
+describe('language of errors', () => {
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer();
+  });
+  afterAll(() => server?.close());
+
+  const message = async (options: { locale?: string; headers?: Record<string, string>; token?: string }) =>
+    failure(await server.gql(MeDocument, {}, options)).message;
+
+  it.each([
+    ['?locale=cs', { locale: 'cs' }, 'Je vyžadováno přihlášení.'],
+    ['?locale=de', { locale: 'de' }, 'Anmeldung erforderlich.'],
+    [
+      'Accept-Language with q-values',
+      { headers: { 'accept-language': 'fr;q=0.9, de;q=0.8, en;q=0.5' } },
+      'Anmeldung erforderlich.',
+    ],
+    ['Accept-Language regional', { headers: { 'accept-language': 'cs-CZ' } }, 'Je vyžadováno přihlášení.'],
+    ['nothing asked', {}, 'Authentication required.'],
+    ['an unsupported language', { locale: 'fr' }, 'Authentication required.'],
+  ])('%s', async (_how, options, expected) => {
+    expect(await message(options)).toBe(expected);
+  });
+
+  it('the user’s own language applies when the request names none, and ?locale wins over it', async () => {
+    const owner = await createOwner(server);
+    ok(await server.gql(UpdateProfileDocument, { input: { locale: 'de' } }, { token: owner.accessToken }));
+    const invalid = { input: { name: '' } };
+    expect(failure(await server.gql(UpdateProfileDocument, invalid, { token: owner.accessToken })).message).toBe(
+      'name ist erforderlich.',
+    );
+    expect(
+      failure(await server.gql(UpdateProfileDocument, invalid, { token: owner.accessToken, locale: 'cs' })).message,
+    ).toBe('Pole name je povinné.');
+  });
+
+  it('validation errors are localized too', async () => {
+    const response = await server.post(
+      { query: 'mutation { login(input: { email: "a@b.io" }) { __typename } }' },
+      { locale: 'de' },
+    );
+    const body = (await response.json()) as { errors: { message: string; extensions: Record<string, unknown> }[] };
+    expect(body.errors[0]).toMatchObject({
+      message: 'password ist erforderlich.',
+      extensions: { code: 'BAD_USER_INPUT', field: 'password' },
+    });
+  });
+});
