@@ -1,0 +1,87 @@
+// Dense logic checked directly: the scope grammar, language negotiation, log redaction.
+import { GraphQLError } from 'graphql';
+import { describe, expect, it } from 'vitest';
+import { coversAll, grants, isScope, VALID_SCOPES } from '../src/auth/scopes.ts';
+import { notFound } from '../src/errors.ts';
+import { presentError } from '../src/http/present-errors.ts';
+import { negotiateLocale } from '../src/i18n/messages.ts';
+import { createLogger, redactUrl } from '../src/logger.ts';
+
+describe('scopes', () => {
+  it.each([
+    [['write:*'], 'write:members', true],
+    [['write:*'], 'read:audit', true],
+    [['read:*'], 'read:tokens', true],
+    [['read:*'], 'write:tokens', false],
+    [['write:work_items'], 'read:work_items', true],
+    [['write:work_items'], 'write:members', false],
+    [['read:work_items'], 'write:work_items', false],
+    [['read:members'], 'read:*', false],
+    [['write:members'], 'write:*', false],
+    [['read:*', 'write:work_items'], 'write:work_items', true],
+    [[], 'read:organization', false],
+  ] as const)('%j grants %s: %s', (granted, required, expected) => {
+    expect(grants(granted, required)).toBe(expected);
+  });
+
+  it('knows exactly the grammar of the design', () => {
+    expect(VALID_SCOPES).toHaveLength(18);
+    expect(isScope('write:notifications')).toBe(true);
+    expect(isScope('admin:*')).toBe(false);
+    expect(isScope('read:everything')).toBe(false);
+  });
+
+  it('coversAll refuses any scope beyond the holder', () => {
+    expect(coversAll(['read:*', 'write:work_items'], ['read:members', 'write:work_items'])).toBe(true);
+    expect(coversAll(['read:*', 'write:work_items'], ['write:members'])).toBe(false);
+  });
+});
+
+describe('Accept-Language', () => {
+  it.each([
+    ['de-DE,de;q=0.9,en;q=0.8', 'de'],
+    ['fr, cs;q=0.5, en;q=0.4', 'cs'],
+    ['en;q=0, de;q=0.1', 'de'],
+    ['*', undefined],
+    ['', undefined],
+    ['ja', undefined],
+  ])('%s → %s', (header, expected) => {
+    expect(negotiateLocale(header)).toBe(expected);
+  });
+});
+
+describe('log redaction', () => {
+  it.each([
+    ['/graphql?token=eyJabc.def.ghi', '/graphql?token=[REDACTED]'],
+    ['/graphql?locale=cs&token=abc&x=1', '/graphql?locale=cs&token=[REDACTED]&x=1'],
+    ['/graphql?access_token=abc', '/graphql?access_token=[REDACTED]'],
+    ['/graphql?tokens=2', '/graphql?tokens=2'],
+  ])('%s', (url, expected) => {
+    expect(redactUrl(url)).toBe(expected);
+  });
+});
+
+describe('error presentation', () => {
+  const logged: unknown[] = [];
+  const logger = createLogger('error');
+  logger.error = ((entry: unknown) => logged.push(entry)) as typeof logger.error;
+
+  it('masks an unexpected error as INTERNAL with the request id, logging the details', () => {
+    const raw = new GraphQLError('boom', { originalError: new Error('secret connection string in here') });
+    const shown = presentError(raw, 'de', 'req-1', logger);
+    expect(shown.message).toBe('Bei uns ist ein Fehler aufgetreten (Referenz req-1).');
+    expect(shown.extensions).toEqual({ code: 'INTERNAL', requestId: 'req-1' });
+    expect(JSON.stringify(logged)).toContain('req-1');
+  });
+
+  it('reports an unreachable database as UNAVAILABLE', () => {
+    const raw = new GraphQLError('x', { originalError: new Error('connect ECONNREFUSED 127.0.0.1:5432') });
+    expect(presentError(raw, 'en', 'r', logger).extensions.code).toBe('UNAVAILABLE');
+  });
+
+  it('translates an application error', () => {
+    const shown = presentError(new GraphQLError('x', { originalError: notFound('Organization') }), 'cs', 'r', logger);
+    expect(shown.message).toBe('Položka Organization nebyla nalezena.');
+    expect(shown.extensions.code).toBe('NOT_FOUND');
+  });
+});
