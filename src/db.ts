@@ -19,7 +19,12 @@ export interface Database {
 /** PostgreSQL when a URL is given, otherwise PGlite persisted under `dataDir/pglite`. */
 export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
   if (options.url) {
-    const adapterFactory = new PrismaPg({ connectionString: options.url, max: 20 });
+    const adapterFactory = new PrismaPg({
+      connectionString: options.url,
+      max: 20,
+      // Fail fast when the database is unreachable rather than queueing requests.
+      connectionTimeoutMillis: 5000,
+    });
     const db = new PrismaClient({ adapter: adapterFactory });
     return { kind: 'postgres', db, adapterFactory, close: () => db.$disconnect() };
   }

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   LoginDocument,
   MeDocument,
+  RefreshDocument,
   RegisterDocument,
   RequestPasswordResetDocument,
   UpdateProfileDocument,
@@ -68,6 +69,17 @@ describe('rate limits', () => {
         },
       ),
     );
+  });
+
+  it('per IP: guessing refresh tokens runs out of attempts', async () => {
+    const ip = { headers: { 'x-forwarded-for': '203.0.113.9' } };
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await server.gql(RefreshDocument, { input: { refreshToken: `guess-${i}` } }, ip);
+      codes.push(response.errors?.[0]?.extensions?.code);
+    }
+    expect(codes.slice(0, 8)).toEqual(Array(8).fill('UNAUTHENTICATED'));
+    expect(codes.slice(8)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
   });
 
   it('per email: password reset requests for one address are capped', async () => {

@@ -74,10 +74,15 @@ const revokeFamily = (db: Tx, familyId: string) =>
 
 export async function refreshSession(app: App, refreshToken: string, ip: string): Promise<Session> {
   const { db } = app;
-  const invalid = () => unauthenticated('invalidRefreshToken');
+  await app.limits.assertTokenAllowed(ip);
   const row = await db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } });
   const now = new Date();
-  if (!row || row.revokedAt || row.expiresAt <= now) throw invalid();
+  // Guessing refresh tokens costs the guesser's address its token budget.
+  const invalid = async () => {
+    await app.limits.tokenFailed(ip);
+    return unauthenticated('invalidRefreshToken');
+  };
+  if (!row || row.revokedAt || row.expiresAt <= now) throw await invalid();
 
   // Claim the rotation atomically; a loser of a concurrent race sees rotatedAt set.
   const claimed = row.rotatedAt
@@ -105,7 +110,7 @@ export async function refreshSession(app: App, refreshToken: string, ip: string)
           ip,
         }),
       ]);
-      throw invalid();
+      throw await invalid();
     }
     // Inside the grace window (tabs refreshing at once): a sibling in the same family.
   }
@@ -114,7 +119,7 @@ export async function refreshSession(app: App, refreshToken: string, ip: string)
   if (!session) {
     // Disabled, or no longer a member of that organization.
     await revokeFamily(db, row.familyId);
-    throw invalid();
+    throw await invalid();
   }
   return session;
 }
