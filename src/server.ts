@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { App } from './app.ts';
+import { type App, newRequestId } from './app.ts';
 import { routes } from './http/routes.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
+import { redactUrl } from './logger.ts';
 
 export interface HeraldServer {
   server: Server;
@@ -15,6 +16,26 @@ export interface HeraldServer {
 export function createHeraldServer(app: App): HeraldServer {
   const yoga = createGraphQLHandler(app);
   const server = createServer((req, res) => {
+    // One id per request, in the response header and every log line about it; the context
+    // reads it from the request headers.
+    const incoming = req.headers['x-request-id'];
+    const requestId = typeof incoming === 'string' && /^[\w-]{1,64}$/.test(incoming) ? incoming : newRequestId();
+    req.headers['x-request-id'] = requestId;
+    res.setHeader('x-request-id', requestId);
+    const started = performance.now();
+    res.once('finish', () =>
+      app.logger.info(
+        {
+          requestId,
+          method: req.method,
+          url: redactUrl(req.url ?? ''),
+          status: res.statusCode,
+          ms: Math.round(performance.now() - started),
+        },
+        'request',
+      ),
+    );
+
     const path = (req.url ?? '/').split('?')[0] as string;
     const route = req.method === 'GET' || req.method === 'HEAD' ? routes[path] : undefined;
     if (route) {

@@ -40,3 +40,12 @@ it('refuses an Authorization header that is not a bearer token', async () => {
   const body = (await response.json()) as { errors: { extensions: { code: string } }[] };
   expect(body.errors[0]?.extensions.code).toBe('UNAUTHENTICATED');
 });
+
+it('answers every request with a request id, keeping a sane one the client sent', async () => {
+  const generated = await fetch(`${server.url}/healthz`);
+  expect(generated.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+  const kept = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'trace-42' } });
+  expect(kept.headers.get('x-request-id')).toBe('trace-42');
+  const replaced = await fetch(`${server.url}/healthz`, { headers: { 'x-request-id': 'bad id with spaces' } });
+  expect(replaced.headers.get('x-request-id')).not.toBe('bad id with spaces');
+});
