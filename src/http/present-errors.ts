@@ -21,7 +21,12 @@ const inputProblems: { pattern: RegExp; key: MessageKey }[] = [
 
 const armorPatterns = /(depth limit|Aliases limit|Query Cost limit|Token limit)/i;
 
+// Prisma's codes for an unreachable, timed-out or closed database, and pool exhaustion.
+const unavailableCodes = new Set(['P1001', 'P1002', 'P1008', 'P1017', 'P2024']);
+
 function isUnavailable(error: unknown): boolean {
+  const code = (error as { code?: unknown })?.code;
+  if (typeof code === 'string' && unavailableCodes.has(code)) return true;
   const text = String((error as { message?: string })?.message ?? error);
   return /ECONNREFUSED|Can't reach database|Connection terminated|connection is closed|ETIMEDOUT|timeout exceeded when trying to connect/i.test(
     text,
