@@ -1,0 +1,57 @@
+// Who is acting in a service call, and the checks that depend on what they hold today.
+import type { App } from './app.ts';
+import { audit } from './audit.ts';
+import type { Principal } from './auth/principal.ts';
+import { coversAll, ROLE_SCOPES, type Scope } from './auth/scopes.ts';
+import { type AppError, forbidden } from './errors.ts';
+import type { ActorType, Role } from './generated/prisma/client.ts';
+
+export interface Caller {
+  app: App;
+  principal: Principal;
+  ip: string;
+}
+
+export const actorOf = (principal: Principal): { actorType: ActorType; actorId: string } => ({
+  actorType: principal.kind === 'user' ? 'USER' : 'SERVICE_ACCOUNT',
+  actorId: principal.id,
+});
+
+/** A user's role in the organization they act in, read now; service accounts have none. */
+export async function currentRole({ app, principal }: Caller): Promise<Role | null> {
+  if (principal.kind !== 'user') return null;
+  const membership = await app.db.membership.findUnique({
+    where: { userId_organizationId: { userId: principal.id, organizationId: principal.organizationId } },
+    select: { role: true },
+  });
+  return membership?.role ?? null;
+}
+
+/**
+ * Whether the caller holds every requested scope. A user's access token is stateless, so it
+ * is checked against the role held today as well: a demoted admin cannot hand out write:*.
+ */
+export async function holdsAll(caller: Caller, requested: readonly Scope[]): Promise<boolean> {
+  if (!coversAll(caller.principal.scopes, requested)) return false;
+  if (caller.principal.kind !== 'user') return true;
+  const role = await currentRole(caller);
+  return role !== null && coversAll(ROLE_SCOPES[role], requested);
+}
+
+/** Records a refused attempt to gain or hand out more than the caller holds; answers FORBIDDEN. */
+export async function refuse(
+  caller: Caller,
+  attempt: string,
+  target?: { type: string; id: string },
+): Promise<AppError> {
+  await audit(caller.app.db, {
+    organizationId: caller.principal.organizationId,
+    ...actorOf(caller.principal),
+    action: 'authorization.denied',
+    targetType: target?.type,
+    targetId: target?.id,
+    ip: caller.ip,
+    metadata: { attempt },
+  });
+  return forbidden();
+}
