@@ -55,3 +55,24 @@ export async function refuse(
   });
   return forbidden();
 }
+
+/**
+ * Records, off the request path, a signed-in caller refused by a mutation's scope check
+ * (a member inviting, a token writing beyond its scopes).
+ */
+export function recordRefusedMutation(
+  context: Omit<Caller, 'principal'> & { principal: Principal | null },
+  field: string,
+) {
+  const { app, principal, ip } = context;
+  if (!principal) return;
+  app.background(() =>
+    audit(app.db, {
+      organizationId: principal.organizationId,
+      ...actorOf(principal),
+      action: 'authorization.denied',
+      ip,
+      metadata: { attempt: 'missing_scope', field },
+    }),
+  );
+}
