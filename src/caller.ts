@@ -3,8 +3,9 @@ import type { App } from './app.ts';
 import { audit } from './audit.ts';
 import type { Principal } from './auth/principal.ts';
 import { coversAll, ROLE_SCOPES, type Scope } from './auth/scopes.ts';
+import type { Db } from './db.ts';
 import { type AppError, forbidden } from './errors.ts';
-import type { ActorType, Role } from './generated/prisma/client.ts';
+import type { ActorType, Prisma, Role } from './generated/prisma/client.ts';
 
 export interface Caller {
   app: App;
@@ -38,21 +39,32 @@ export async function holdsAll(caller: Caller, requested: readonly Scope[]): Pro
   return role !== null && coversAll(ROLE_SCOPES[role], requested);
 }
 
+/** Records what the caller did, in their organization; in the caller's transaction when given. */
+export function auditAs(
+  caller: Caller,
+  tx: Prisma.TransactionClient | Db,
+  action: string,
+  target?: { type: string; id: string },
+  metadata?: Prisma.InputJsonValue,
+) {
+  return audit(tx, {
+    organizationId: caller.principal.organizationId,
+    ...actorOf(caller.principal),
+    action,
+    targetType: target?.type,
+    targetId: target?.id,
+    ip: caller.ip,
+    metadata,
+  });
+}
+
 /** Records a refused attempt to gain or hand out more than the caller holds; answers FORBIDDEN. */
 export async function refuse(
   caller: Caller,
   attempt: string,
   target?: { type: string; id: string },
 ): Promise<AppError> {
-  await audit(caller.app.db, {
-    organizationId: caller.principal.organizationId,
-    ...actorOf(caller.principal),
-    action: 'authorization.denied',
-    targetType: target?.type,
-    targetId: target?.id,
-    ip: caller.ip,
-    metadata: { attempt },
-  });
+  await auditAs(caller, caller.app.db, 'authorization.denied', target, { attempt });
   return forbidden();
 }
 
@@ -67,12 +79,6 @@ export function recordRefusedMutation(
   const { app, principal, ip } = context;
   if (!principal) return;
   app.background(() =>
-    audit(app.db, {
-      organizationId: principal.organizationId,
-      ...actorOf(principal),
-      action: 'authorization.denied',
-      ip,
-      metadata: { attempt: 'missing_scope', field },
-    }),
+    auditAs({ app, principal, ip }, app.db, 'authorization.denied', undefined, { attempt: 'missing_scope', field }),
   );
 }

@@ -3,11 +3,10 @@
 // update, and when rotating, which hands out its secret anew) must be held by the caller.
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
 import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
 import { isScope, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
-import { actorOf, type Caller, holdsAll, refuse } from '../caller.ts';
+import { actorOf, auditAs, type Caller, holdsAll, refuse } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
 import { name, parseInput } from '../validation.ts';
@@ -177,19 +176,21 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
 }
 
 function tokenAudit(
-  { principal, ip }: Caller,
+  caller: Caller,
   tx: Prisma.TransactionClient,
   action: string,
   token: ApiToken,
   extra: Record<string, Prisma.InputJsonValue> = {},
 ) {
-  return audit(tx, {
-    organizationId: principal.organizationId,
-    ...actorOf(principal),
+  return auditAs(
+    caller,
+    tx,
     action,
-    targetType: 'ApiToken',
-    targetId: token.id,
-    ip,
-    metadata: { serviceAccountId: token.serviceAccountId, name: token.name, ...extra },
-  });
+    { type: 'ApiToken', id: token.id },
+    {
+      serviceAccountId: token.serviceAccountId,
+      name: token.name,
+      ...extra,
+    },
+  );
 }

@@ -3,8 +3,7 @@
 import { z } from 'zod';
 import { slugify } from '../accounts/slug.ts';
 import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
-import { actorOf, type Caller } from '../caller.ts';
+import { auditAs, type Caller } from '../caller.ts';
 import { conflict, notFound } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { name, parseInput } from '../validation.ts';
@@ -47,15 +46,15 @@ export async function createServiceAccount(caller: Caller, input: unknown) {
           createdById: principal.id,
         },
       });
-      await audit(tx, {
-        organizationId: principal.organizationId,
-        ...actorOf(principal),
-        action: 'service_account.created',
-        targetType: 'ServiceAccount',
-        targetId: account.id,
-        ip: caller.ip,
-        metadata: { slug: account.slug },
-      });
+      await auditAs(
+        caller,
+        tx,
+        'service_account.created',
+        { type: 'ServiceAccount', id: account.id },
+        {
+          slug: account.slug,
+        },
+      );
       return account;
     });
   } catch (error) {
@@ -83,14 +82,8 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
       },
     });
     if (data.disabled != null && data.disabled !== !!account.disabledAt) {
-      await audit(tx, {
-        organizationId: principal.organizationId,
-        ...actorOf(principal),
-        action: data.disabled ? 'service_account.disabled' : 'service_account.enabled',
-        targetType: 'ServiceAccount',
-        targetId: account.id,
-        ip: caller.ip,
-      });
+      const action = data.disabled ? 'service_account.disabled' : 'service_account.enabled';
+      await auditAs(caller, tx, action, { type: 'ServiceAccount', id: account.id });
     }
     const tokens = disabling
       ? await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true } })
@@ -111,15 +104,15 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
   const tokenIds = await app.db.$transaction(async (tx) => {
     const tokens = await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true } });
     await tx.serviceAccount.delete({ where: { id: account.id } });
-    await audit(tx, {
-      organizationId: principal.organizationId,
-      ...actorOf(principal),
-      action: 'service_account.deleted',
-      targetType: 'ServiceAccount',
-      targetId: account.id,
-      ip: caller.ip,
-      metadata: { slug: account.slug },
-    });
+    await auditAs(
+      caller,
+      tx,
+      'service_account.deleted',
+      { type: 'ServiceAccount', id: account.id },
+      {
+        slug: account.slug,
+      },
+    );
     return tokens.map((t) => t.id);
   });
   app.apiTokens.invalidate(tokenIds);

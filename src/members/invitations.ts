@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { audit } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
-import { actorOf, type Caller, currentRole, refuse } from '../caller.ts';
+import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
 import { AppError, badInput, conflict, unauthenticated } from '../errors.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
@@ -50,15 +50,16 @@ export async function inviteMember(caller: Caller, input: unknown) {
         expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
       },
     });
-    await audit(tx, {
-      organizationId,
-      ...actorOf(principal),
-      action: 'member.invited',
-      targetType: 'Invitation',
-      targetId: invitation.id,
-      ip: caller.ip,
-      metadata: { email: data.email, role: data.role },
-    });
+    await auditAs(
+      caller,
+      tx,
+      'member.invited',
+      { type: 'Invitation', id: invitation.id },
+      {
+        email: data.email,
+        role: data.role,
+      },
+    );
     const mail = await enqueueEmail(tx, {
       to: data.email,
       subject: `You are invited to ${organization.name} on Herald`,

@@ -2,8 +2,7 @@
 // at least one owner: changes that could remove the last one take a lock on the organization
 // row, so that two owners demoting each other at once cannot both succeed.
 import { z } from 'zod';
-import { audit } from '../audit.ts';
-import { actorOf, type Caller, currentRole, refuse } from '../caller.ts';
+import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
 import type { Db } from '../db.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -47,15 +46,16 @@ export async function updateMemberRole(caller: Caller, input: unknown) {
   return app.db.$transaction(async (tx) => {
     if (target.role === 'OWNER') await assertAnotherOwnerRemains(tx, principal.organizationId);
     await tx.membership.update({ where: { id: target.id }, data: { role: data.role } });
-    await audit(tx, {
-      organizationId: principal.organizationId,
-      ...actorOf(principal),
-      action: 'member.role_changed',
-      targetType: 'User',
-      targetId: data.userId,
-      ip: caller.ip,
-      metadata: { from: target.role, to: data.role },
-    });
+    await auditAs(
+      caller,
+      tx,
+      'member.role_changed',
+      { type: 'User', id: data.userId },
+      {
+        from: target.role,
+        to: data.role,
+      },
+    );
     return { ...target, role: data.role };
   });
 }
@@ -77,15 +77,7 @@ export async function removeMember(caller: Caller, input: unknown): Promise<bool
       where: { userId: data.userId, organizationId: principal.organizationId, revokedAt: null },
       data: { revokedAt: new Date() },
     });
-    await audit(tx, {
-      organizationId: principal.organizationId,
-      ...actorOf(principal),
-      action: 'member.removed',
-      targetType: 'User',
-      targetId: data.userId,
-      ip: caller.ip,
-      metadata: { role: target.role },
-    });
+    await auditAs(caller, tx, 'member.removed', { type: 'User', id: data.userId }, { role: target.role });
   });
   return true;
 }
