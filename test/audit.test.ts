@@ -23,6 +23,7 @@ describe('auditEvents', () => {
     ok(await server.gql(LoginDocument, { input: { email: owner.email, password: owner.password } }));
     ok(await server.gql(RefreshDocument, { input: { refreshToken: owner.refreshToken } }));
     // Presented again after the (zero) grace window: taken for a stolen token.
+    await new Promise((resolve) => setTimeout(resolve, 10));
     failure(await server.gql(RefreshDocument, { input: { refreshToken: owner.refreshToken } }));
 
     ok(await server.gql(RequestPasswordResetDocument, { input: { email: owner.email } }));
