@@ -1,7 +1,8 @@
 // What an API token costs a request: the same tiny GraphQL query with no credential, with a
 // token already in the verification cache (warm) and with the cache emptied before every
 // request (cold: one database lookup). Also authenticate() alone, without HTTP. Figures
-// only; runs on the embedded database unless DATABASE_URL/REDIS_URL are set.
+// only; runs on the embedded database, or with DATABASE_URL on a fresh database created
+// next to that one and dropped afterwards (REDIS_URL for Redis pub/sub and limits).
 //   npm run bench:tokens [-- <requests per case>]
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -10,11 +11,14 @@ import { createApp } from '../src/app.ts';
 import { authenticate } from '../src/auth/principal.ts';
 import { loadConfig } from '../src/config.ts';
 import { createHeraldServer } from '../src/server.ts';
+import { createDatabase } from '../test/helpers/server.ts';
 
 const rounds = Number(process.argv[2] ?? 2000);
 const dataDir = await mkdtemp(path.join(tmpdir(), 'herald-bench-'));
+const database = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
 const config = loadConfig({
   ...process.env,
+  DATABASE_URL: database?.url,
   PORT: '0',
   DATA_DIR: dataDir,
   LOG_LEVEL: 'silent',
@@ -107,4 +111,5 @@ console.log(
 console.log(`  access JWT                          ${micro(await timeAuth(register.accessToken))}`);
 
 await herald.close();
+await database?.drop();
 await rm(dataDir, { recursive: true, force: true });
