@@ -71,8 +71,10 @@ describe('service accounts', () => {
       ),
     );
     const stranger = await createOwner(server);
-    const foreign = await server.gql(ServiceAccountDocument, { slug: 'importer' }, { token: stranger.accessToken });
-    expect(ok(foreign).serviceAccount).toBeNull();
+    const foreign = failure(
+      await server.gql(ServiceAccountDocument, { slug: 'importer' }, { token: stranger.accessToken }),
+    );
+    expect(foreign.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'slug' });
   });
 
   it('disabling stops its tokens at once and enabling restores them; deleting stops them for good', async () => {

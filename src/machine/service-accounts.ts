@@ -16,7 +16,7 @@ const slug = z
   .refine((value) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value), { params: { problem: 'slug' } });
 const description = z.string().trim().max(500).nullish();
 
-export function findServiceAccount(app: App, organizationId: string, accountSlug: string) {
+function findServiceAccount(app: App, organizationId: string, accountSlug: string) {
   return app.db.serviceAccount.findUnique({ where: { organizationId_slug: { organizationId, slug: accountSlug } } });
 }
 

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.ts';
 import { apiTokenOrFail, listApiTokens } from '../../machine/api-tokens.ts';
-import { findServiceAccount, listServiceAccounts } from '../../machine/service-accounts.ts';
+import { listServiceAccounts, serviceAccountOrFail } from '../../machine/service-accounts.ts';
 import { ApiTokenRef, ServiceAccountRef } from './types.ts';
 
 builder.queryFields((t) => ({
@@ -10,9 +10,9 @@ builder.queryFields((t) => ({
   }),
   serviceAccount: t.withAuth({ scope: 'read:service_accounts' }).field({
     type: ServiceAccountRef,
-    nullable: true,
+    description: 'NOT_FOUND when the organization has no service account with that slug.',
     args: { slug: t.arg.string({ required: true }) },
-    resolve: (_root, { slug }, { app, principal }) => findServiceAccount(app, principal.organizationId, slug),
+    resolve: (_root, { slug }, { app, principal }) => serviceAccountOrFail(app, principal.organizationId, slug),
   }),
   apiTokens: t.withAuth({ scope: 'read:tokens' }).field({
     type: [ApiTokenRef],
