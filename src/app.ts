@@ -8,6 +8,7 @@ import { loadSigningKeys } from './auth/keys.ts';
 import type { Config } from './config.ts';
 import { type Database, type Db, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { type ApiTokenVerifier, createApiTokenVerifier } from './machine/token-verifier.ts';
 import { createMailer, type Mailer } from './mail/outbox.ts';
 import { applyMigrations } from './migrations.ts';
 import { createEventBus, type EventBus } from './pubsub.ts';
@@ -22,6 +23,7 @@ export interface App {
   pubsub: EventBus;
   mailer: Mailer;
   limits: RateLimits;
+  apiTokens: ApiTokenVerifier;
   redis?: Redis;
   /** Runs work after the response (email delivery…) and lets shutdown wait for it. */
   background(task: () => Promise<unknown>): void;
@@ -72,6 +74,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     cleanups.push(() => mailer.close());
 
+    const apiTokens = createApiTokenVerifier({
+      db: database.db,
+      pubsub,
+      logger,
+      usageFlushMs: config.API_TOKEN_USAGE_FLUSH_MS,
+    });
+    cleanups.push(() => apiTokens.close());
+
     const pending = new Set<Promise<unknown>>();
     const background = (task: () => Promise<unknown>) => {
       const promise = task()
@@ -91,6 +101,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       pubsub,
       mailer,
       limits: createRateLimits(config, redis, options.namespace ?? 'herald'),
+      apiTokens,
       redis,
       background,
       async close() {

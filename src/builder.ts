@@ -2,6 +2,7 @@ import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
 import { grants, type Scope } from './auth/scopes.ts';
+import { recordRefusedMutation } from './caller.ts';
 import type { Context, Principal } from './context.ts';
 import { forbidden, unauthenticated } from './errors.ts';
 
@@ -42,7 +43,10 @@ export const builder = new SchemaBuilder<{
       serviceAccount: context.principal?.kind === 'serviceAccount',
       scope: (required) => !!context.principal && grants(context.principal.scopes, required),
     }),
-    unauthorizedError: (_parent, context) => (context.principal ? forbidden() : unauthenticated()),
+    unauthorizedError: (_parent, context, info) => {
+      if (info.parentType.name === 'Mutation') recordRefusedMutation(context, info.fieldName);
+      return context.principal ? forbidden() : unauthenticated();
+    },
   },
   relay: {
     clientMutationId: 'omit',

@@ -44,6 +44,8 @@ const schema = z.object({
   RATE_LIMIT_LOGIN_FAILURES: z.coerce.number().int().positive().default(10),
   RATE_LIMIT_LOGIN_WINDOW: seconds(15 * 60),
   API_TOKEN_MAX_TTL_DAYS: z.coerce.number().int().positive().default(365),
+  /** How often collected API token usage is written as lastUsedAt (at most a minute). */
+  API_TOKEN_USAGE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(30_000),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
   MAX_ALIASES: z.coerce.number().int().positive().default(15),
   MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),

@@ -34,7 +34,8 @@ export class AppError extends GraphQLError {
 
 export const unauthenticated = (key: MessageKey = 'unauthenticated') => new AppError('UNAUTHENTICATED', key);
 export const forbidden = () => new AppError('FORBIDDEN', 'forbidden');
-export const notFound = (entity: string) => new AppError('NOT_FOUND', 'notFound', { params: { entity } });
+export const notFound = (entity: string, field?: string) =>
+  new AppError('NOT_FOUND', 'notFound', { params: { entity }, extensions: field ? { field } : undefined });
 export const conflict = (key: MessageKey, params?: MessageParams, field?: string) =>
   new AppError('CONFLICT', key, { params, extensions: field ? { field } : undefined });
 

@@ -5,8 +5,10 @@ import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 
 // Each module adds the events it publishes.
-// biome-ignore lint/complexity/noBannedTypes: the map starts empty and grows per module
-export type PubSubEvents = {};
+export type PubSubEvents = {
+  /** API tokens revoked or changed: every instance drops them from its verification cache. */
+  'apiTokens:invalidated': [{ tokenIds: string[] }];
+};
 
 export function createEventBus(redis?: { publish: Redis; subscribe: Redis }) {
   return createPubSub<PubSubEvents>(

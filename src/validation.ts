@@ -24,6 +24,8 @@ function toAppError(issue: z.core.$ZodIssue): AppError {
         return badInput(field, 'tooLong', { max: 128 });
       case 'tooCommon':
         return badInput(field, 'passwordTooCommon');
+      case 'slug':
+        return badInput(field, 'invalidSlug');
       case 'locale':
         return badInput(field, 'unsupportedLocale', { allowed: LOCALES.join(', ') });
     }

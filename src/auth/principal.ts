@@ -1,5 +1,6 @@
 import type { App } from '../app.ts';
 import { type AppError, unauthenticated } from '../errors.ts';
+import { API_TOKEN_PREFIX, isWellFormedApiToken } from './api-token-format.ts';
 import { TokenVerificationError, verifyAccessToken } from './jwt.ts';
 
 /** Who is making a request: a user (access JWT) or a service account (API token). */
@@ -11,6 +12,8 @@ export interface Principal {
   scopes: readonly string[];
   /** When the credential stops being valid (Unix seconds), if it does. */
   expiresAt?: number;
+  /** The API token a service account acts through. */
+  tokenId?: string;
 }
 
 const withStatus = (error: AppError) => {
@@ -32,6 +35,7 @@ export function bearer(header: string | null | undefined): string | null {
 export async function authenticate(app: App, credential: string | null, ip: string): Promise<Principal | null> {
   if (credential === null) return null;
   await app.limits.assertTokenAllowed(ip);
+  if (credential.startsWith(API_TOKEN_PREFIX)) return authenticateApiToken(app, credential, ip);
   try {
     if (credential === '') throw new TokenVerificationError('malformed');
     const claims = await verifyAccessToken(app.jwt, credential);
@@ -41,4 +45,23 @@ export async function authenticate(app: App, credential: string | null, ip: stri
     await app.limits.tokenFailed(ip);
     throw withStatus(unauthenticated(error.reason === 'expired' ? 'expiredAccessToken' : 'invalidAccessToken'));
   }
+}
+
+/** An API token acts as its service account, with the token's scopes. */
+async function authenticateApiToken(app: App, secret: string, ip: string): Promise<Principal> {
+  // The checksum refuses typos and made-up tokens before any lookup.
+  const verification = isWellFormedApiToken(secret) ? await app.apiTokens.verify(secret) : null;
+  if (!verification?.ok) {
+    await app.limits.tokenFailed(ip);
+    throw withStatus(unauthenticated(verification?.reason === 'expired' ? 'expiredApiToken' : 'invalidApiToken'));
+  }
+  const { token } = verification;
+  return {
+    kind: 'serviceAccount',
+    id: token.serviceAccountId,
+    organizationId: token.organizationId,
+    scopes: token.scopes,
+    expiresAt: token.expiresAt === null ? undefined : Math.floor(token.expiresAt / 1000),
+    tokenId: token.tokenId,
+  };
 }

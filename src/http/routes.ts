@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
+import { validateApiToken } from './forward-auth.ts';
 
 type Route = (app: App, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -30,6 +31,7 @@ export const routes: Record<string, Route> = {
     // Short cache: a rotated key must reach verifiers well before its first token expires.
     json(res, 200, app.jwt.keys.jwks(), { 'cache-control': 'public, max-age=300' }),
   '/healthz': (_app, _req, res) => json(res, 200, { status: 'ok' }),
+  '/api/tokens/validate': validateApiToken,
   '/readyz': async (app, _req, res) => {
     const checks = await ready(app);
     const ok = Object.values(checks).every((state) => state === 'ok');

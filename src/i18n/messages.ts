@@ -88,6 +88,56 @@ const catalog = {
     cs: 'Odkaz pro obnovení hesla je neplatný, vypršel nebo už byl použit.',
     de: 'Der Link zum Zurücksetzen des Passworts ist ungültig, abgelaufen oder bereits verwendet.',
   },
+  invalidApiToken: {
+    en: 'The API token is invalid or has been revoked.',
+    cs: 'API token je neplatný nebo byl zneplatněn.',
+    de: 'Das API-Token ist ungültig oder wurde widerrufen.',
+  },
+  expiredApiToken: {
+    en: 'The API token has expired.',
+    cs: 'Platnost API tokenu vypršela.',
+    de: 'Das API-Token ist abgelaufen.',
+  },
+  unknownScope: {
+    en: 'Unknown scope "{scope}". Valid scopes: {allowed}.',
+    cs: 'Neznámý rozsah „{scope}“. Platné rozsahy: {allowed}.',
+    de: 'Unbekannter Geltungsbereich „{scope}“. Gültig sind: {allowed}.',
+  },
+  mustBeInFuture: {
+    en: '{field} must be in the future.',
+    cs: 'Pole {field} musí být v budoucnosti.',
+    de: '{field} muss in der Zukunft liegen.',
+  },
+  tooFarInFuture: {
+    en: '{field} may be at most {days} days ahead.',
+    cs: 'Pole {field} může být nejvýše {days} dní dopředu.',
+    de: '{field} darf höchstens {days} Tage in der Zukunft liegen.',
+  },
+  lastOwner: {
+    en: 'The last owner of an organization can be neither demoted nor removed.',
+    cs: 'Posledního vlastníka organizace nelze ponížit ani odebrat.',
+    de: 'Der letzte Eigentümer einer Organisation kann weder herabgestuft noch entfernt werden.',
+  },
+  alreadyMember: {
+    en: 'This person is already a member of the organization.',
+    cs: 'Tato osoba už je členem organizace.',
+    de: 'Diese Person ist bereits Mitglied der Organisation.',
+  },
+  invalidInvitation: {
+    en: 'The invitation is invalid, expired or already used.',
+    cs: 'Pozvánka je neplatná, vypršela nebo už byla použita.',
+    de: 'Die Einladung ist ungültig, abgelaufen oder bereits verwendet.',
+  },
+  slugTaken: {
+    en: 'The slug "{slug}" is already taken.',
+    cs: 'Identifikátor „{slug}“ už je obsazený.',
+    de: 'Der Kurzname „{slug}“ ist bereits vergeben.',
+  },
+  invalidSlug: {
+    en: '{field} may contain only lowercase letters, digits and single dashes.',
+    cs: 'Pole {field} smí obsahovat jen malá písmena, číslice a jednotlivé pomlčky.',
+    de: '{field} darf nur Kleinbuchstaben, Ziffern und einzelne Bindestriche enthalten.',
+  },
   rateLimited: {
     en: 'Too many attempts. Try again in {seconds} seconds.',
     cs: 'Příliš mnoho pokusů. Zkuste to znovu za {seconds} s.',

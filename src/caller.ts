@@ -1,0 +1,84 @@
+// Who is acting in a service call, and the checks that depend on what they hold today.
+import type { App } from './app.ts';
+import { audit } from './audit.ts';
+import type { Principal } from './auth/principal.ts';
+import { coversAll, ROLE_SCOPES, type Scope } from './auth/scopes.ts';
+import type { Db } from './db.ts';
+import { type AppError, forbidden } from './errors.ts';
+import type { ActorType, Prisma, Role } from './generated/prisma/client.ts';
+
+export interface Caller {
+  app: App;
+  principal: Principal;
+  ip: string;
+}
+
+export const actorOf = (principal: Principal): { actorType: ActorType; actorId: string } => ({
+  actorType: principal.kind === 'user' ? 'USER' : 'SERVICE_ACCOUNT',
+  actorId: principal.id,
+});
+
+/** A user's role in the organization they act in, read now; service accounts have none. */
+export async function currentRole({ app, principal }: Caller): Promise<Role | null> {
+  if (principal.kind !== 'user') return null;
+  const membership = await app.db.membership.findUnique({
+    where: { userId_organizationId: { userId: principal.id, organizationId: principal.organizationId } },
+    select: { role: true },
+  });
+  return membership?.role ?? null;
+}
+
+/**
+ * Whether the caller holds every requested scope. A user's access token is stateless, so it
+ * is checked against the role held today as well: a demoted admin cannot hand out write:*.
+ */
+export async function holdsAll(caller: Caller, requested: readonly Scope[]): Promise<boolean> {
+  if (!coversAll(caller.principal.scopes, requested)) return false;
+  if (caller.principal.kind !== 'user') return true;
+  const role = await currentRole(caller);
+  return role !== null && coversAll(ROLE_SCOPES[role], requested);
+}
+
+/** Records what the caller did, in their organization; in the caller's transaction when given. */
+export function auditAs(
+  caller: Caller,
+  tx: Prisma.TransactionClient | Db,
+  action: string,
+  target?: { type: string; id: string },
+  metadata?: Prisma.InputJsonValue,
+) {
+  return audit(tx, {
+    organizationId: caller.principal.organizationId,
+    ...actorOf(caller.principal),
+    action,
+    targetType: target?.type,
+    targetId: target?.id,
+    ip: caller.ip,
+    metadata,
+  });
+}
+
+/** Records a refused attempt to gain or hand out more than the caller holds; answers FORBIDDEN. */
+export async function refuse(
+  caller: Caller,
+  attempt: string,
+  target?: { type: string; id: string },
+): Promise<AppError> {
+  await auditAs(caller, caller.app.db, 'authorization.denied', target, { attempt });
+  return forbidden();
+}
+
+/**
+ * Records, off the request path, a signed-in caller refused by a mutation's scope check
+ * (a member inviting, a token writing beyond its scopes).
+ */
+export function recordRefusedMutation(
+  context: Omit<Caller, 'principal'> & { principal: Principal | null },
+  field: string,
+) {
+  const { app, principal, ip } = context;
+  if (!principal) return;
+  app.background(() =>
+    auditAs({ app, principal, ip }, app.db, 'authorization.denied', undefined, { attempt: 'missing_scope', field }),
+  );
+}

@@ -1,0 +1,196 @@
+// API tokens of service accounts. The secret is returned once and stored as its SHA-256.
+// Nobody hands out more than they hold: every scope given to a token (at creation, on
+// update, and when rotating, which hands out its secret anew) must be held by the caller.
+import { z } from 'zod';
+import type { App } from '../app.ts';
+import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
+import { isScope, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
+import { sha256 } from '../auth/secrets.ts';
+import { actorOf, auditAs, type Caller, holdsAll, refuse } from '../caller.ts';
+import { badInput, notFound } from '../errors.ts';
+import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
+import { name, parseInput } from '../validation.ts';
+import { serviceAccountOrFail } from './service-accounts.ts';
+
+export interface CreatedApiToken {
+  /** The secret, shown this once. */
+  token: string;
+  apiToken: ApiToken;
+}
+
+const DAY_MS = 24 * 3600 * 1000;
+
+/** Validates requested scopes against the grammar; an unknown one is named with the valid list. */
+function parseScopes(values: readonly string[]): Scope[] {
+  if (values.length === 0) throw badInput('scopes', 'required');
+  const unknown = values.find((value) => !isScope(value));
+  if (unknown !== undefined) {
+    throw badInput('scopes', 'unknownScope', { scope: unknown, allowed: VALID_SCOPES.join(', ') });
+  }
+  return [...new Set(values as Scope[])];
+}
+
+/** An expiry in the future and within API_TOKEN_MAX_TTL_DAYS; none given means the maximum. */
+function parseExpiry(app: App, value: Date | null | undefined): Date {
+  const maxDays = app.config.API_TOKEN_MAX_TTL_DAYS;
+  const latest = Date.now() + maxDays * DAY_MS;
+  if (value == null) return new Date(latest);
+  if (value.getTime() <= Date.now()) throw badInput('expiresAt', 'mustBeInFuture');
+  if (value.getTime() > latest) throw badInput('expiresAt', 'tooFarInFuture', { days: maxDays });
+  return value;
+}
+
+async function assertHeld(caller: Caller, scopes: Scope[], target?: { type: string; id: string }) {
+  if (!(await holdsAll(caller, scopes))) throw await refuse(caller, 'token_scopes_beyond_caller', target);
+}
+
+function secretFields() {
+  const token = newApiTokenSecret();
+  return { token, data: { tokenHash: sha256(token), prefix: displayPrefix(token) } };
+}
+
+export const listApiTokens = (app: App, organizationId: string) =>
+  app.db.apiToken.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
+
+export async function apiTokenOrFail(app: App, organizationId: string, id: string): Promise<ApiToken> {
+  const parsed = z.uuid().safeParse(id);
+  const token = parsed.success ? await app.db.apiToken.findFirst({ where: { id: parsed.data, organizationId } }) : null;
+  if (!token) throw notFound('ApiToken', 'id');
+  return token;
+}
+
+const createInput = z.object({
+  serviceAccountSlug: z.string().min(1),
+  name: name(),
+  scopes: z.array(z.string()),
+  expiresAt: z.date().nullish(),
+});
+
+export async function createApiToken(caller: Caller, input: unknown): Promise<CreatedApiToken> {
+  const { app, principal } = caller;
+  const data = parseInput(createInput, input);
+  const scopes = parseScopes(data.scopes);
+  const expiresAt = parseExpiry(app, data.expiresAt);
+  const account = await serviceAccountOrFail(
+    app,
+    principal.organizationId,
+    data.serviceAccountSlug,
+    'serviceAccountSlug',
+  );
+  await assertHeld(caller, scopes, { type: 'ServiceAccount', id: account.id });
+  const { token, data: secret } = secretFields();
+  const apiToken = await app.db.$transaction(async (tx) => {
+    const created = await tx.apiToken.create({
+      data: {
+        ...secret,
+        organizationId: principal.organizationId,
+        serviceAccountId: account.id,
+        name: data.name,
+        scopes,
+        expiresAt,
+        createdById: principal.id,
+        createdByType: actorOf(principal).actorType,
+      },
+    });
+    await tokenAudit(caller, tx, 'api_token.created', created);
+    return created;
+  });
+  return { token, apiToken };
+}
+
+const updateInput = z.object({
+  id: z.string(),
+  name: name().nullish(),
+  scopes: z.array(z.string()).nullish(),
+  expiresAt: z.date().nullish(),
+});
+
+/** Changes name, scopes or expiry; the change reaches every instance's cache at once. */
+export async function updateApiToken(caller: Caller, input: unknown): Promise<ApiToken> {
+  const { app, principal } = caller;
+  const data = parseInput(updateInput, input);
+  const scopes = data.scopes == null ? undefined : parseScopes(data.scopes);
+  const expiresAt = data.expiresAt == null ? undefined : parseExpiry(app, data.expiresAt);
+  const current = await apiTokenOrFail(app, principal.organizationId, data.id);
+  if (scopes) await assertHeld(caller, scopes, { type: 'ApiToken', id: current.id });
+  const updated = await app.db.$transaction(async (tx) => {
+    const updated = await tx.apiToken.update({
+      where: { id: current.id },
+      data: { name: data.name ?? undefined, scopes, expiresAt },
+    });
+    await tokenAudit(caller, tx, 'api_token.updated', updated, { scopes: updated.scopes });
+    return updated;
+  });
+  app.apiTokens.invalidate([current.id]);
+  return updated;
+}
+
+export async function revokeApiToken(caller: Caller, input: { id: string }): Promise<ApiToken> {
+  const { app, principal } = caller;
+  const current = await apiTokenOrFail(app, principal.organizationId, input.id);
+  if (current.revokedAt) return current;
+  const revoked = await app.db.$transaction(async (tx) => {
+    const revoked = await tx.apiToken.update({
+      where: { id: current.id },
+      data: { revokedAt: new Date(), revokedById: principal.id },
+    });
+    await tokenAudit(caller, tx, 'api_token.revoked', revoked);
+    return revoked;
+  });
+  app.apiTokens.invalidate([current.id]);
+  return revoked;
+}
+
+/** A new secret with the same name, scopes and expiry; the old one stops working at once. */
+export async function rotateApiToken(caller: Caller, input: { id: string }): Promise<CreatedApiToken> {
+  const { app, principal } = caller;
+  const current = await apiTokenOrFail(app, principal.organizationId, input.id);
+  if (current.revokedAt || (current.expiresAt && current.expiresAt <= new Date())) {
+    throw badInput('id', 'invalidApiToken');
+  }
+  await assertHeld(caller, current.scopes as Scope[], { type: 'ApiToken', id: current.id });
+  const { token, data: secret } = secretFields();
+  const apiToken = await app.db.$transaction(async (tx) => {
+    const claimed = await tx.apiToken.updateMany({
+      where: { id: current.id, revokedAt: null },
+      data: { revokedAt: new Date(), revokedById: principal.id },
+    });
+    if (claimed.count === 0) throw badInput('id', 'invalidApiToken');
+    const created = await tx.apiToken.create({
+      data: {
+        ...secret,
+        organizationId: current.organizationId,
+        serviceAccountId: current.serviceAccountId,
+        name: current.name,
+        scopes: current.scopes,
+        expiresAt: current.expiresAt,
+        createdById: principal.id,
+        createdByType: actorOf(principal).actorType,
+      },
+    });
+    await tokenAudit(caller, tx, 'api_token.rotated', created, { replaces: current.id });
+    return created;
+  });
+  app.apiTokens.invalidate([current.id]);
+  return { token, apiToken };
+}
+
+function tokenAudit(
+  caller: Caller,
+  tx: Prisma.TransactionClient,
+  action: string,
+  token: ApiToken,
+  extra: Record<string, Prisma.InputJsonValue> = {},
+) {
+  return auditAs(
+    caller,
+    tx,
+    action,
+    { type: 'ApiToken', id: token.id },
+    {
+      serviceAccountId: token.serviceAccountId,
+      name: token.name,
+      ...extra,
+    },
+  );
+}

@@ -1,0 +1,120 @@
+// Service accounts: machine users of one organization, named by a slug unique there.
+// Disabling or deleting one stops every token it has, on every instance.
+import { z } from 'zod';
+import { slugify } from '../accounts/slug.ts';
+import type { App } from '../app.ts';
+import { auditAs, type Caller } from '../caller.ts';
+import { conflict, notFound } from '../errors.ts';
+import { Prisma } from '../generated/prisma/client.ts';
+import { name, parseInput } from '../validation.ts';
+
+const slug = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((value) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value), { params: { problem: 'slug' } });
+const description = z.string().trim().max(500).nullish();
+
+function findServiceAccount(app: App, organizationId: string, accountSlug: string) {
+  return app.db.serviceAccount.findUnique({ where: { organizationId_slug: { organizationId, slug: accountSlug } } });
+}
+
+export async function serviceAccountOrFail(app: App, organizationId: string, accountSlug: string, field = 'slug') {
+  const account = await findServiceAccount(app, organizationId, accountSlug);
+  if (!account) throw notFound('ServiceAccount', field);
+  return account;
+}
+
+export const listServiceAccounts = (app: App, organizationId: string) =>
+  app.db.serviceAccount.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
+
+const createInput = z.object({ name: name(), slug: slug.nullish(), description });
+
+export async function createServiceAccount(caller: Caller, input: unknown) {
+  const { app, principal } = caller;
+  const data = parseInput(createInput, input);
+  const accountSlug = data.slug ?? slugify(data.name);
+  try {
+    return await app.db.$transaction(async (tx) => {
+      const account = await tx.serviceAccount.create({
+        data: {
+          organizationId: principal.organizationId,
+          name: data.name,
+          slug: accountSlug,
+          description: data.description ?? null,
+          createdById: principal.id,
+        },
+      });
+      await auditAs(
+        caller,
+        tx,
+        'service_account.created',
+        { type: 'ServiceAccount', id: account.id },
+        {
+          slug: account.slug,
+        },
+      );
+      return account;
+    });
+  } catch (error) {
+    if (error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002') {
+      throw conflict('slugTaken', { slug: accountSlug }, 'slug');
+    }
+    throw error;
+  }
+}
+
+const updateInput = z.object({ slug, name: name().nullish(), description, disabled: z.boolean().nullish() });
+
+export async function updateServiceAccount(caller: Caller, input: unknown) {
+  const { app, principal } = caller;
+  const data = parseInput(updateInput, input);
+  const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
+  const disabling = data.disabled === true && !account.disabledAt;
+  const { updated, tokenIds } = await app.db.$transaction(async (tx) => {
+    const updated = await tx.serviceAccount.update({
+      where: { id: account.id },
+      data: {
+        name: data.name ?? undefined,
+        description: data.description === undefined ? undefined : data.description,
+        disabledAt: data.disabled == null ? undefined : data.disabled ? (account.disabledAt ?? new Date()) : null,
+      },
+    });
+    if (data.disabled != null && data.disabled !== !!account.disabledAt) {
+      const action = data.disabled ? 'service_account.disabled' : 'service_account.enabled';
+      await auditAs(caller, tx, action, { type: 'ServiceAccount', id: account.id });
+    }
+    const tokens = disabling
+      ? await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true } })
+      : [];
+    return { updated, tokenIds: tokens.map((t) => t.id) };
+  });
+  app.apiTokens.invalidate(tokenIds);
+  return updated;
+}
+
+const deleteInput = z.object({ slug });
+
+/** Deletes the account and its tokens; audit events keep its id. */
+export async function deleteServiceAccount(caller: Caller, input: unknown) {
+  const { app, principal } = caller;
+  const data = parseInput(deleteInput, input);
+  const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
+  const tokenIds = await app.db.$transaction(async (tx) => {
+    const tokens = await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true } });
+    await tx.serviceAccount.delete({ where: { id: account.id } });
+    await auditAs(
+      caller,
+      tx,
+      'service_account.deleted',
+      { type: 'ServiceAccount', id: account.id },
+      {
+        slug: account.slug,
+      },
+    );
+    return tokens.map((t) => t.id);
+  });
+  app.apiTokens.invalidate(tokenIds);
+  return account;
+}

@@ -1,0 +1,153 @@
+// Verifies API token secrets for one instance. Verified tokens are cached by their hash so
+// that a warm request costs one SHA-256 and a map lookup; revocations and changes reach
+// every instance's cache through the pub/sub. Usage is collected in memory and written as
+// lastUsedAt in one batch per interval, never on the request path.
+
+import { sha256 } from '../auth/secrets.ts';
+import type { Db } from '../db.ts';
+import type { Logger } from '../logger.ts';
+import type { EventBus } from '../pubsub.ts';
+
+const INVALIDATED = 'apiTokens:invalidated';
+/** A safety net: even if an invalidation were lost, a cached entry is re-read this often. */
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+export interface VerifiedToken {
+  tokenId: string;
+  serviceAccountId: string;
+  organizationId: string;
+  scopes: readonly string[];
+  /** Milliseconds since the epoch, or null for a token that does not expire. */
+  expiresAt: number | null;
+}
+
+export type Verification = { ok: true; token: VerifiedToken } | { ok: false; reason: 'invalid' | 'expired' };
+
+interface Entry {
+  token: VerifiedToken;
+  cachedAt: number;
+}
+
+export interface ApiTokenVerifier {
+  verify(secret: string): Promise<Verification>;
+  /** Drops tokens from every instance's cache (after a revocation or change is committed). */
+  invalidate(tokenIds: readonly string[]): void;
+  /** Writes the collected lastUsedAt values now. */
+  flushUsage(): Promise<void>;
+  /** Empties this instance's cache (the benchmark measures cold verification with it). */
+  forgetAll(): void;
+  close(): Promise<void>;
+}
+
+export function createApiTokenVerifier(options: {
+  db: Db;
+  pubsub: EventBus;
+  logger: Logger;
+  usageFlushMs: number;
+}): ApiTokenVerifier {
+  const { db, pubsub, logger } = options;
+  const byHash = new Map<string, Entry>();
+  const hashById = new Map<string, string>();
+  const used = new Set<string>();
+  // Bumped by every invalidation: a lookup that started before one must not cache what it read.
+  let generation = 0;
+
+  const evict = (tokenIds: readonly string[]) => {
+    generation++;
+    for (const id of tokenIds) {
+      const hash = hashById.get(id);
+      if (hash) byHash.delete(hash);
+      hashById.delete(id);
+    }
+  };
+
+  const remember = (hash: string, token: VerifiedToken) => {
+    if (byHash.size >= CACHE_MAX_ENTRIES) {
+      const oldest = byHash.keys().next().value as string;
+      const entry = byHash.get(oldest);
+      byHash.delete(oldest);
+      if (entry) hashById.delete(entry.token.tokenId);
+    }
+    byHash.set(hash, { token, cachedAt: Date.now() });
+    hashById.set(token.tokenId, hash);
+  };
+
+  const lookup = async (hash: string): Promise<VerifiedToken | null> => {
+    const row = await db.apiToken.findUnique({
+      where: { tokenHash: hash },
+      select: {
+        id: true,
+        organizationId: true,
+        serviceAccountId: true,
+        scopes: true,
+        expiresAt: true,
+        revokedAt: true,
+        serviceAccount: { select: { disabledAt: true } },
+      },
+    });
+    if (!row || row.revokedAt || row.serviceAccount.disabledAt) return null;
+    return {
+      tokenId: row.id,
+      serviceAccountId: row.serviceAccountId,
+      organizationId: row.organizationId,
+      scopes: row.scopes,
+      expiresAt: row.expiresAt?.getTime() ?? null,
+    };
+  };
+
+  const events = pubsub.subscribe(INVALIDATED);
+  const listening = (async () => {
+    for await (const event of events) evict(event.tokenIds);
+  })().catch((error) => logger.error({ err: error }, 'API token invalidation listener stopped'));
+
+  const flushUsage = async () => {
+    if (used.size === 0) return;
+    const ids = [...used];
+    used.clear();
+    await db.apiToken.updateMany({ where: { id: { in: ids } }, data: { lastUsedAt: new Date() } });
+  };
+  const timer = setInterval(() => {
+    flushUsage().catch((error) => logger.warn({ err: error }, 'could not record API token usage'));
+  }, options.usageFlushMs);
+  timer.unref();
+
+  return {
+    async verify(secret) {
+      const hash = sha256(secret);
+      const now = Date.now();
+      let entry = byHash.get(hash);
+      if (entry && now - entry.cachedAt > CACHE_TTL_MS) {
+        evict([entry.token.tokenId]);
+        entry = undefined;
+      }
+      let token = entry?.token ?? null;
+      if (!token) {
+        const startedAt = generation;
+        token = await lookup(hash);
+        if (!token) return { ok: false, reason: 'invalid' };
+        if (generation === startedAt) remember(hash, token);
+      }
+      if (token.expiresAt !== null && token.expiresAt <= now) return { ok: false, reason: 'expired' };
+      used.add(token.tokenId);
+      return { ok: true, token };
+    },
+    invalidate(tokenIds) {
+      if (tokenIds.length === 0) return;
+      evict(tokenIds);
+      pubsub.publish(INVALIDATED, { tokenIds: [...tokenIds] });
+    },
+    flushUsage,
+    forgetAll() {
+      generation++;
+      byHash.clear();
+      hashById.clear();
+    },
+    async close() {
+      clearInterval(timer);
+      await events.return();
+      await listening;
+      await flushUsage().catch((error) => logger.warn({ err: error }, 'could not record API token usage'));
+    },
+  };
+}

@@ -1,0 +1,150 @@
+// Inviting people into an organization, and accepting. The emailed token is single use and
+// stored hashed; accepting creates the user, or checks an existing user's password.
+import { z } from 'zod';
+import { type Session, sessionForMembership } from '../accounts/sessions.ts';
+import type { App } from '../app.ts';
+import { audit } from '../audit.ts';
+import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
+import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
+import { AppError, badInput, conflict, unauthenticated } from '../errors.ts';
+import { Role } from '../generated/prisma/enums.ts';
+import { enqueueEmail } from '../mail/outbox.ts';
+import { email, name, newPassword, parseInput } from '../validation.ts';
+
+const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+
+const inviteInput = z.object({ email, role: z.enum(Role) });
+
+export async function inviteMember(caller: Caller, input: unknown) {
+  const { app, principal } = caller;
+  const data = parseInput(inviteInput, input);
+  const organizationId = principal.organizationId;
+  // Only an owner makes owners.
+  if (data.role === 'OWNER' && (await currentRole(caller)) !== 'OWNER') {
+    throw await refuse(caller, 'invite_owner');
+  }
+  const alreadyMember = await app.db.membership.findFirst({
+    where: { organizationId, user: { email: data.email } },
+    select: { id: true },
+  });
+  if (alreadyMember) throw conflict('alreadyMember', {}, 'email');
+
+  const token = newOpaqueToken();
+  const link = new URL('/accept-invitation', app.config.publicUrl);
+  link.searchParams.set('token', token);
+  const { invitation, mailId } = await app.db.$transaction(async (tx) => {
+    const organization = await tx.organization.findUniqueOrThrow({ where: { id: organizationId } });
+    // A new invitation replaces a pending one to the same address.
+    await tx.invitation.updateMany({
+      where: { organizationId, email: data.email, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    const invitation = await tx.invitation.create({
+      data: {
+        organizationId,
+        email: data.email,
+        role: data.role,
+        tokenHash: sha256(token),
+        invitedById: principal.kind === 'user' ? principal.id : null,
+        expiresAt: new Date(Date.now() + INVITATION_TTL_MS),
+      },
+    });
+    await auditAs(
+      caller,
+      tx,
+      'member.invited',
+      { type: 'Invitation', id: invitation.id },
+      {
+        email: data.email,
+        role: data.role,
+      },
+    );
+    const mail = await enqueueEmail(tx, {
+      to: data.email,
+      subject: `You are invited to ${organization.name} on Herald`,
+      template: 'invitation',
+      text: [
+        'Hello,',
+        '',
+        `You have been invited to join ${organization.name} on Herald. Open this link within 7 days to accept:`,
+        '',
+        link.toString(),
+        '',
+        'If you did not expect this invitation, ignore this email.',
+      ].join('\n'),
+    });
+    return { invitation, mailId: mail.id };
+  });
+  app.background(() => app.mailer.deliver(mailId));
+  return invitation;
+}
+
+export function pendingInvitations(app: App, organizationId: string) {
+  return app.db.invitation.findMany({
+    where: { organizationId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
+    orderBy: { id: 'asc' },
+  });
+}
+
+const acceptInput = z.object({
+  token: z.string().min(1),
+  name: name().nullish(),
+  password: z.string().min(1),
+});
+
+/** Joins the invited person (creating the user if the email is new) and signs them in there. */
+export async function acceptInvitation(app: App, input: unknown, ip: string): Promise<Session> {
+  await app.limits.hitIp(ip);
+  const data = parseInput(acceptInput, input);
+  const invalid = () => new AppError('BAD_USER_INPUT', 'invalidInvitation', { extensions: { field: 'token' } });
+  const invitation = await app.db.invitation.findUnique({ where: { tokenHash: sha256(data.token) } });
+  if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= new Date()) {
+    throw invalid();
+  }
+
+  const existing = await app.db.user.findUnique({ where: { email: invitation.email } });
+  let passwordHash: string | null = null;
+  if (existing) {
+    await app.limits.assertLoginAllowed(existing.email);
+    if (!(await verifyPassword(existing.passwordHash, data.password)) || existing.disabledAt) {
+      await app.limits.loginFailed(existing.email);
+      throw unauthenticated('invalidCredentials');
+    }
+  } else {
+    if (!data.name) throw badInput('name', 'required');
+    passwordHash = await hashPassword(parseInput(z.object({ password: newPassword }), data).password);
+  }
+
+  return app.db.$transaction(async (tx) => {
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, acceptedAt: null, revokedAt: null },
+      data: { acceptedAt: new Date() },
+    });
+    if (claimed.count === 0) throw invalid();
+    const userId =
+      existing?.id ??
+      (
+        await tx.user.create({
+          data: { email: invitation.email, name: data.name as string, passwordHash: passwordHash as string },
+        })
+      ).id;
+    const member = await tx.membership.findUnique({
+      where: { userId_organizationId: { userId, organizationId: invitation.organizationId } },
+      select: { id: true },
+    });
+    if (member) throw conflict('alreadyMember', {}, 'token');
+    await tx.membership.create({ data: { userId, organizationId: invitation.organizationId, role: invitation.role } });
+    await audit(tx, {
+      organizationId: invitation.organizationId,
+      actorType: 'USER',
+      actorId: userId,
+      action: 'member.joined',
+      targetType: 'Invitation',
+      targetId: invitation.id,
+      ip,
+      metadata: { role: invitation.role },
+    });
+    return (await sessionForMembership(app, tx, userId, invitation.organizationId)) as Session;
+  });
+}

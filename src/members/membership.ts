@@ -1,0 +1,83 @@
+// Role changes and removals. Only an owner touches owners, and an organization always keeps
+// at least one owner: changes that could remove the last one take a lock on the organization
+// row, so that two owners demoting each other at once cannot both succeed.
+import { z } from 'zod';
+import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
+import type { Db } from '../db.ts';
+import { conflict, notFound } from '../errors.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { Role } from '../generated/prisma/enums.ts';
+import { parseInput } from '../validation.ts';
+
+type Tx = Prisma.TransactionClient;
+
+const memberOf = (db: Db | Tx, organizationId: string, userId: string) =>
+  db.membership.findUnique({
+    where: { userId_organizationId: { userId, organizationId } },
+    include: { user: true, organization: true },
+  });
+
+async function assertAnotherOwnerRemains(tx: Tx, organizationId: string) {
+  await tx.$queryRaw`SELECT id FROM "Organization" WHERE id = ${organizationId}::uuid FOR UPDATE`;
+  const owners = await tx.membership.count({ where: { organizationId, role: 'OWNER' } });
+  if (owners <= 1) throw conflict('lastOwner');
+}
+
+/** The target's membership, or NOT_FOUND (also for users of other organizations). */
+async function targetOf(caller: Caller, userId: string) {
+  const target = await memberOf(caller.app.db, caller.principal.organizationId, userId);
+  if (!target) throw notFound('Member');
+  return target;
+}
+
+const updateRoleInput = z.object({ userId: z.uuid(), role: z.enum(Role) });
+
+export async function updateMemberRole(caller: Caller, input: unknown) {
+  const { app, principal } = caller;
+  const data = parseInput(updateRoleInput, input);
+  const target = await targetOf(caller, data.userId);
+  if ((data.role === 'OWNER' || target.role === 'OWNER') && (await currentRole(caller)) !== 'OWNER') {
+    throw await refuse(caller, data.role === 'OWNER' ? 'grant_owner' : 'change_owner', {
+      type: 'User',
+      id: data.userId,
+    });
+  }
+  if (target.role === data.role) return target;
+  return app.db.$transaction(async (tx) => {
+    if (target.role === 'OWNER') await assertAnotherOwnerRemains(tx, principal.organizationId);
+    await tx.membership.update({ where: { id: target.id }, data: { role: data.role } });
+    await auditAs(
+      caller,
+      tx,
+      'member.role_changed',
+      { type: 'User', id: data.userId },
+      {
+        from: target.role,
+        to: data.role,
+      },
+    );
+    return { ...target, role: data.role };
+  });
+}
+
+const removeInput = z.object({ userId: z.uuid() });
+
+/** Removes a member; their refresh tokens for this organization stop working at once. */
+export async function removeMember(caller: Caller, input: unknown): Promise<boolean> {
+  const { app, principal } = caller;
+  const data = parseInput(removeInput, input);
+  const target = await targetOf(caller, data.userId);
+  if (target.role === 'OWNER' && (await currentRole(caller)) !== 'OWNER') {
+    throw await refuse(caller, 'remove_owner', { type: 'User', id: data.userId });
+  }
+  await app.db.$transaction(async (tx) => {
+    if (target.role === 'OWNER') await assertAnotherOwnerRemains(tx, principal.organizationId);
+    await tx.membership.delete({ where: { id: target.id } });
+    await tx.refreshToken.updateMany({
+      where: { userId: data.userId, organizationId: principal.organizationId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    await auditAs(caller, tx, 'member.removed', { type: 'User', id: data.userId }, { role: target.role });
+  });
+  return true;
+}

@@ -1,0 +1,18 @@
+import { builder } from '../../builder.ts';
+import type { AuditEvent } from '../../generated/prisma/client.ts';
+import { ActorType } from '../../generated/prisma/enums.ts';
+
+const ActorTypeEnum = builder.enumType('ActorType', { values: Object.values(ActorType) });
+
+export const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    action: t.exposeString('action', { description: 'e.g. `member.invited`, `api_token.revoked`.' }),
+    actorType: t.expose('actorType', { type: ActorTypeEnum }),
+    actorId: t.exposeID('actorId', { nullable: true }),
+    targetType: t.exposeString('targetType', { nullable: true }),
+    targetId: t.exposeID('targetId', { nullable: true }),
+    ip: t.exposeString('ip', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+  }),
+});
