@@ -79,6 +79,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       pubsub,
       logger,
       usageFlushMs: config.API_TOKEN_USAGE_FLUSH_MS,
+      shared: redis ? { redis, epochKey: `${options.namespace ?? 'herald'}:apiTokens:epoch` } : undefined,
     });
     cleanups.push(() => apiTokens.close());
 

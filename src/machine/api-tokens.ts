@@ -121,7 +121,7 @@ export async function updateApiToken(caller: Caller, input: unknown): Promise<Ap
     await tokenAudit(caller, tx, 'api_token.updated', updated, { scopes: updated.scopes });
     return updated;
   });
-  app.apiTokens.invalidate([current.id]);
+  await app.apiTokens.invalidate([current.id]);
   return updated;
 }
 
@@ -137,7 +137,7 @@ export async function revokeApiToken(caller: Caller, input: { id: string }): Pro
     await tokenAudit(caller, tx, 'api_token.revoked', revoked);
     return revoked;
   });
-  app.apiTokens.invalidate([current.id]);
+  await app.apiTokens.invalidate([current.id]);
   return revoked;
 }
 
@@ -171,7 +171,7 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
     await tokenAudit(caller, tx, 'api_token.rotated', created, { replaces: current.id });
     return created;
   });
-  app.apiTokens.invalidate([current.id]);
+  await app.apiTokens.invalidate([current.id]);
   return { token, apiToken };
 }
 

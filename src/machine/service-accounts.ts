@@ -90,7 +90,7 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
       : [];
     return { updated, tokenIds: tokens.map((t) => t.id) };
   });
-  app.apiTokens.invalidate(tokenIds);
+  await app.apiTokens.invalidate(tokenIds);
   return updated;
 }
 
@@ -115,6 +115,6 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
     );
     return tokens.map((t) => t.id);
   });
-  app.apiTokens.invalidate(tokenIds);
+  await app.apiTokens.invalidate(tokenIds);
   return account;
 }

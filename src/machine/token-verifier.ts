@@ -1,8 +1,12 @@
 // Verifies API token secrets for one instance. Verified tokens are cached by their hash so
 // that a warm request costs one SHA-256 and a map lookup; revocations and changes reach
-// every instance's cache through the pub/sub. Usage is collected in memory and written as
-// lastUsedAt in one batch per interval, never on the request path.
+// every instance's cache through the pub/sub. Pub/sub delivery is asynchronous, so with
+// several instances each cached entry also carries the shared invalidation epoch (a Redis
+// counter bumped before a change is answered): a request that arrives anywhere after the
+// change sees the new epoch and re-reads the token. Usage is collected in memory and
+// written as lastUsedAt in one batch per interval, never on the request path.
 
+import type { Redis } from 'ioredis';
 import { sha256 } from '../auth/secrets.ts';
 import type { Db } from '../db.ts';
 import type { Logger } from '../logger.ts';
@@ -27,12 +31,14 @@ export type Verification = { ok: true; token: VerifiedToken } | { ok: false; rea
 interface Entry {
   token: VerifiedToken;
   cachedAt: number;
+  /** The shared epoch when the token was read; null without Redis. */
+  epoch: string | null;
 }
 
 export interface ApiTokenVerifier {
   verify(secret: string): Promise<Verification>;
   /** Drops tokens from every instance's cache (after a revocation or change is committed). */
-  invalidate(tokenIds: readonly string[]): void;
+  invalidate(tokenIds: readonly string[]): Promise<void>;
   /** Writes the collected lastUsedAt values now. */
   flushUsage(): Promise<void>;
   /** Empties this instance's cache (the benchmark measures cold verification with it). */
@@ -45,8 +51,13 @@ export function createApiTokenVerifier(options: {
   pubsub: EventBus;
   logger: Logger;
   usageFlushMs: number;
+  shared?: { redis: Redis; epochKey: string };
 }): ApiTokenVerifier {
-  const { db, pubsub, logger } = options;
+  const { db, pubsub, logger, shared } = options;
+  // Without Redis there is one instance and the local generation below is enough. If Redis
+  // cannot be read, nothing is served from the cache.
+  const sharedEpoch = async (): Promise<string | null | undefined> =>
+    shared ? ((await shared.redis.get(shared.epochKey).catch(() => undefined)) ?? '0') : null;
   const byHash = new Map<string, Entry>();
   const hashById = new Map<string, string>();
   const used = new Set<string>();
@@ -62,14 +73,14 @@ export function createApiTokenVerifier(options: {
     }
   };
 
-  const remember = (hash: string, token: VerifiedToken) => {
+  const remember = (hash: string, token: VerifiedToken, epoch: string | null) => {
     if (byHash.size >= CACHE_MAX_ENTRIES) {
       const oldest = byHash.keys().next().value as string;
       const entry = byHash.get(oldest);
       byHash.delete(oldest);
       if (entry) hashById.delete(entry.token.tokenId);
     }
-    byHash.set(hash, { token, cachedAt: Date.now() });
+    byHash.set(hash, { token, cachedAt: Date.now(), epoch });
     hashById.set(token.tokenId, hash);
   };
 
@@ -116,8 +127,9 @@ export function createApiTokenVerifier(options: {
     async verify(secret) {
       const hash = sha256(secret);
       const now = Date.now();
+      const epoch = await sharedEpoch();
       let entry = byHash.get(hash);
-      if (entry && now - entry.cachedAt > CACHE_TTL_MS) {
+      if (entry && (now - entry.cachedAt > CACHE_TTL_MS || epoch === undefined || entry.epoch !== epoch)) {
         evict([entry.token.tokenId]);
         entry = undefined;
       }
@@ -126,15 +138,16 @@ export function createApiTokenVerifier(options: {
         const startedAt = generation;
         token = await lookup(hash);
         if (!token) return { ok: false, reason: 'invalid' };
-        if (generation === startedAt) remember(hash, token);
+        if (generation === startedAt && epoch !== undefined) remember(hash, token, epoch);
       }
       if (token.expiresAt !== null && token.expiresAt <= now) return { ok: false, reason: 'expired' };
       used.add(token.tokenId);
       return { ok: true, token };
     },
-    invalidate(tokenIds) {
+    async invalidate(tokenIds) {
       if (tokenIds.length === 0) return;
       evict(tokenIds);
+      if (shared) await shared.redis.incr(shared.epochKey);
       pubsub.publish(INVALIDATED, { tokenIds: [...tokenIds] });
     },
     flushUsage,

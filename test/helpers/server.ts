@@ -33,6 +33,8 @@ export interface TestServer {
   app: App;
   dataDir: string;
   databaseUrl?: string;
+  /** Prefix of this deployment's shared Redis keys. */
+  namespace: string;
   /** Sends one operation over HTTP as a frontend would. */
   gql<TData, TVariables>(
     document: TypedDocumentNode<TData, TVariables>,
@@ -68,7 +70,8 @@ export async function createDatabase(adminUrl: string): Promise<{ url: string; d
 export interface StartOptions {
   env?: Record<string, string>;
   /** Reuse the data (directory and database) of an earlier server. */
-  reuse?: Pick<TestServer, 'dataDir' | 'databaseUrl'>;
+  /** Reuse the data, and the shared Redis namespace, of an earlier server: a second instance of one deployment. */
+  reuse?: Pick<TestServer, 'dataDir' | 'databaseUrl'> & { namespace?: string };
   namespace?: string;
 }
 
@@ -81,6 +84,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const database =
     options.reuse || !usingPostgres ? undefined : await createDatabase(process.env.DATABASE_URL as string);
   const databaseUrl = options.reuse?.databaseUrl ?? database?.url;
+  const namespace = options.namespace ?? options.reuse?.namespace ?? `test-${randomUUID()}`;
 
   const config = loadConfig({
     PORT: '0',
@@ -95,7 +99,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   });
   const app = await createApp(config, {
     logger: createLogger(config.LOG_LEVEL),
-    namespace: options.namespace ?? `test-${randomUUID()}`,
+    namespace,
   });
   const herald = createHeraldServer(app);
   const port = await herald.listen(0, '127.0.0.1');
@@ -120,6 +124,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     app,
     dataDir,
     databaseUrl,
+    namespace,
     post,
     async gql(document, variables, request) {
       const response = await post({ query: print(document), variables }, request);
