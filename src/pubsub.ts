@@ -3,10 +3,13 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import type { NotificationAddedEvent, UnreadCountEvent } from './notifications/events.ts';
 
 // Each module adds the events it publishes.
-// biome-ignore lint/complexity/noBannedTypes: the map starts empty and grows per module
-export type PubSubEvents = {};
+export type PubSubEvents = {
+  notificationAdded: [recipientId: string, event: NotificationAddedEvent];
+  unreadCountChanged: [recipientId: string, event: UnreadCountEvent];
+};
 
 export function createEventBus(redis?: { publish: Redis; subscribe: Redis }) {
   return createPubSub<PubSubEvents>(
