@@ -76,7 +76,7 @@ export interface Feed<T> {
 export async function subscribe<TData>(
   connection: Connection,
   document: TypedDocumentNode<TData, Record<string, never>>,
-  probe: { publish(): void; isProbe(data: TData): boolean },
+  probe: { publish(): void; isProbe(data: NoInfer<TData>): boolean },
 ): Promise<Feed<TData>> {
   const queue: TData[] = [];
   const waiters: ((value: TData) => void)[] = [];
