@@ -100,6 +100,8 @@ export function attachWebSockets(
             credential,
           });
           if (!context.principal) return false;
+          // The serializer cuts `token=` from the logged URL.
+          app.logger.debug({ url: extra.request.url, principal: context.principal.id }, 'socket connected');
           contexts.set(extra.socket, context);
           closeAtExpiry(extra.socket, context.principal.expiresAt);
           return true;
