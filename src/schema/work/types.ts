@@ -1,3 +1,4 @@
+import type { App } from '../../app.ts';
 import { builder } from '../../builder.ts';
 import type { SlaPolicy, WorkItem } from '../../generated/prisma/client.ts';
 import { WorkItemPriority as Priorities, WorkItemStatus as Statuses } from '../../generated/prisma/enums.ts';
@@ -17,6 +18,9 @@ export const SlaPolicyRef = builder.objectRef<SlaPolicy>('SlaPolicy').implement(
 });
 
 // Related rows are looked up within the item's organization, never by id alone.
+const memberOf = (app: App, organizationId: string, userId: string | null) =>
+  userId ? app.db.user.findFirst({ where: { id: userId, memberships: { some: { organizationId } } } }) : null;
+
 export const WorkItemRef = builder.objectRef<WorkItem>('WorkItem').implement({
   fields: (t) => ({
     id: t.exposeID('id'),
@@ -35,22 +39,12 @@ export const WorkItemRef = builder.objectRef<WorkItem>('WorkItem').implement({
     assignee: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (item, _args, { app }) =>
-        item.assigneeId
-          ? app.db.user.findFirst({
-              where: { id: item.assigneeId, memberships: { some: { organizationId: item.organizationId } } },
-            })
-          : null,
+      resolve: (item, _args, { app }) => memberOf(app, item.organizationId, item.assigneeId),
     }),
     reporter: t.field({
       type: UserRef,
       nullable: true,
-      resolve: (item, _args, { app }) =>
-        item.reporterId
-          ? app.db.user.findFirst({
-              where: { id: item.reporterId, memberships: { some: { organizationId: item.organizationId } } },
-            })
-          : null,
+      resolve: (item, _args, { app }) => memberOf(app, item.organizationId, item.reporterId),
     }),
     slaPolicy: t.field({
       type: SlaPolicyRef,
