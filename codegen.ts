@@ -16,6 +16,7 @@ const config: CodegenConfig = {
   silent: true,
   generates: {
     'test/generated/graphql.ts': { documents: 'test/operations/**/*.graphql', ...output },
+    'examples/generated/graphql.ts': { documents: 'examples/operations/**/*.graphql', ...output },
   },
 };
 

@@ -3,11 +3,14 @@
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
+import type { NotificationAddedEvent, UnreadCountEvent } from './notifications/events.ts';
 
 // Each module adds the events it publishes.
 export type PubSubEvents = {
   /** API tokens revoked or changed: every instance drops them from its verification cache. */
   'apiTokens:invalidated': [{ tokenIds: string[] }];
+  notificationAdded: [recipientId: string, event: NotificationAddedEvent];
+  unreadCountChanged: [recipientId: string, event: UnreadCountEvent];
 };
 
 export function createEventBus(redis?: { publish: Redis; subscribe: Redis }) {

@@ -2,14 +2,17 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, newRequestId } from './app.ts';
 import { routes } from './http/routes.ts';
+import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
 import { redactUrl } from './logger.ts';
+import { startSlaSweeper } from './work/sla.ts';
 
 export interface HeraldServer {
   server: Server;
+  sockets: SocketServer;
   /** Resolves with the port actually bound (0 asks the OS for a free one). */
   listen(port: number, host: string): Promise<number>;
-  /** Stops accepting, lets in-flight requests finish, then closes the app. */
+  /** Stops accepting, closes sockets with 1001, lets in-flight requests finish, then closes the app. */
   close(): Promise<void>;
 }
 
@@ -47,19 +50,24 @@ export function createHeraldServer(app: App): HeraldServer {
     }
     yoga(req, res);
   });
+  const sockets = attachWebSockets(app, server, yoga);
+  const stopSweeper = startSlaSweeper(app);
 
   return {
     server,
+    sockets,
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
         server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
       }),
     async close() {
-      await new Promise<void>((resolve) => {
+      const closed = new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
+      await Promise.all([sockets.close(), stopSweeper()]);
+      await closed;
       await app.close();
     },
   };

@@ -153,6 +153,31 @@ const catalog = {
     cs: 'Služba je dočasně nedostupná. Zkuste to za chvíli znovu.',
     de: 'Der Dienst ist vorübergehend nicht verfügbar. Versuchen Sie es gleich erneut.',
   },
+  mustBeLessThan: {
+    en: '{field} must be less than {other}.',
+    cs: 'Pole {field} musí být menší než {other}.',
+    de: '{field} muss kleiner als {other} sein.',
+  },
+  nameTaken: {
+    en: 'This name is already used in the organization.',
+    cs: 'Tento název už v organizaci existuje.',
+    de: 'Dieser Name wird in der Organisation bereits verwendet.',
+  },
+  notAMember: {
+    en: '{field} must be a member of the organization.',
+    cs: 'Pole {field} musí být členem organizace.',
+    de: '{field} muss Mitglied der Organisation sein.',
+  },
+  unknownReference: {
+    en: '{field} does not refer to anything in this organization.',
+    cs: 'Pole {field} neodkazuje na nic v této organizaci.',
+    de: '{field} verweist auf nichts in dieser Organisation.',
+  },
+  tooManySubscriptions: {
+    en: 'At most {max} operations may run on one connection.',
+    cs: 'Na jednom spojení může běžet nejvýše {max} operací.',
+    de: 'Auf einer Verbindung dürfen höchstens {max} Operationen laufen.',
+  },
   internal: {
     en: 'Something went wrong on our side (reference {requestId}).',
     cs: 'Na naší straně došlo k chybě (reference {requestId}).',

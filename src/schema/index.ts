@@ -10,5 +10,12 @@ import './machine/queries.ts';
 import './machine/mutations.ts';
 import './audit/types.ts';
 import './audit/queries.ts';
+import './work/types.ts';
+import './work/queries.ts';
+import './work/mutations.ts';
+import './notifications/types.ts';
+import './notifications/queries.ts';
+import './notifications/mutations.ts';
+import './notifications/subscriptions.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

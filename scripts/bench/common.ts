@@ -1,0 +1,59 @@
+// Shared by the benchmarks: a Herald on loopback in a temporary data directory, and a raw
+// graphql-transport-ws client cheap enough to open thousands of.
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import WebSocket from 'ws';
+
+export async function gql<T>(base: string, query: string, variables: object, token?: string): Promise<T> {
+  const response = await fetch(`${base}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown };
+  if (!body.data) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+export async function register(base: string, label: string) {
+  const { register } = await gql<{
+    register: { accessToken: string; user: { id: string }; organization: { id: string } };
+  }>(base, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } organization { id } } }', {
+    i: {
+      email: `${label}-${Date.now()}-${Math.random().toString(36).slice(2)}@bench.test`,
+      password: 'correct horse battery staple',
+      name: label,
+      organizationName: `${label} org`,
+    },
+  });
+  return register;
+}
+
+export const benchEnv = async () => ({
+  DATA_DIR: await mkdtemp(path.join(tmpdir(), 'herald-bench-')),
+  LOG_LEVEL: 'warn',
+  SLA_SWEEP_INTERVAL_MS: '0',
+  RATE_LIMIT_IP_PER_MINUTE: '1000000',
+});
+
+/** Opens a socket, authenticates, subscribes; resolves with the socket once acknowledged. */
+export function openSubscriber(url: string, query: string, onNext?: (data: unknown) => void): Promise<WebSocket> {
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(url, 'graphql-transport-ws');
+    socket.once('error', reject);
+    socket.once('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('message', (raw) => {
+      const message = JSON.parse(String(raw)) as { type: string; payload?: { data?: unknown } };
+      if (message.type === 'connection_ack') {
+        socket.send(JSON.stringify({ type: 'subscribe', id: '1', payload: { query } }));
+        resolve(socket);
+      } else if (message.type === 'next') onNext?.(message.payload?.data);
+      else if (message.type === 'ping') socket.send(JSON.stringify({ type: 'pong' }));
+    });
+    socket.once('close', (code) => reject(new Error(`closed with ${code}`)));
+  });
+}
+
+export const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;

@@ -1,0 +1,173 @@
+// graphql-ws (protocol graphql-transport-ws) on the HTTP server's port at /graphql. The
+// access token comes as `?token=` or `connectionParams.authorization`; the connection gets
+// its context once from the shared factory, and is closed with 4403 when the token expires
+// so that clients reconnect with a fresh one.
+import type { IncomingMessage, Server } from 'node:http';
+import type { ExecutionArgs, GraphQLError } from 'graphql';
+import { CloseCode } from 'graphql-ws';
+import { useServer } from 'graphql-ws/use/ws';
+import { type WebSocket, WebSocketServer } from 'ws';
+import { type App, newRequestId } from '../app.ts';
+import { bearer } from '../auth/principal.ts';
+import { type Context, createContext } from '../context.ts';
+import { AppError } from '../errors.ts';
+import type { createGraphQLHandler } from './yoga.ts';
+
+type Yoga = ReturnType<typeof createGraphQLHandler>;
+type Enveloped = ReturnType<Yoga['getEnveloped']>;
+type Root = { execute: Enveloped['execute']; subscribe: Enveloped['subscribe'] };
+
+export interface SocketLimits {
+  /** Bytes queued for one socket beyond which its client is taken as not reading. */
+  maxBufferedBytes: number;
+  /** Operations one socket may run at once. */
+  maxSubscriptions: number;
+  /** Seconds between pings; a client that does not answer one in time is dropped. */
+  keepAliveMs: number;
+}
+
+export const defaultSocketLimits: SocketLimits = {
+  maxBufferedBytes: 1 << 20,
+  maxSubscriptions: 20,
+  keepAliveMs: 12_000,
+};
+
+export interface SocketServer {
+  /** Refuses new sockets, closes open ones with 1001 and waits (bounded) until they are gone. */
+  close(): Promise<void>;
+  readonly size: number;
+}
+
+/** Largest delay setTimeout honours; longer expiries are re-armed. */
+const MAX_TIMER = 2 ** 31 - 1;
+
+function credentialOf(request: IncomingMessage, params: Record<string, unknown> | undefined): string | null {
+  const fromQuery = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
+  if (fromQuery) return fromQuery;
+  const header = params?.authorization ?? params?.Authorization;
+  if (typeof header !== 'string' || header === '') return null;
+  return /^bearer\s/i.test(header) ? bearer(header) : header;
+}
+
+const headersOf = (request: IncomingMessage) => ({
+  get(name: string) {
+    const value = request.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : (value ?? null);
+  },
+});
+
+function closeAtExpiry(socket: WebSocket, expiresAt: number | undefined) {
+  if (expiresAt === undefined) return;
+  let timer: NodeJS.Timeout;
+  const arm = () => {
+    const left = expiresAt * 1000 - Date.now();
+    if (left <= 0) return socket.close(CloseCode.Forbidden, 'Token expired');
+    timer = setTimeout(arm, Math.min(left, MAX_TIMER));
+  };
+  arm();
+  socket.once('close', () => clearTimeout(timer));
+}
+
+export function attachWebSockets(
+  app: App,
+  server: Server,
+  yoga: Yoga,
+  limits: SocketLimits = defaultSocketLimits,
+): SocketServer {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
+  const contexts = new WeakMap<WebSocket, Context>();
+  let closing = false;
+
+  server.on('upgrade', (request, socket, head) => {
+    const path = (request.url ?? '/').split('?')[0];
+    if (path !== '/graphql' || closing) {
+      socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+  });
+
+  useServer(
+    {
+      onConnect: async ({ extra, connectionParams }) => {
+        const credential = credentialOf(extra.request, connectionParams);
+        if (!credential) return false;
+        try {
+          const context = await createContext(app, {
+            url: extra.request.url ?? '/graphql',
+            headers: headersOf(extra.request),
+            remoteAddress: extra.request.socket.remoteAddress,
+            credential,
+          });
+          if (!context.principal) return false;
+          // The serializer cuts `token=` from the logged URL.
+          app.logger.debug({ url: extra.request.url, principal: context.principal.id }, 'socket connected');
+          contexts.set(extra.socket, context);
+          closeAtExpiry(extra.socket, context.principal.expiresAt);
+          return true;
+        } catch (error) {
+          // Bad credentials are refused with 4403; anything else is a server fault (4500).
+          if (error instanceof AppError) return false;
+          throw error;
+        }
+      },
+      onSubscribe: async ({ extra, subscriptions }, _id, params) => {
+        const context = contexts.get(extra.socket);
+        if (!context) return [new AppError('UNAUTHENTICATED', 'unauthenticated')];
+        if (Object.keys(subscriptions).length > limits.maxSubscriptions) {
+          return [new AppError('RATE_LIMITED', 'tooManySubscriptions', { params: { max: limits.maxSubscriptions } })];
+        }
+        const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...context, params });
+        let document: ReturnType<typeof parse>;
+        try {
+          document = parse(params.query);
+        } catch (error) {
+          return [error as GraphQLError];
+        }
+        const errors = validate(schema, document);
+        if (errors.length > 0) return errors;
+        const root: Root = { execute, subscribe };
+        return {
+          schema,
+          document,
+          operationName: params.operationName,
+          variableValues: params.variables,
+          contextValue: { ...context, requestId: newRequestId() },
+          rootValue: root,
+        };
+      },
+      execute: (args: ExecutionArgs) => (args.rootValue as Root).execute(args),
+      subscribe: (args: ExecutionArgs) => (args.rootValue as Root).subscribe(args),
+      onNext: ({ extra }) => {
+        // A client that stops reading is cut off rather than buffered for without bound.
+        if (extra.socket.bufferedAmount > limits.maxBufferedBytes) extra.socket.terminate();
+      },
+    },
+    wss,
+    limits.keepAliveMs,
+  );
+
+  // graphql-ws awaits each send, so a stalled client shows as bytes stuck in its buffer.
+  const watchdog = setInterval(() => {
+    for (const socket of wss.clients) if (socket.bufferedAmount > limits.maxBufferedBytes) socket.terminate();
+  }, 1000).unref();
+
+  return {
+    get size() {
+      return wss.clients.size;
+    },
+    async close() {
+      closing = true;
+      clearInterval(watchdog);
+      const open = [...wss.clients];
+      const gone = open.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
+      for (const socket of open) socket.close(1001, 'Server shutting down');
+      const patience = setTimeout(() => {
+        for (const socket of wss.clients) socket.terminate();
+      }, 5000);
+      await Promise.all(gone);
+      clearTimeout(patience);
+      await new Promise((resolve) => wss.close(resolve));
+    },
+  };
+}

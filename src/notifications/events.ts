@@ -1,0 +1,31 @@
+// What travels on the bus when a user's notifications change. Payloads are plain JSON
+// (dates as ISO strings) because over Redis they are serialized between instances.
+import type { Notification } from '../generated/prisma/client.ts';
+
+export type NotificationMessage = Omit<Notification, 'createdAt' | 'readAt'> & {
+  createdAt: string;
+  readAt: string | null;
+};
+
+export interface NotificationAddedEvent {
+  notification: NotificationMessage;
+  unreadCount: number;
+}
+
+export interface UnreadCountEvent {
+  recipientId: string;
+  organizationId: string;
+  unreadCount: number;
+}
+
+export const toMessage = (n: Notification): NotificationMessage => ({
+  ...n,
+  createdAt: n.createdAt.toISOString(),
+  readAt: n.readAt?.toISOString() ?? null,
+});
+
+export const fromMessage = (n: NotificationMessage): Notification => ({
+  ...n,
+  createdAt: new Date(n.createdAt),
+  readAt: n.readAt ? new Date(n.readAt) : null,
+});

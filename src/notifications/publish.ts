@@ -1,0 +1,61 @@
+// Notifications sent by integrations (service accounts), to members of their organization.
+import { z } from 'zod';
+import type { App } from '../app.ts';
+import { audit } from '../audit.ts';
+import type { Principal } from '../auth/principal.ts';
+import { notFound } from '../errors.ts';
+import type { Notification } from '../generated/prisma/client.ts';
+import { parseInput } from '../validation.ts';
+import { publishNotifications, storeNotifications } from './service.ts';
+
+const httpUrl = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((value) => /^https?:\/\/\S+$/i.test(value) && URL.canParse(value));
+
+const PublishInput = z.object({
+  userId: z.string(),
+  title: z.string().trim().min(1).max(200),
+  message: z.string().trim().max(2000).nullish(),
+  url: httpUrl.nullish(),
+});
+
+export async function publishCustomNotification(
+  app: App,
+  principal: Principal,
+  input: z.input<typeof PublishInput>,
+): Promise<Notification> {
+  const data = parseInput(PublishInput, input);
+  const recipient = z.uuid().safeParse(data.userId).success
+    ? await app.db.membership.findUnique({
+        where: { userId_organizationId: { userId: data.userId, organizationId: principal.organizationId } },
+      })
+    : null;
+  // Someone outside the organization is indistinguishable from nobody.
+  if (!recipient) throw notFound('User');
+  const notification = await app.db.$transaction(async (tx) => {
+    const [stored] = await storeNotifications(tx, [
+      {
+        recipientId: data.userId,
+        organizationId: principal.organizationId,
+        type: 'CUSTOM',
+        title: data.title,
+        message: data.message ?? null,
+        url: data.url ?? null,
+      },
+    ]);
+    const created = stored as Notification;
+    await audit(tx, {
+      organizationId: principal.organizationId,
+      actorType: principal.kind === 'serviceAccount' ? 'SERVICE_ACCOUNT' : 'USER',
+      actorId: principal.id,
+      action: 'notification.published',
+      targetType: 'Notification',
+      targetId: created.id,
+    });
+    return created;
+  });
+  await publishNotifications(app, [notification]);
+  return notification;
+}

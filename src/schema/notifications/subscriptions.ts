@@ -1,0 +1,31 @@
+import { filter, pipe } from 'graphql-yoga';
+import { builder } from '../../builder.ts';
+import { fromMessage } from '../../notifications/events.ts';
+import { NotificationEventRef } from './types.ts';
+
+// Topics are keyed by recipient; each event is still checked against the subscriber, so a
+// notification for the same user in another organization never leaks into this one.
+builder.subscriptionFields((t) => ({
+  notificationAdded: t.withAuth({ user: true }).field({
+    type: NotificationEventRef,
+    description: 'Each new notification of the connected user, with the unread count after it.',
+    subscribe: (_root, _args, { app, principal }) =>
+      pipe(
+        app.pubsub.subscribe('notificationAdded', principal.id),
+        filter(
+          ({ notification }) =>
+            notification.recipientId === principal.id && notification.organizationId === principal.organizationId,
+        ),
+      ),
+    resolve: (event) => ({ notification: fromMessage(event.notification), unreadCount: event.unreadCount }),
+  }),
+  unreadCountChanged: t.withAuth({ user: true }).int({
+    description: 'The absolute unread count whenever it changes, so badges agree across tabs.',
+    subscribe: (_root, _args, { app, principal }) =>
+      pipe(
+        app.pubsub.subscribe('unreadCountChanged', principal.id),
+        filter((event) => event.recipientId === principal.id && event.organizationId === principal.organizationId),
+      ),
+    resolve: (event) => event.unreadCount,
+  }),
+}));

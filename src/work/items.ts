@@ -1,0 +1,197 @@
+// Work items: per-organization keys, assignment (which notifies the new assignee) and status.
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
+import { z } from 'zod';
+import type { App } from '../app.ts';
+import { audit } from '../audit.ts';
+import type { Principal } from '../auth/principal.ts';
+import { badInput, notFound } from '../errors.ts';
+import type { Prisma, WorkItem, WorkItemPriority, WorkItemStatus } from '../generated/prisma/client.ts';
+import { publishNotifications, storeNotifications } from '../notifications/service.ts';
+import { newestFirst } from '../pagination.ts';
+import { parseInput } from '../validation.ts';
+
+type Tx = Prisma.TransactionClient;
+
+const id = z.string().trim();
+const isUuid = (value: string) => z.uuid().safeParse(value).success;
+
+const CreateInput = z.object({
+  title: z.string().trim().min(1).max(200),
+  description: z.string().trim().max(10_000).nullish(),
+  priority: z.enum(['LOW', 'MEDIUM', 'HIGH', 'URGENT']).nullish(),
+  assigneeId: id.nullish(),
+  slaPolicyId: id.nullish(),
+  dueAt: z.date().nullish(),
+});
+
+const actorOf = (principal: Principal) => ({
+  actorType: principal.kind === 'user' ? ('USER' as const) : ('SERVICE_ACCOUNT' as const),
+  actorId: principal.id,
+});
+
+/** The assignee must belong to the organization; anyone else reads as unknown. */
+async function assertMember(tx: Tx, organizationId: string, userId: string) {
+  const found =
+    isUuid(userId) &&
+    (await tx.membership.findUnique({ where: { userId_organizationId: { userId, organizationId } } }));
+  if (!found) throw badInput('assigneeId', 'notAMember');
+}
+
+async function policyOf(tx: Tx, organizationId: string, slaPolicyId: string) {
+  const policy = isUuid(slaPolicyId)
+    ? await tx.slaPolicy.findFirst({ where: { id: slaPolicyId, organizationId } })
+    : null;
+  if (!policy) throw badInput('slaPolicyId', 'unknownReference');
+  return policy;
+}
+
+function assignmentNotice(item: WorkItem, assigneeId: string, principal: Principal) {
+  // Nobody needs to be told about work they gave themselves.
+  if (principal.kind === 'user' && principal.id === assigneeId) return [];
+  return [
+    {
+      recipientId: assigneeId,
+      organizationId: item.organizationId,
+      type: 'ASSIGNMENT' as const,
+      title: `${item.key} was assigned to you`,
+      message: item.title,
+      workItemId: item.id,
+    },
+  ];
+}
+
+export async function createWorkItem(app: App, principal: Principal, input: z.input<typeof CreateInput>) {
+  const data = parseInput(CreateInput, input);
+  const organizationId = principal.organizationId;
+  const { item, notices } = await app.db.$transaction(async (tx) => {
+    if (data.assigneeId) await assertMember(tx, organizationId, data.assigneeId);
+    const policy = data.slaPolicyId ? await policyOf(tx, organizationId, data.slaPolicyId) : null;
+    // The row lock on the organization serializes concurrent creations, so numbers never repeat.
+    const { workItemSeq: number } = await tx.organization.update({
+      where: { id: organizationId },
+      data: { workItemSeq: { increment: 1 } },
+      select: { workItemSeq: true },
+    });
+    const createdAt = new Date();
+    const dueAt = data.dueAt ?? (policy ? new Date(createdAt.getTime() + policy.targetMinutes * 60_000) : null);
+    const item = await tx.workItem.create({
+      data: {
+        organizationId,
+        number,
+        key: `WI-${number}`,
+        title: data.title,
+        description: data.description ?? null,
+        priority: data.priority ?? 'MEDIUM',
+        reporterId: principal.kind === 'user' ? principal.id : null,
+        assigneeId: data.assigneeId ?? null,
+        slaPolicyId: policy?.id ?? null,
+        dueAt,
+        createdAt,
+      },
+    });
+    await audit(tx, {
+      organizationId,
+      ...actorOf(principal),
+      action: 'work_item.created',
+      targetType: 'WorkItem',
+      targetId: item.id,
+    });
+    const notices = await storeNotifications(
+      tx,
+      item.assigneeId ? assignmentNotice(item, item.assigneeId, principal) : [],
+    );
+    return { item, notices };
+  });
+  await publishNotifications(app, notices);
+  return item;
+}
+
+async function findItem(tx: Tx, principal: Principal, workItemId: string) {
+  const item = isUuid(workItemId)
+    ? await tx.workItem.findFirst({ where: { id: workItemId, organizationId: principal.organizationId } })
+    : null;
+  if (!item) throw notFound('WorkItem');
+  return item;
+}
+
+export async function assignWorkItem(
+  app: App,
+  principal: Principal,
+  input: { workItemId: string; assigneeId?: string | null },
+) {
+  const { item, notices } = await app.db.$transaction(async (tx) => {
+    const current = await findItem(tx, principal, input.workItemId);
+    const assigneeId = input.assigneeId || null;
+    if (assigneeId) await assertMember(tx, principal.organizationId, assigneeId);
+    if (current.assigneeId === assigneeId) return { item: current, notices: [] };
+    const item = await tx.workItem.update({ where: { id: current.id }, data: { assigneeId } });
+    await audit(tx, {
+      organizationId: principal.organizationId,
+      ...actorOf(principal),
+      action: 'work_item.assigned',
+      targetType: 'WorkItem',
+      targetId: item.id,
+      metadata: { from: current.assigneeId, to: assigneeId },
+    });
+    const notices = await storeNotifications(tx, assigneeId ? assignmentNotice(item, assigneeId, principal) : []);
+    return { item, notices };
+  });
+  await publishNotifications(app, notices);
+  return item;
+}
+
+const DONE: readonly WorkItemStatus[] = ['RESOLVED', 'CLOSED'];
+
+export function updateWorkItemStatus(
+  app: App,
+  principal: Principal,
+  input: { workItemId: string; status: WorkItemStatus },
+) {
+  return app.db.$transaction(async (tx) => {
+    const current = await findItem(tx, principal, input.workItemId);
+    if (current.status === input.status) return current;
+    const done = DONE.includes(input.status);
+    const item = await tx.workItem.update({
+      where: { id: current.id },
+      data: { status: input.status, resolvedAt: done ? (current.resolvedAt ?? new Date()) : null },
+    });
+    await audit(tx, {
+      organizationId: principal.organizationId,
+      ...actorOf(principal),
+      action: 'work_item.status_changed',
+      targetType: 'WorkItem',
+      targetId: item.id,
+      metadata: { from: current.status, to: input.status },
+    });
+    return item;
+  });
+}
+
+export function getWorkItem(app: App, principal: Principal, workItemId: string) {
+  return app.db.$transaction((tx) => findItem(tx, principal, workItemId));
+}
+
+export interface WorkItemFilter {
+  status?: WorkItemStatus[] | null;
+  priority?: WorkItemPriority[] | null;
+  assigneeId?: string | null;
+  unassigned?: boolean | null;
+  overdue?: boolean | null;
+}
+
+export function listWorkItems(
+  app: App,
+  principal: Principal,
+  filter: WorkItemFilter,
+  page: ResolveCursorConnectionArgs,
+) {
+  if (filter.assigneeId && !isUuid(filter.assigneeId)) throw badInput('filter.assigneeId');
+  const { where, ...rest } = newestFirst(page);
+  const conditions: Prisma.WorkItemWhereInput[] = [{ organizationId: principal.organizationId }, where];
+  if (filter.status?.length) conditions.push({ status: { in: filter.status } });
+  if (filter.priority?.length) conditions.push({ priority: { in: filter.priority } });
+  if (filter.assigneeId) conditions.push({ assigneeId: filter.assigneeId });
+  if (filter.unassigned) conditions.push({ assigneeId: null });
+  if (filter.overdue) conditions.push({ dueAt: { lte: new Date() }, status: { notIn: [...DONE] } });
+  return app.db.workItem.findMany({ where: { AND: conditions }, ...rest });
+}

@@ -1,0 +1,134 @@
+// The SLA sweep. Each warning and breach is claimed by one atomic UPDATE … WHERE … IS NULL
+// RETURNING, in the same transaction that stores its notifications: when several instances
+// sweep at once, PostgreSQL lets only one of them flip a row, and a crash before commit
+// leaves the row unclaimed for the next sweep, so each is sent exactly once.
+import type { App } from '../app.ts';
+import type { Prisma } from '../generated/prisma/client.ts';
+import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
+
+type Tx = Prisma.TransactionClient;
+
+interface Claimed {
+  id: string;
+  organizationId: string;
+  assigneeId: string | null;
+  key: string;
+  title: string;
+}
+
+/** Items claimed per transaction, so that one sweep never holds a huge set of row locks. */
+const BATCH = 200;
+
+// Timestamps are stored as UTC `timestamp(3)`; an ISO string cast to timestamp keeps that
+// meaning whatever the session's time zone.
+const claimWarnings = (tx: Tx, now: string) => tx.$queryRaw<Claimed[]>`
+  UPDATE "WorkItem" AS w SET "slaWarnedAt" = ${now}::timestamp
+  WHERE w.id IN (
+    SELECT i.id FROM "WorkItem" AS i JOIN "SlaPolicy" AS p ON p.id = i."slaPolicyId"
+    WHERE i."slaWarnedAt" IS NULL AND i."slaBreachedAt" IS NULL
+      AND i.status NOT IN ('RESOLVED', 'CLOSED')
+      AND p."warnBeforeMinutes" > 0
+      AND i."dueAt" > ${now}::timestamp
+      AND i."dueAt" - make_interval(mins => p."warnBeforeMinutes") <= ${now}::timestamp
+    LIMIT ${BATCH}
+    FOR UPDATE OF i SKIP LOCKED
+  )
+  AND w."slaWarnedAt" IS NULL
+  RETURNING w.id, w."organizationId", w."assigneeId", w.key, w.title`;
+
+const claimBreaches = (tx: Tx, now: string) => tx.$queryRaw<Claimed[]>`
+  UPDATE "WorkItem" AS w SET "slaBreachedAt" = ${now}::timestamp
+  WHERE w.id IN (
+    SELECT i.id FROM "WorkItem" AS i
+    WHERE i."slaBreachedAt" IS NULL AND i."dueAt" <= ${now}::timestamp
+      AND i.status NOT IN ('RESOLVED', 'CLOSED')
+    LIMIT ${BATCH}
+    FOR UPDATE OF i SKIP LOCKED
+  )
+  AND w."slaBreachedAt" IS NULL
+  RETURNING w.id, w."organizationId", w."assigneeId", w.key, w.title`;
+
+/** The assignee, or the organization's owners and admins when nobody is assigned. */
+async function recipients(tx: Tx, items: Claimed[]): Promise<Map<string, string[]>> {
+  const orphanOrgs = [...new Set(items.filter((i) => !i.assigneeId).map((i) => i.organizationId))];
+  const managers = orphanOrgs.length
+    ? await tx.membership.findMany({
+        where: { organizationId: { in: orphanOrgs }, role: { in: ['OWNER', 'ADMIN'] } },
+        select: { organizationId: true, userId: true },
+      })
+    : [];
+  return new Map(
+    items.map((item) => [
+      item.id,
+      item.assigneeId
+        ? [item.assigneeId]
+        : managers.filter((m) => m.organizationId === item.organizationId).map((m) => m.userId),
+    ]),
+  );
+}
+
+type Kind = 'SLA_WARNING' | 'SLA_BREACH';
+
+const titles: Record<Kind, (key: string) => string> = {
+  SLA_WARNING: (key) => `${key} is approaching its SLA deadline`,
+  SLA_BREACH: (key) => `${key} has breached its SLA`,
+};
+
+async function sweepOne(app: App, kind: Kind, now: string): Promise<number> {
+  const claim = kind === 'SLA_WARNING' ? claimWarnings : claimBreaches;
+  let total = 0;
+  for (;;) {
+    const { count, stored } = await app.db.$transaction(async (tx) => {
+      const items = await claim(tx, now);
+      const to = await recipients(tx, items);
+      const list: NewNotification[] = items.flatMap((item) =>
+        (to.get(item.id) ?? []).map((recipientId) => ({
+          recipientId,
+          organizationId: item.organizationId,
+          type: kind,
+          title: titles[kind](item.key),
+          message: item.title,
+          workItemId: item.id,
+        })),
+      );
+      return { count: items.length, stored: await storeNotifications(tx, list) };
+    });
+    await publishNotifications(app, stored);
+    total += count;
+    if (count < BATCH) return total;
+  }
+}
+
+/** One sweep at `now`: warnings first, then breaches. Answers how many items it claimed. */
+export async function sweepSla(app: App, now: Date = new Date()) {
+  const at = now.toISOString();
+  const warnings = await sweepOne(app, 'SLA_WARNING', at);
+  const breaches = await sweepOne(app, 'SLA_BREACH', at);
+  return { warnings, breaches };
+}
+
+/** Sweeps every SLA_SWEEP_INTERVAL_MS (0 disables); the returned function stops it. */
+export function startSlaSweeper(app: App): () => Promise<void> {
+  const interval = app.config.SLA_SWEEP_INTERVAL_MS;
+  if (interval === 0) return async () => {};
+  let timer: NodeJS.Timeout | undefined;
+  let running: Promise<unknown> = Promise.resolve();
+  let stopped = false;
+  const tick = () => {
+    running = sweepSla(app)
+      .then((result) => {
+        if (result.warnings || result.breaches) app.logger.info(result, 'SLA sweep');
+      })
+      .catch((error) => app.logger.error({ err: error }, 'SLA sweep failed'))
+      .finally(() => {
+        // A timeout chain rather than an interval: sweeps never overlap on one instance.
+        if (!stopped) timer = setTimeout(tick, interval).unref();
+      });
+  };
+  timer = setTimeout(tick, interval).unref();
+  return async () => {
+    stopped = true;
+    clearTimeout(timer);
+    await running;
+  };
+}

@@ -1,0 +1,269 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  AssignWorkItemDocument,
+  CreateWorkItemDocument,
+  MarkAllNotificationsReadDocument,
+  MarkNotificationReadDocument,
+  NotificationAddedDocument,
+  NotificationsDocument,
+  PublishNotificationDocument,
+  UnreadCountChangedDocument,
+  UnreadNotificationCountDocument,
+} from './generated/graphql.ts';
+import { connect, notificationProbe, subscribe, unreadCountProbe, within, wsUrl } from './helpers/live.ts';
+import { type Account, createOwner } from './helpers/seed.ts';
+import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
+import { addMember, loginTo } from './helpers/work.ts';
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ env: { SLA_SWEEP_INTERVAL_MS: '0' } });
+});
+afterAll(() => server?.close());
+
+const listen = async (account: Account) =>
+  subscribe(connect(wsUrl(server, account.accessToken)), NotificationAddedDocument, notificationProbe(server, account));
+
+const assignNew = async (by: Account, to: Account, title = 'Fix the door') => {
+  const { createWorkItem } = ok(
+    await server.gql(CreateWorkItemDocument, { input: { title } }, { token: by.accessToken }),
+  );
+  return ok(
+    await server.gql(
+      AssignWorkItemDocument,
+      { input: { workItemId: createWorkItem.id, assigneeId: to.userId } },
+      { token: by.accessToken },
+    ),
+  ).assignWorkItem;
+};
+
+describe('notificationAdded', () => {
+  it('tells an assignee about work assigned by someone else, stored before it is pushed', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const feed = await listen(member);
+    const item = await assignNew(owner, member);
+
+    const { notificationAdded } = await feed.next();
+    expect(notificationAdded.unreadCount).toBe(1);
+    expect(notificationAdded.notification).toMatchObject({
+      type: 'ASSIGNMENT',
+      title: `${item.key} was assigned to you`,
+      message: 'Fix the door',
+      readAt: null,
+      workItem: { id: item.id, key: item.key },
+    });
+    const { notifications } = ok(await server.gql(NotificationsDocument, {}, { token: member.accessToken }));
+    expect(notifications.edges.map((e) => e.node)).toEqual([notificationAdded.notification]);
+    await feed.dispose();
+  });
+
+  it('says nothing when you assign yourself, and the creator’s assignee hears at creation', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const ownFeed = await listen(owner);
+    const memberFeed = await listen(member);
+    await assignNew(owner, owner);
+    const { createWorkItem } = ok(
+      await server.gql(
+        CreateWorkItemDocument,
+        { input: { title: 'Created assigned', assigneeId: member.userId } },
+        { token: owner.accessToken },
+      ),
+    );
+    expect((await memberFeed.next()).notificationAdded.notification.workItem?.id).toBe(createWorkItem.id);
+    // The member's own push came after the owner's self-assignment: had that produced one, it would be here.
+    expect(ownFeed.pending).toBe(0);
+    expect(ok(await server.gql(UnreadNotificationCountDocument, {}, { token: owner.accessToken }))).toEqual({
+      unreadNotificationCount: 0,
+    });
+    await Promise.all([ownFeed.dispose(), memberFeed.dispose()]);
+  });
+
+  it('reaches only its recipient in the recipient’s organization', async () => {
+    const owner = await createOwner(server);
+    const [alice, bob] = await Promise.all([addMember(server, owner), addMember(server, owner)]);
+    // Alice also belongs to an organization of her own; a socket opened there hears nothing from this one.
+    const aliceElsewhere = await loginTo(server, alice, (await createOwnerOrgFor(alice)).organizationId);
+    const aliceFeed = await listen(alice);
+    const bobFeed = await listen(bob);
+    const elsewhereFeed = await listen(aliceElsewhere);
+    const strangerFeed = await listen(await createOwner(server));
+
+    await assignNew(owner, alice, 'for alice');
+    await assignNew(owner, bob, 'for bob');
+    expect((await aliceFeed.next()).notificationAdded.notification.message).toBe('for alice');
+    expect((await bobFeed.next()).notificationAdded.notification.message).toBe('for bob');
+    // Bob's push was published after Alice's: any leak to the others would have arrived by now.
+    expect([aliceFeed.pending, bobFeed.pending, elsewhereFeed.pending, strangerFeed.pending]).toEqual([0, 0, 0, 0]);
+    const elsewhere = ok(await server.gql(NotificationsDocument, {}, { token: aliceElsewhere.accessToken }));
+    expect(elsewhere.notifications.edges).toEqual([]);
+    await Promise.all([aliceFeed, bobFeed, elsewhereFeed, strangerFeed].map((f) => f.dispose()));
+  });
+});
+
+/** The organization Alice registered with: her own, where she is the owner. */
+async function createOwnerOrgFor(account: Account) {
+  const membership = await server.app.db.membership.findFirstOrThrow({
+    where: { userId: account.userId, role: 'OWNER' },
+  });
+  return membership;
+}
+
+describe('read state and the badge', () => {
+  it('counts unread, marks one and all read, and pushes the absolute count to every tab', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const tabs = await Promise.all(
+      [1, 2].map(() =>
+        subscribe(
+          connect(wsUrl(server, member.accessToken)),
+          UnreadCountChangedDocument,
+          unreadCountProbe(server, member),
+        ),
+      ),
+    );
+    for (const title of ['one', 'two', 'three']) await assignNew(owner, member, title);
+    for (const tab of tabs) {
+      expect([await tab.next(), await tab.next(), await tab.next()].map((e) => e.unreadCountChanged)).toEqual([
+        1, 2, 3,
+      ]);
+    }
+    const unread = ok(
+      await server.gql(NotificationsDocument, { unreadOnly: true }, { token: member.accessToken }),
+    ).notifications.edges.map((e) => e.node);
+    expect(unread.map((n) => n.message)).toEqual(['three', 'two', 'one']);
+
+    const { markNotificationRead } = ok(
+      await server.gql(
+        MarkNotificationReadDocument,
+        { input: { id: unread[1]?.id as string } },
+        { token: member.accessToken },
+      ),
+    );
+    expect(markNotificationRead.readAt).not.toBeNull();
+    for (const tab of tabs) expect((await tab.next()).unreadCountChanged).toBe(2);
+    expect(ok(await server.gql(UnreadNotificationCountDocument, {}, { token: member.accessToken }))).toEqual({
+      unreadNotificationCount: 2,
+    });
+    const stillUnread = ok(
+      await server.gql(NotificationsDocument, { unreadOnly: true }, { token: member.accessToken }),
+    );
+    expect(stillUnread.notifications.edges.map((e) => e.node.message)).toEqual(['three', 'one']);
+
+    expect(ok(await server.gql(MarkAllNotificationsReadDocument, {}, { token: member.accessToken }))).toEqual({
+      markAllNotificationsRead: 2,
+    });
+    for (const tab of tabs) expect((await tab.next()).unreadCountChanged).toBe(0);
+    expect(ok(await server.gql(MarkAllNotificationsReadDocument, {}, { token: member.accessToken }))).toEqual({
+      markAllNotificationsRead: 0,
+    });
+    await Promise.all(tabs.map((tab) => tab.dispose()));
+  });
+
+  it('answers NOT_FOUND for someone else’s notification and leaves it unread', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    await assignNew(owner, member);
+    const [mine] = ok(await server.gql(NotificationsDocument, {}, { token: member.accessToken })).notifications.edges;
+    const error = failure(
+      await server.gql(
+        MarkNotificationReadDocument,
+        { input: { id: mine?.node.id as string } },
+        { token: owner.accessToken },
+      ),
+    );
+    expect(error.extensions?.code).toBe('NOT_FOUND');
+    expect(ok(await server.gql(UnreadNotificationCountDocument, {}, { token: member.accessToken }))).toEqual({
+      unreadNotificationCount: 1,
+    });
+  });
+
+  it('pages with first/after', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    for (const title of ['1', '2', '3']) await assignNew(owner, member, title);
+    const page = ok(await server.gql(NotificationsDocument, { first: 2 }, { token: member.accessToken })).notifications;
+    expect(page.edges.map((e) => e.node.message)).toEqual(['3', '2']);
+    const next = ok(
+      await server.gql(
+        NotificationsDocument,
+        { first: 2, after: page.pageInfo.endCursor },
+        { token: member.accessToken },
+      ),
+    ).notifications;
+    expect(next.edges.map((e) => e.node.message)).toEqual(['1']);
+    expect(next.pageInfo.hasNextPage).toBe(false);
+  });
+});
+
+describe('publishNotification', () => {
+  it('is refused to users, whatever their role', async () => {
+    const owner = await createOwner(server);
+    const error = failure(
+      await server.gql(
+        PublishNotificationDocument,
+        { input: { userId: owner.userId, title: 'hi' } },
+        { token: owner.accessToken },
+      ),
+    );
+    expect(error.extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('the socket', () => {
+  it.each([
+    ['no token', () => wsUrl(server), undefined],
+    ['a malformed token', () => wsUrl(server, 'nonsense'), undefined],
+    ['a refresh token in the query', async () => wsUrl(server, (await createOwner(server)).refreshToken), undefined],
+    ['a bad connectionParams.authorization', () => wsUrl(server), { authorization: 'Bearer nonsense' }],
+  ])('refuses %s with 4403', async (_name, url, params) => {
+    const connection = connect(await url(), params);
+    expect((await within(connection.closed, 5000, 'the close')).code).toBe(4403);
+  });
+
+  it('accepts the token in connectionParams.authorization', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const connection = connect(wsUrl(server), { authorization: `Bearer ${member.accessToken}` });
+    const feed = await subscribe(connection, NotificationAddedDocument, notificationProbe(server, member));
+    await assignNew(owner, member);
+    expect((await feed.next()).notificationAdded.notification.type).toBe('ASSIGNMENT');
+    await feed.dispose();
+  });
+
+  it('refuses an expired token with 4403, and closes a connected socket with 4403 when its token expires', async () => {
+    const shortLived = await startServer({ env: { ACCESS_TOKEN_TTL: '2', SLA_SWEEP_INTERVAL_MS: '0' } });
+    try {
+      const owner = await createOwner(shortLived);
+      const connection = connect(wsUrl(shortLived, owner.accessToken));
+      await within(connection.connected, 5000, 'the connection');
+      const closed = await within(connection.closed, 5000, 'the close at expiry');
+      expect(closed.code).toBe(4403);
+
+      const late = connect(wsUrl(shortLived, owner.accessToken));
+      expect((await within(late.closed, 5000, 'the refusal')).code).toBe(4403);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  it('runs queries over the socket with the connection’s principal', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    await assignNew(owner, member);
+    const connection = connect(wsUrl(server, member.accessToken));
+    const result = await within(
+      new Promise<unknown>((resolve, reject) => {
+        connection.client.subscribe(
+          { query: '{ unreadNotificationCount }' },
+          { next: resolve, error: reject, complete: () => {} },
+        );
+      }),
+      5000,
+      'the query result',
+    );
+    expect(result).toEqual({ data: { unreadNotificationCount: 1 } });
+    await connection.client.dispose();
+  });
+});
