@@ -33,8 +33,10 @@ export async function startProxy(target: { host: string; port: number }) {
       return port;
     },
     async cut() {
-      await new Promise<void>((resolve) => server?.close(() => resolve()) ?? resolve());
+      // close() only calls back once every open connection has ended: end them first.
+      const closed = new Promise<void>((resolve) => (server ? server.close(() => resolve()) : resolve()));
       for (const socket of sockets) socket.destroy();
+      await closed;
     },
     restore: listen,
     close() {
