@@ -7,10 +7,12 @@ import {
   NotificationAddedDocument,
   NotificationsDocument,
   PublishNotificationDocument,
+  RegisterDocument,
   UnreadCountChangedDocument,
   UnreadNotificationCountDocument,
 } from './generated/graphql.ts';
 import { connect, notificationProbe, subscribe, unreadCountProbe, within, wsUrl } from './helpers/live.ts';
+import { createMachineToken } from './helpers/machine.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
 import { addMember, loginTo } from './helpers/work.ts';
@@ -84,7 +86,7 @@ describe('notificationAdded', () => {
     const owner = await createOwner(server);
     const [alice, bob] = await Promise.all([addMember(server, owner), addMember(server, owner)]);
     // Alice also belongs to an organization of her own; a socket opened there hears nothing from this one.
-    const aliceElsewhere = await loginTo(server, alice, (await createOwnerOrgFor(alice)).organizationId);
+    const aliceElsewhere = await loginTo(server, alice, await ownOrganizationFor(alice));
     const aliceFeed = await listen(alice);
     const bobFeed = await listen(bob);
     const elsewhereFeed = await listen(aliceElsewhere);
@@ -103,11 +105,14 @@ describe('notificationAdded', () => {
 });
 
 /** The organization Alice registered with: her own, where she is the owner. */
-async function createOwnerOrgFor(account: Account) {
-  const membership = await server.app.db.membership.findFirstOrThrow({
-    where: { userId: account.userId, role: 'OWNER' },
-  });
-  return membership;
+/** Registers the account again with its password: a new organization it owns. */
+async function ownOrganizationFor(account: Account) {
+  const { register } = ok(
+    await server.gql(RegisterDocument, {
+      input: { email: account.email, password: account.password, name: 'Alice', organizationName: 'Her own' },
+    }),
+  );
+  return register.organization.id;
 }
 
 describe('read state and the badge', () => {
@@ -198,16 +203,63 @@ describe('read state and the badge', () => {
 });
 
 describe('publishNotification', () => {
-  it('is refused to users, whatever their role', async () => {
+  it('lets a service account with write:notifications notify a member, stored and pushed live', async () => {
     const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const robot = await createMachineToken(server, owner, ['write:notifications']);
+    const feed = await listen(member);
+
+    const { publishNotification } = ok(
+      await server.gql(
+        PublishNotificationDocument,
+        { input: { userId: member.userId, title: 'Deploy done', message: 'v2 is live', url: 'https://ci.example/42' } },
+        { token: robot.token },
+      ),
+    );
+    expect(publishNotification).toMatchObject({ type: 'CUSTOM', title: 'Deploy done', readAt: null });
+    const { notificationAdded } = await feed.next();
+    expect(notificationAdded.notification).toMatchObject({
+      id: publishNotification.id,
+      type: 'CUSTOM',
+      title: 'Deploy done',
+      message: 'v2 is live',
+      url: 'https://ci.example/42',
+    });
+    expect(notificationAdded.unreadCount).toBe(1);
+    const { unreadNotificationCount } = ok(
+      await server.gql(UnreadNotificationCountDocument, {}, { token: member.accessToken }),
+    );
+    expect(unreadNotificationCount).toBe(1);
+    await feed.dispose();
+  });
+
+  it('is refused to users, whatever their role, and to tokens without write:notifications', async () => {
+    const owner = await createOwner(server);
+    const readOnly = await createMachineToken(server, owner, ['read:*', 'write:work_items']);
+    for (const token of [owner.accessToken, readOnly.token]) {
+      const error = failure(
+        await server.gql(PublishNotificationDocument, { input: { userId: owner.userId, title: 'hi' } }, { token }),
+      );
+      expect(error.extensions?.code).toBe('FORBIDDEN');
+    }
+    const { notifications } = ok(await server.gql(NotificationsDocument, {}, { token: owner.accessToken }));
+    expect(notifications.edges).toEqual([]);
+  });
+
+  it('cannot reach a user of another organization: NOT_FOUND, nothing stored', async () => {
+    const owner = await createOwner(server);
+    const stranger = await createOwner(server);
+    const robot = await createMachineToken(server, owner, ['write:notifications']);
     const error = failure(
       await server.gql(
         PublishNotificationDocument,
-        { input: { userId: owner.userId, title: 'hi' } },
-        { token: owner.accessToken },
+        { input: { userId: stranger.userId, title: 'hi' } },
+        { token: robot.token },
       ),
     );
-    expect(error.extensions?.code).toBe('FORBIDDEN');
+    expect(error.extensions?.code).toBe('NOT_FOUND');
+    const { notifications } = ok(await server.gql(NotificationsDocument, {}, { token: stranger.accessToken }));
+    expect(notifications.edges).toEqual([]);
   });
 });
 

@@ -1,17 +1,14 @@
-// Seed builders for work items and live notifications: extra members of an organization.
-// Until invitations exist, a member is a registered user whose Membership row is inserted
-// directly, then logged in to that organization.
+// Seed builders for work items and live notifications: extra members of an organization,
+// invited and accepted through the API, and logins to a chosen organization.
 import type { Role } from '../../src/generated/prisma/enums.ts';
 import { LoginDocument } from '../generated/graphql.ts';
-import { type Account, createOwner } from './seed.ts';
+import { addMember as invite } from './machine.ts';
+import type { Account } from './seed.ts';
 import { ok, type TestServer } from './server.ts';
 
 export async function addMember(server: TestServer, owner: Account, role: Role = 'MEMBER'): Promise<Account> {
-  const person = await createOwner(server, { name: `${role.toLowerCase()} of ${owner.organizationSlug}` });
-  await server.app.db.membership.create({
-    data: { userId: person.userId, organizationId: owner.organizationId, role },
-  });
-  return loginTo(server, person, owner.organizationId);
+  const member = await invite(server, owner, role);
+  return { ...member, organizationId: owner.organizationId, organizationSlug: owner.organizationSlug };
 }
 
 /** Logs an account in to one of its organizations (on any instance). */
