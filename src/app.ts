@@ -60,7 +60,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const subscribe = connect();
       cleanups.push(() => Promise.all([redis?.quit(), publish.quit(), subscribe.quit()]));
       await redis.ping();
-      pubsub = createEventBus({ publish, subscribe });
+      pubsub = createEventBus({ publish, subscribe, namespace: options.namespace ?? 'herald' });
     } else {
       pubsub = createEventBus();
     }

@@ -13,12 +13,24 @@ export type PubSubEvents = {
   unreadCountChanged: [recipientId: string, event: UnreadCountEvent];
 };
 
-export function createEventBus(redis?: { publish: Redis; subscribe: Redis }) {
-  return createPubSub<PubSubEvents>(
-    redis
-      ? { eventTarget: createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe }) }
-      : {},
-  );
+/**
+ * Prefixes every channel, so that deployments (or test runs) sharing one Redis never hear
+ * each other's events.
+ */
+function namespaced(target: EventTarget, namespace: string): EventTarget {
+  const channel = (type: string) => `${namespace}:${type}`;
+  return {
+    addEventListener: (type, listener, options) => target.addEventListener(channel(type), listener, options),
+    removeEventListener: (type, listener, options) => target.removeEventListener(channel(type), listener, options),
+    dispatchEvent: (event) =>
+      target.dispatchEvent(new CustomEvent(channel(event.type), { detail: (event as CustomEvent).detail })),
+  };
+}
+
+export function createEventBus(redis?: { publish: Redis; subscribe: Redis; namespace: string }) {
+  if (!redis) return createPubSub<PubSubEvents>();
+  const eventTarget = createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe });
+  return createPubSub<PubSubEvents>({ eventTarget: namespaced(eventTarget, redis.namespace) });
 }
 
 export type EventBus = ReturnType<typeof createEventBus>;
