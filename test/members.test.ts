@@ -251,7 +251,14 @@ describe('members connection', () => {
     const last = ok(await server.gql(MembersDocument, { last: 1 }, { token: owner.accessToken })).members;
     expect(last.edges.map((e) => e.node.user.id)).toEqual(everyone.slice(-1));
 
+    const before = ok(
+      await server.gql(MembersDocument, { last: 2, before: last.pageInfo.endCursor }, { token: owner.accessToken }),
+    ).members;
+    expect(before.edges.map((e) => e.node.user.id)).toEqual(everyone.slice(1, 3));
+
     const bad = failure(await server.gql(MembersDocument, { after: 'nonsense' }, { token: owner.accessToken }));
     expect(bad.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'after' });
+    const negative = failure(await server.gql(MembersDocument, { first: -1 }, { token: owner.accessToken }));
+    expect(negative.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'first' });
   });
 });

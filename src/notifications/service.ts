@@ -6,7 +6,7 @@ import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db.ts';
 import { notFound } from '../errors.ts';
 import type { Notification, NotificationType, Prisma } from '../generated/prisma/client.ts';
-import { newestFirst } from '../pagination.ts';
+import { idPage } from '../pagination.ts';
 import { toMessage } from './events.ts';
 
 export interface NewNotification {
@@ -65,7 +65,7 @@ export function listNotifications(
   options: { unreadOnly: boolean },
   page: ResolveCursorConnectionArgs,
 ) {
-  const { where, ...rest } = newestFirst(page);
+  const { where, ...rest } = idPage(page, 'desc');
   return app.db.notification.findMany({
     where: { ...own(principal), ...(options.unreadOnly ? { readAt: null } : {}), ...where },
     ...rest,

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { Prisma, WorkItem, WorkItemPriority, WorkItemStatus } from '../generated/prisma/client.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
-import { newestFirst } from '../pagination.ts';
+import { idPage } from '../pagination.ts';
 import { parseInput } from '../validation.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -186,7 +186,7 @@ export function listWorkItems(
   page: ResolveCursorConnectionArgs,
 ) {
   if (filter.assigneeId && !isUuid(filter.assigneeId)) throw badInput('filter.assigneeId');
-  const { where, ...rest } = newestFirst(page);
+  const { where, ...rest } = idPage(page, 'desc');
   const conditions: Prisma.WorkItemWhereInput[] = [{ organizationId: principal.organizationId }, where];
   if (filter.status?.length) conditions.push({ status: { in: filter.status } });
   if (filter.priority?.length) conditions.push({ priority: { in: filter.priority } });

@@ -1,5 +1,5 @@
 import { builder } from '../../builder.ts';
-import { pageById } from '../pagination.ts';
+import { connectionById, idPage } from '../../pagination.ts';
 import { AuditEventRef } from './types.ts';
 
 builder.queryFields((t) => ({
@@ -7,12 +7,9 @@ builder.queryFields((t) => ({
     type: AuditEventRef,
     description: 'What happened in the caller’s organization, newest first.',
     resolve: (_root, args, { app, principal }) =>
-      pageById(args, 'desc', (page) =>
-        app.db.auditEvent.findMany({
-          where: { organizationId: principal.organizationId, id: page.id },
-          take: page.take,
-          orderBy: page.orderBy,
-        }),
-      ),
+      connectionById(args, (page) => {
+        const { where, ...rest } = idPage(page, 'desc');
+        return app.db.auditEvent.findMany({ where: { organizationId: principal.organizationId, ...where }, ...rest });
+      }),
   }),
 }));

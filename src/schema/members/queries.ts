@@ -1,7 +1,7 @@
 import { builder } from '../../builder.ts';
 import { pendingInvitations } from '../../members/invitations.ts';
+import { connectionById, idPage } from '../../pagination.ts';
 import { MembershipRef } from '../accounts/types.ts';
-import { pageById } from '../pagination.ts';
 import { InvitationRef } from './types.ts';
 
 builder.queryFields((t) => ({
@@ -9,14 +9,14 @@ builder.queryFields((t) => ({
     type: MembershipRef,
     description: 'Members of the caller’s organization, in the order they joined.',
     resolve: (_root, args, { app, principal }) =>
-      pageById(args, 'asc', (page) =>
-        app.db.membership.findMany({
-          where: { organizationId: principal.organizationId, id: page.id },
-          take: page.take,
-          orderBy: page.orderBy,
+      connectionById(args, (page) => {
+        const { where, ...rest } = idPage(page, 'asc');
+        return app.db.membership.findMany({
+          where: { organizationId: principal.organizationId, ...where },
+          ...rest,
           include: { user: true, organization: true },
-        }),
-      ),
+        });
+      }),
   }),
   invitations: t.withAuth({ scope: 'read:members' }).field({
     type: [InvitationRef],

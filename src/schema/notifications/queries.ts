@@ -1,7 +1,6 @@
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { builder } from '../../builder.ts';
-import type { Notification } from '../../generated/prisma/client.ts';
 import { countUnread, listNotifications } from '../../notifications/service.ts';
+import { connectionById } from '../../pagination.ts';
 import { NotificationRef } from './types.ts';
 
 builder.queryFields((t) => ({
@@ -10,10 +9,7 @@ builder.queryFields((t) => ({
     description: 'The signed-in user’s notifications in the current organization, newest first.',
     args: { unreadOnly: t.arg.boolean({ defaultValue: false, required: true }) },
     resolve: (_root, args, { app, principal }) =>
-      resolveCursorConnection<Promise<Notification[]>>(
-        { args, toCursor: (n: Notification) => n.id, maxSize: 100 },
-        async (page) => listNotifications(app, principal, { unreadOnly: args.unreadOnly }, page),
-      ),
+      connectionById(args, (page) => listNotifications(app, principal, { unreadOnly: args.unreadOnly }, page)),
   }),
   unreadNotificationCount: t.withAuth({ user: true }).int({
     resolve: (_root, _args, { app, principal }) => countUnread(app.db, principal.id, principal.organizationId),

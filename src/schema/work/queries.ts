@@ -1,6 +1,5 @@
-import { resolveCursorConnection } from '@pothos/plugin-relay';
 import { builder } from '../../builder.ts';
-import type { WorkItem } from '../../generated/prisma/client.ts';
+import { connectionById } from '../../pagination.ts';
 import { getWorkItem, listWorkItems } from '../../work/items.ts';
 import { listSlaPolicies } from '../../work/policies.ts';
 import { SlaPolicyRef, WorkItemPriority, WorkItemRef, WorkItemStatus } from './types.ts';
@@ -30,9 +29,6 @@ builder.queryFields((t) => ({
     description: 'Newest first.',
     args: { filter: t.arg({ type: WorkItemFilter }) },
     resolve: (_root, args, { app, principal }) =>
-      resolveCursorConnection<Promise<WorkItem[]>>(
-        { args, toCursor: (item: WorkItem) => item.id, maxSize: 100 },
-        async (page) => listWorkItems(app, principal, args.filter ?? {}, page),
-      ),
+      connectionById(args, (page) => listWorkItems(app, principal, args.filter ?? {}, page)),
   }),
 }));
