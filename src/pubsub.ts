@@ -1,6 +1,7 @@
 // The one map of events that travel between instances: in-process by default, over Redis
 // when REDIS_URL is set. Topics are keyed by their recipient where there is one.
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
+import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { NotificationAddedEvent, UnreadCountEvent } from './notifications/events.ts';
@@ -34,3 +35,18 @@ export function createEventBus(redis?: { publish: Redis; subscribe: Redis; names
 }
 
 export type EventBus = ReturnType<typeof createEventBus>;
+
+/**
+ * Reads a subscription eagerly and keeps at most `size` events for a consumer that lags,
+ * dropping the oldest. A subscriber that cannot keep up (a socket whose client stopped
+ * reading) then holds bounded memory, and the publisher never waits on it. Dropped
+ * notifications stay in the database, and unread counts are absolute, so the next event
+ * repairs what was skipped.
+ */
+export function slidingWindow<T>(source: AsyncIterableIterator<T>, size = 64): AsyncIterableIterator<T> {
+  return new Repeater<T>(async (push, stop) => {
+    stop.then(() => source.return?.());
+    for await (const value of source) await push(value);
+    stop();
+  }, new SlidingBuffer(size));
+}

@@ -18,19 +18,11 @@ type Enveloped = ReturnType<Yoga['getEnveloped']>;
 type Root = { execute: Enveloped['execute']; subscribe: Enveloped['subscribe'] };
 
 export interface SocketLimits {
-  /** Bytes queued for one socket beyond which its client is taken as not reading. */
-  maxBufferedBytes: number;
   /** Operations one socket may run at once. */
   maxSubscriptions: number;
-  /** Seconds between pings; a client that does not answer one in time is dropped. */
+  /** Milliseconds between pings; a client that has not answered the previous one is dropped. */
   keepAliveMs: number;
 }
-
-export const defaultSocketLimits: SocketLimits = {
-  maxBufferedBytes: 1 << 20,
-  maxSubscriptions: 20,
-  keepAliveMs: 12_000,
-};
 
 export interface SocketServer {
   /** Refuses new sockets, closes open ones with 1001 and waits (bounded) until they are gone. */
@@ -68,12 +60,12 @@ function closeAtExpiry(socket: WebSocket, expiresAt: number | undefined) {
   socket.once('close', () => clearTimeout(timer));
 }
 
-export function attachWebSockets(
-  app: App,
-  server: Server,
-  yoga: Yoga,
-  limits: SocketLimits = defaultSocketLimits,
-): SocketServer {
+// Memory per socket is bounded on two sides. Each subscription keeps at most a small window
+// of pending events (slidingWindow in pubsub.ts), and graphql-ws sends one message at a time,
+// waiting until the previous one is written. A client that stops reading therefore holds a
+// few kilobytes, and it stops answering pings too: at the next keep-alive it is cut off.
+export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketServer {
+  const limits: SocketLimits = { maxSubscriptions: 20, keepAliveMs: app.config.WS_KEEPALIVE_MS };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   const contexts = new WeakMap<WebSocket, Context>();
   let closing = false;
@@ -138,19 +130,10 @@ export function attachWebSockets(
       },
       execute: (args: ExecutionArgs) => (args.rootValue as Root).execute(args),
       subscribe: (args: ExecutionArgs) => (args.rootValue as Root).subscribe(args),
-      onNext: ({ extra }) => {
-        // A client that stops reading is cut off rather than buffered for without bound.
-        if (extra.socket.bufferedAmount > limits.maxBufferedBytes) extra.socket.terminate();
-      },
     },
     wss,
     limits.keepAliveMs,
   );
-
-  // graphql-ws awaits each send, so a stalled client shows as bytes stuck in its buffer.
-  const watchdog = setInterval(() => {
-    for (const socket of wss.clients) if (socket.bufferedAmount > limits.maxBufferedBytes) socket.terminate();
-  }, 1000).unref();
 
   return {
     get size() {
@@ -158,7 +141,6 @@ export function attachWebSockets(
     },
     async close() {
       closing = true;
-      clearInterval(watchdog);
       const open = [...wss.clients];
       const gone = open.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
       for (const socket of open) socket.close(1001, 'Server shutting down');

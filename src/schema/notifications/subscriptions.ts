@@ -1,6 +1,7 @@
 import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../../builder.ts';
 import { fromMessage } from '../../notifications/events.ts';
+import { slidingWindow } from '../../pubsub.ts';
 import { NotificationEventRef } from './types.ts';
 
 // Topics are keyed by recipient; each event is still checked against the subscriber, so a
@@ -11,7 +12,7 @@ builder.subscriptionFields((t) => ({
     description: 'Each new notification of the connected user, with the unread count after it.',
     subscribe: (_root, _args, { app, principal }) =>
       pipe(
-        app.pubsub.subscribe('notificationAdded', principal.id),
+        slidingWindow(app.pubsub.subscribe('notificationAdded', principal.id)),
         filter(
           ({ notification }) =>
             notification.recipientId === principal.id && notification.organizationId === principal.organizationId,
@@ -23,7 +24,7 @@ builder.subscriptionFields((t) => ({
     description: 'The absolute unread count whenever it changes, so badges agree across tabs.',
     subscribe: (_root, _args, { app, principal }) =>
       pipe(
-        app.pubsub.subscribe('unreadCountChanged', principal.id),
+        slidingWindow(app.pubsub.subscribe('unreadCountChanged', principal.id)),
         filter((event) => event.recipientId === principal.id && event.organizationId === principal.organizationId),
       ),
     resolve: (event) => event.unreadCount,
