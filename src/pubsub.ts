@@ -1,5 +1,6 @@
 // The one map of events that travel between instances: in-process by default, over Redis
 // when REDIS_URL is set. Topics are keyed by their recipient where there is one.
+import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { createPubSub } from 'graphql-yoga';
@@ -29,7 +30,12 @@ function namespaced(target: EventTarget, namespace: string): EventTarget {
 }
 
 export function createEventBus(redis?: { publish: Redis; subscribe: Redis; namespace: string }) {
-  if (!redis) return createPubSub<PubSubEvents>();
+  if (!redis) {
+    // One listener per open subscription: a user with many tabs is no leak.
+    const eventTarget = new EventTarget();
+    setMaxListeners(0, eventTarget);
+    return createPubSub<PubSubEvents>({ eventTarget });
+  }
   const eventTarget = createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe });
   return createPubSub<PubSubEvents>({ eventTarget: namespaced(eventTarget, redis.namespace) });
 }
