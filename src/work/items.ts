@@ -4,6 +4,7 @@ import { z } from 'zod';
 import type { App } from '../app.ts';
 import { audit } from '../audit.ts';
 import type { Principal } from '../auth/principal.ts';
+import { actorOf } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { Prisma, WorkItem, WorkItemPriority, WorkItemStatus } from '../generated/prisma/client.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
@@ -22,11 +23,6 @@ const CreateInput = z.object({
   assigneeId: id.nullish(),
   slaPolicyId: id.nullish(),
   dueAt: z.date().nullish(),
-});
-
-const actorOf = (principal: Principal) => ({
-  actorType: principal.kind === 'user' ? ('USER' as const) : ('SERVICE_ACCOUNT' as const),
-  actorId: principal.id,
 });
 
 /** The assignee must belong to the organization; anyone else reads as unknown. */
