@@ -284,6 +284,29 @@ describe('the socket', () => {
     await feed.dispose();
   });
 
+  it('subscriptions are for users: a service account token connects but may not subscribe', async () => {
+    const owner = await createOwner(server);
+    const robot = await createMachineToken(server, owner, ['write:*']);
+    const connection = connect(wsUrl(server, robot.token));
+    await within(connection.connected, 5000, 'the connection');
+    const errors = await within(
+      new Promise<readonly { extensions?: { code?: string } }[]>((resolve, reject) => {
+        connection.client.subscribe(
+          { query: 'subscription { unreadCountChanged }' },
+          {
+            next: ({ errors }) => errors && resolve(errors),
+            error: (error) => (Array.isArray(error) ? resolve(error) : reject(error)),
+            complete: () => reject(new Error('completed without an error')),
+          },
+        );
+      }),
+      5000,
+      'the refusal',
+    );
+    expect(errors[0]?.extensions?.code).toBe('FORBIDDEN');
+    await connection.client.dispose();
+  });
+
   it('refuses an expired token with 4403, and closes a connected socket with 4403 when its token expires', async () => {
     const shortLived = await startServer({ env: { ACCESS_TOKEN_TTL: '2', SLA_SWEEP_INTERVAL_MS: '0' } });
     try {
