@@ -48,13 +48,21 @@ export async function changePassword(
 
 const requestInput = z.object({ email });
 
-/** Always answers true: whether the email belongs to anyone is never revealed. */
+/**
+ * Always answers true, and answers before looking the email up: neither the answer nor its
+ * timing reveals whether the email belongs to anyone. The link is issued in the background.
+ */
 export async function requestPasswordReset(app: App, input: unknown, ip: string): Promise<boolean> {
   await app.limits.hitIp(ip);
   const data = parseInput(requestInput, input);
   await app.limits.hitPasswordReset(data.email);
-  const user = await app.db.user.findUnique({ where: { email: data.email } });
-  if (!user || user.disabledAt) return true;
+  app.background(() => issuePasswordReset(app, data.email));
+  return true;
+}
+
+async function issuePasswordReset(app: App, address: string) {
+  const user = await app.db.user.findUnique({ where: { email: address } });
+  if (!user || user.disabledAt) return;
 
   const token = newOpaqueToken();
   const link = new URL('/reset-password', app.config.publicUrl);
@@ -78,8 +86,7 @@ export async function requestPasswordReset(app: App, input: unknown, ip: string)
       ].join('\n'),
     });
   });
-  app.background(() => app.mailer.deliver(id));
-  return true;
+  await app.mailer.deliver(id);
 }
 
 const resetInput = z.object({ token: z.string().min(1), password: newPassword });
