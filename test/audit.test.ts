@@ -44,6 +44,19 @@ describe('auditEvents', () => {
     expect(events[0]).toMatchObject({ actorType: 'USER', actorId: owner.userId, ip: '127.0.0.1' });
   });
 
+  it('records a failed login in the organizations of the user it was aimed at', async () => {
+    const owner = await createOwner(server);
+    failure(await server.gql(LoginDocument, { input: { email: owner.email, password: 'not the password at all' } }));
+    const events = await auditActions(server, owner.accessToken);
+    expect(events[0]).toMatchObject({
+      action: 'login.failed',
+      actorType: 'USER',
+      actorId: owner.userId,
+      targetType: 'User',
+      targetId: owner.userId,
+    });
+  });
+
   it('pages with first/after and shows nothing of other organizations', async () => {
     const owner = await createOwner(server);
     for (let i = 0; i < 3; i++) {

@@ -25,14 +25,23 @@ async function checkCredentials(app: App, address: string, password: string, ip:
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
   if (!user || !ok || user.disabledAt) {
     await app.limits.loginFailed(address);
-    await audit(app.db, {
-      organizationId: null,
-      actorType: user ? 'USER' : 'ANONYMOUS',
-      actorId: user?.id ?? null,
-      action: 'login.failed',
-      targetType: 'User',
-      targetId: user?.id,
-      ip,
+    // Recorded in each organization of a known user, where its admins can read it; a miss
+    // on an unknown email belongs to no organization.
+    const organizations = user
+      ? (await app.db.membership.findMany({ where: { userId: user.id }, select: { organizationId: true } })).map(
+          (m) => m.organizationId,
+        )
+      : [];
+    await app.db.auditEvent.createMany({
+      data: (organizations.length > 0 ? organizations : [null]).map((organizationId) => ({
+        organizationId,
+        actorType: user ? ('USER' as const) : ('ANONYMOUS' as const),
+        actorId: user?.id ?? null,
+        action: 'login.failed',
+        targetType: 'User',
+        targetId: user?.id,
+        ip,
+      })),
     });
     throw invalidCredentials();
   }
