@@ -1,8 +1,6 @@
 // Notifications sent by integrations (service accounts), to members of their organization.
 import { z } from 'zod';
-import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
-import type { Principal } from '../auth/principal.ts';
+import { auditAs, type Caller } from '../caller.ts';
 import { notFound } from '../errors.ts';
 import type { Notification } from '../generated/prisma/client.ts';
 import { parseInput } from '../validation.ts';
@@ -22,10 +20,10 @@ const PublishInput = z.object({
 });
 
 export async function publishCustomNotification(
-  app: App,
-  principal: Principal,
+  caller: Caller,
   input: z.input<typeof PublishInput>,
 ): Promise<Notification> {
+  const { app, principal } = caller;
   const data = parseInput(PublishInput, input);
   const recipient = z.uuid().safeParse(data.userId).success
     ? await app.db.membership.findUnique({
@@ -46,14 +44,7 @@ export async function publishCustomNotification(
       },
     ]);
     const created = stored as Notification;
-    await audit(tx, {
-      organizationId: principal.organizationId,
-      actorType: principal.kind === 'serviceAccount' ? 'SERVICE_ACCOUNT' : 'USER',
-      actorId: principal.id,
-      action: 'notification.published',
-      targetType: 'Notification',
-      targetId: created.id,
-    });
+    await auditAs(caller, tx, 'notification.published', { type: 'Notification', id: created.id });
     return created;
   });
   await publishNotifications(app, [notification]);

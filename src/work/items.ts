@@ -2,9 +2,8 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
 import type { Principal } from '../auth/principal.ts';
-import { actorOf } from '../caller.ts';
+import { auditAs, type Caller } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { Prisma, WorkItem, WorkItemPriority, WorkItemStatus } from '../generated/prisma/client.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
@@ -56,7 +55,8 @@ function assignmentNotice(item: WorkItem, assigneeId: string, principal: Princip
   ];
 }
 
-export async function createWorkItem(app: App, principal: Principal, input: z.input<typeof CreateInput>) {
+export async function createWorkItem(caller: Caller, input: z.input<typeof CreateInput>) {
+  const { app, principal } = caller;
   const data = parseInput(CreateInput, input);
   const organizationId = principal.organizationId;
   const { item, notices } = await app.db.$transaction(async (tx) => {
@@ -85,13 +85,7 @@ export async function createWorkItem(app: App, principal: Principal, input: z.in
         createdAt,
       },
     });
-    await audit(tx, {
-      organizationId,
-      ...actorOf(principal),
-      action: 'work_item.created',
-      targetType: 'WorkItem',
-      targetId: item.id,
-    });
+    await auditAs(caller, tx, 'work_item.created', { type: 'WorkItem', id: item.id });
     const notices = await storeNotifications(
       tx,
       item.assigneeId ? assignmentNotice(item, item.assigneeId, principal) : [],
@@ -110,25 +104,21 @@ async function findItem(tx: Tx, principal: Principal, workItemId: string) {
   return item;
 }
 
-export async function assignWorkItem(
-  app: App,
-  principal: Principal,
-  input: { workItemId: string; assigneeId?: string | null },
-) {
+export async function assignWorkItem(caller: Caller, input: { workItemId: string; assigneeId?: string | null }) {
+  const { app, principal } = caller;
   const { item, notices } = await app.db.$transaction(async (tx) => {
     const current = await findItem(tx, principal, input.workItemId);
     const assigneeId = input.assigneeId || null;
     if (assigneeId) await assertMember(tx, principal.organizationId, assigneeId);
     if (current.assigneeId === assigneeId) return { item: current, notices: [] };
     const item = await tx.workItem.update({ where: { id: current.id }, data: { assigneeId } });
-    await audit(tx, {
-      organizationId: principal.organizationId,
-      ...actorOf(principal),
-      action: 'work_item.assigned',
-      targetType: 'WorkItem',
-      targetId: item.id,
-      metadata: { from: current.assigneeId, to: assigneeId },
-    });
+    await auditAs(
+      caller,
+      tx,
+      'work_item.assigned',
+      { type: 'WorkItem', id: item.id },
+      { from: current.assigneeId, to: assigneeId },
+    );
     const notices = await storeNotifications(tx, assigneeId ? assignmentNotice(item, assigneeId, principal) : []);
     return { item, notices };
   });
@@ -138,11 +128,8 @@ export async function assignWorkItem(
 
 const DONE: readonly WorkItemStatus[] = ['RESOLVED', 'CLOSED'];
 
-export function updateWorkItemStatus(
-  app: App,
-  principal: Principal,
-  input: { workItemId: string; status: WorkItemStatus },
-) {
+export function updateWorkItemStatus(caller: Caller, input: { workItemId: string; status: WorkItemStatus }) {
+  const { app, principal } = caller;
   return app.db.$transaction(async (tx) => {
     const current = await findItem(tx, principal, input.workItemId);
     if (current.status === input.status) return current;
@@ -151,14 +138,13 @@ export function updateWorkItemStatus(
       where: { id: current.id },
       data: { status: input.status, resolvedAt: done ? (current.resolvedAt ?? new Date()) : null },
     });
-    await audit(tx, {
-      organizationId: principal.organizationId,
-      ...actorOf(principal),
-      action: 'work_item.status_changed',
-      targetType: 'WorkItem',
-      targetId: item.id,
-      metadata: { from: current.status, to: input.status },
-    });
+    await auditAs(
+      caller,
+      tx,
+      'work_item.status_changed',
+      { type: 'WorkItem', id: item.id },
+      { from: current.status, to: input.status },
+    );
     return item;
   });
 }

@@ -30,6 +30,6 @@ builder.mutationFields((t) => ({
     type: NotificationRef,
     description: 'A CUSTOM notification from an integration (service accounts with write:notifications).',
     args: { input: t.arg({ type: PublishNotificationInput, required: true }) },
-    resolve: (_root, { input }, { app, principal }) => publishCustomNotification(app, principal, input),
+    resolve: (_root, { input }, context) => publishCustomNotification(context, input),
   }),
 }));

@@ -47,16 +47,16 @@ builder.mutationFields((t) => ({
     type: WorkItemRef,
     description: 'Assigning someone other than yourself sends them an ASSIGNMENT notification.',
     args: { input: t.arg({ type: CreateWorkItemInput, required: true }) },
-    resolve: (_root, { input }, { app, principal }) => createWorkItem(app, principal, input),
+    resolve: (_root, { input }, context) => createWorkItem(context, input),
   }),
   assignWorkItem: t.withAuth({ scope: 'write:work_items' }).field({
     type: WorkItemRef,
     args: { input: t.arg({ type: AssignWorkItemInput, required: true }) },
-    resolve: (_root, { input }, { app, principal }) => assignWorkItem(app, principal, input),
+    resolve: (_root, { input }, context) => assignWorkItem(context, input),
   }),
   updateWorkItemStatus: t.withAuth({ scope: 'write:work_items' }).field({
     type: WorkItemRef,
     args: { input: t.arg({ type: UpdateWorkItemStatusInput, required: true }) },
-    resolve: (_root, { input }, { app, principal }) => updateWorkItemStatus(app, principal, input),
+    resolve: (_root, { input }, context) => updateWorkItemStatus(context, input),
   }),
 }));
