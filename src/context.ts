@@ -23,6 +23,14 @@ export interface RequestFacts {
   credential?: string | null;
 }
 
+/** The `headers.get` view of a Node request, as a WHATWG Request offers it. */
+export const headersOf = (request: IncomingMessage): RequestFacts['headers'] => ({
+  get(name: string) {
+    const value = request.headers[name.toLowerCase()];
+    return Array.isArray(value) ? value.join(', ') : (value ?? null);
+  },
+});
+
 export function clientIp(app: App, facts: RequestFacts): string {
   if (app.config.TRUST_PROXY) {
     const forwarded = facts.headers.get('x-forwarded-for')?.split(',')[0]?.trim();

@@ -6,8 +6,9 @@ import type { App } from '../app.ts';
 import { API_TOKEN_PREFIX } from '../auth/api-token-format.ts';
 import { signAccessToken } from '../auth/jwt.ts';
 import { authenticate, bearer } from '../auth/principal.ts';
-import { clientIp } from '../context.ts';
+import { clientIp, headersOf } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { json } from './json.ts';
 
 const MAX_TTL_SECONDS = 15 * 60;
 /**
@@ -16,13 +17,11 @@ const MAX_TTL_SECONDS = 15 * 60;
  */
 export const FORWARDED_TOKEN_TYPE = 'service_account';
 
-function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
-  res.end(JSON.stringify(body));
-}
+const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
+  json(res, status, body, { 'cache-control': 'no-store', ...headers });
 
 export async function validateApiToken(app: App, req: IncomingMessage, res: ServerResponse) {
-  const headers = { get: (name: string) => req.headers[name.toLowerCase()]?.toString() ?? null };
+  const headers = headersOf(req);
   const ip = clientIp(app, { url: req.url ?? '/', headers, remoteAddress: req.socket.remoteAddress });
   const credential = bearer(headers.get('authorization'));
   const unauthorized = (code: string) =>

@@ -1,13 +1,9 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
 import { validateApiToken } from './forward-auth.ts';
+import { json } from './json.ts';
 
 type Route = (app: App, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
-
-function json(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...headers });
-  res.end(JSON.stringify(body));
-}
 
 async function ready(app: App): Promise<Record<string, 'ok' | 'down'>> {
   const timeout = <T>(promise: Promise<T>) =>

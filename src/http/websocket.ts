@@ -9,7 +9,7 @@ import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type App, newRequestId } from '../app.ts';
 import { bearer } from '../auth/principal.ts';
-import { type Context, createContext } from '../context.ts';
+import { type Context, createContext, headersOf } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
@@ -40,13 +40,6 @@ function credentialOf(request: IncomingMessage, params: Record<string, unknown> 
   if (typeof header !== 'string' || header === '') return null;
   return /^bearer\s/i.test(header) ? bearer(header) : header;
 }
-
-const headersOf = (request: IncomingMessage) => ({
-  get(name: string) {
-    const value = request.headers[name.toLowerCase()];
-    return Array.isArray(value) ? value.join(', ') : (value ?? null);
-  },
-});
 
 function closeAtExpiry(socket: WebSocket, expiresAt: number | undefined) {
   if (expiresAt === undefined) return;
