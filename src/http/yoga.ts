@@ -73,6 +73,9 @@ function presentErrorsPlugin(app: App): Plugin<Context> {
   };
 }
 
+/** Yoga's own log lines, joined into one message with any token in a URL cut out. */
+const redacted = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? redactUrl(a) : String(a))).join(' ');
+
 export function createGraphQLHandler(app: App) {
   const { config } = app;
   return createYoga<NodeServerContext, Context>({
@@ -83,10 +86,10 @@ export function createGraphQLHandler(app: App) {
     batching: { limit: config.MAX_BATCH_SIZE },
     maskedErrors: true,
     logging: {
-      debug: (...args) => app.logger.debug(args.map((a) => (typeof a === 'string' ? redactUrl(a) : a)).join(' ')),
-      info: (...args) => app.logger.info(args.map((a) => (typeof a === 'string' ? redactUrl(a) : a)).join(' ')),
-      warn: (...args) => app.logger.warn(args.map((a) => (typeof a === 'string' ? redactUrl(a) : a)).join(' ')),
-      error: (...args) => app.logger.error(args.map((a) => (typeof a === 'string' ? redactUrl(a) : a)).join(' ')),
+      debug: (...args) => app.logger.debug(redacted(args)),
+      info: (...args) => app.logger.info(redacted(args)),
+      warn: (...args) => app.logger.warn(redacted(args)),
+      error: (...args) => app.logger.error(redacted(args)),
     },
     plugins: [
       maxTokensPlugin({ n: config.MAX_QUERY_TOKENS }),
