@@ -5,6 +5,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { JwtSettings } from './auth/jwt.ts';
 import { loadSigningKeys } from './auth/keys.ts';
+import { createSessionRevocations, type SessionRevocations } from './auth/session-revocations.ts';
 import type { Config } from './config.ts';
 import { type Database, type Db, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -13,6 +14,7 @@ import { createMailer, type Mailer } from './mail/outbox.ts';
 import { applyMigrations } from './migrations.ts';
 import { createEventBus, type EventBus } from './pubsub.ts';
 import { createRateLimits, type RateLimits } from './ratelimit.ts';
+import { sharedEpoch } from './shared-epoch.ts';
 
 export interface App {
   config: Config;
@@ -24,6 +26,7 @@ export interface App {
   mailer: Mailer;
   limits: RateLimits;
   apiTokens: ApiTokenVerifier;
+  sessions: SessionRevocations;
   redis?: Redis;
   /** Runs work after the response (email delivery…) and lets shutdown wait for it. */
   background(task: () => Promise<unknown>): void;
@@ -38,6 +41,7 @@ export interface AppOptions {
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const namespace = options.namespace ?? 'herald';
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => database.close()];
   try {
@@ -60,7 +64,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       const subscribe = connect();
       cleanups.push(() => Promise.all([redis?.quit(), publish.quit(), subscribe.quit()]));
       await redis.ping();
-      pubsub = createEventBus({ publish, subscribe, namespace: options.namespace ?? 'herald' });
+      pubsub = createEventBus({ publish, subscribe, namespace });
     } else {
       pubsub = createEventBus();
     }
@@ -79,9 +83,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       pubsub,
       logger,
       usageFlushMs: config.API_TOKEN_USAGE_FLUSH_MS,
-      shared: redis ? { redis, epochKey: `${options.namespace ?? 'herald'}:apiTokens:epoch` } : undefined,
+      epoch: sharedEpoch(redis && { redis, key: `${namespace}:apiTokens:epoch` }),
     });
     cleanups.push(() => apiTokens.close());
+
+    const sessions = createSessionRevocations({
+      db: database.db,
+      pubsub,
+      logger,
+      epoch: sharedEpoch(redis && { redis, key: `${namespace}:sessions:epoch` }),
+    });
+    cleanups.push(() => sessions.close());
 
     const pending = new Set<Promise<unknown>>();
     const background = (task: () => Promise<unknown>) => {
@@ -101,8 +113,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       logger,
       pubsub,
       mailer,
-      limits: createRateLimits(config, redis, options.namespace ?? 'herald'),
+      limits: createRateLimits(config, redis, namespace),
       apiTokens,
+      sessions,
       redis,
       background,
       async close() {

@@ -35,6 +35,8 @@ const schema = z.object({
   SLA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
   /** Ping period of WebSockets; a client that misses a ping (it stopped reading) is cut off. */
   WS_KEEPALIVE_MS: z.coerce.number().int().min(100).max(600_000).default(12_000),
+  /** Operations one WebSocket runs at once; subscription streams one principal holds over HTTP. */
+  MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(20),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.local>'),
   /** Base of links in emails (password reset, invitations). */

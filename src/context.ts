@@ -1,6 +1,7 @@
 import type { IncomingMessage } from 'node:http';
 import { type App, newRequestId } from './app.ts';
 import { authenticate, bearer, type Principal } from './auth/principal.ts';
+import type { SessionEnd } from './auth/session-watch.ts';
 import { isLocale, type Locale, negotiateLocale } from './i18n/messages.ts';
 
 export type { Principal };
@@ -12,6 +13,8 @@ export interface Context {
   requestId: string;
   /** The language the request asked for (`?locale=`, then Accept-Language), if any. */
   requestedLocale?: Locale;
+  /** Set on WebSocket operations: closes the socket (4403) when its session ends. */
+  endConnection?: (why: SessionEnd) => void;
 }
 
 export interface RequestFacts {

@@ -28,7 +28,7 @@ export async function changePassword(
     throw new AppError('BAD_USER_INPUT', 'wrongCurrentPassword', { extensions: { field: 'currentPassword' } });
   }
   const passwordHash = await hashPassword(data.newPassword);
-  return app.db.$transaction(async (tx) => {
+  const session = await app.db.$transaction(async (tx) => {
     await tx.user.update({ where: { id: user.id }, data: { passwordHash } });
     await revokeAllSessions(tx, user.id);
     await audit(tx, {
@@ -44,6 +44,8 @@ export async function changePassword(
     if (!session) throw unauthenticated();
     return session;
   });
+  await app.sessions.changed(user.id);
+  return session;
 }
 
 const requestInput = z.object({ email });
@@ -126,5 +128,6 @@ export async function resetPassword(app: App, input: unknown, ip: string): Promi
       });
     }
   });
+  await app.sessions.changed(reset.userId);
   return true;
 }

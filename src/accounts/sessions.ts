@@ -131,6 +131,12 @@ export async function logout(app: App, refreshToken: string): Promise<boolean> {
   return true;
 }
 
+/**
+ * Ends every session of the user: refresh tokens are revoked, and access tokens signed
+ * until now stop holding once the caller, after commit, reports `app.sessions.changed`.
+ */
 export async function revokeAllSessions(db: Tx, userId: string) {
-  return db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: new Date() } });
+  const now = new Date();
+  await db.user.update({ where: { id: userId }, data: { sessionsNotBefore: now } });
+  return db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
 }

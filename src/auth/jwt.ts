@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
+import { v7 as uuidv7 } from 'uuid';
 import type { SigningKeys } from './keys.ts';
 
 export interface AccessClaims {
@@ -30,7 +30,8 @@ export async function signAccessToken(
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
     .setSubject(claims.sub)
-    .setJti(randomUUID())
+    // A UUIDv7 carries the signing instant to the millisecond (see issuedAtMs).
+    .setJti(uuidv7())
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(settings.keys.privateKey);
@@ -81,4 +82,18 @@ export async function verifyAccessToken(settings: JwtSettings, token: string, ty
     if (error instanceof errors.JWTExpired) throw new TokenVerificationError('expired');
     throw new TokenVerificationError('invalid');
   }
+}
+
+/**
+ * When a token was signed, to the millisecond. `iat` has whole seconds only, which cannot
+ * tell a token signed just before a logoutAll from the fresh one signed just after it; the
+ * `jti` is a UUIDv7 whose first 48 bits are that instant. A jti that is no UUIDv7 of the
+ * same second (tokens signed before this rule) counts from the start of its `iat` second.
+ */
+export function issuedAtMs(claims: Pick<AccessClaims, 'jti' | 'iat'>): number {
+  const start = claims.iat * 1000;
+  const match = /^([0-9a-f]{8})-([0-9a-f]{4})-7/i.exec(claims.jti);
+  if (!match) return start;
+  const ms = Number.parseInt(`${match[1]}${match[2]}`, 16);
+  return ms >= start && ms < start + 1000 ? ms : start;
 }

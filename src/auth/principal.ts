@@ -1,7 +1,7 @@
 import type { App } from '../app.ts';
 import { type AppError, unauthenticated } from '../errors.ts';
 import { API_TOKEN_PREFIX, isWellFormedApiToken } from './api-token-format.ts';
-import { TokenVerificationError, verifyAccessToken } from './jwt.ts';
+import { issuedAtMs, TokenVerificationError, verifyAccessToken } from './jwt.ts';
 
 /** Who is making a request: a user (access JWT) or a service account (API token). */
 export interface Principal {
@@ -14,6 +14,8 @@ export interface Principal {
   expiresAt?: number;
   /** The API token a service account acts through. */
   tokenId?: string;
+  /** When a user's access token was signed (ms): it holds while no revocation came after. */
+  issuedAtMs?: number;
 }
 
 const withStatus = (error: AppError) => {
@@ -36,16 +38,35 @@ export async function authenticate(app: App, credential: string | null, ip: stri
   if (credential === null) return null;
   await app.limits.assertTokenAllowed(ip);
   if (credential.startsWith(API_TOKEN_PREFIX)) return authenticateApiToken(app, credential, ip);
+  let principal: Principal;
   try {
     if (credential === '') throw new TokenVerificationError('malformed');
     const claims = await verifyAccessToken(app.jwt, credential);
-    return { kind: 'user', id: claims.sub, organizationId: claims.org, scopes: claims.scopes, expiresAt: claims.exp };
+    principal = {
+      kind: 'user',
+      id: claims.sub,
+      organizationId: claims.org,
+      scopes: claims.scopes,
+      expiresAt: claims.exp,
+      issuedAtMs: issuedAtMs(claims),
+    };
   } catch (error) {
     if (!(error instanceof TokenVerificationError)) throw error;
     await app.limits.tokenFailed(ip);
     throw withStatus(unauthenticated(error.reason === 'expired' ? 'expiredAccessToken' : 'invalidAccessToken'));
   }
+  if (!(await sessionHolds(app, principal))) {
+    await app.limits.tokenFailed(ip);
+    throw withStatus(unauthenticated('sessionEnded'));
+  }
+  return principal;
 }
+
+/** Whether a user's access token survived every revocation since it was signed. */
+export const sessionHolds = (app: App, principal: Principal): Promise<boolean> =>
+  principal.kind === 'user'
+    ? app.sessions.holds(principal.id, principal.organizationId, principal.issuedAtMs ?? 0)
+    : Promise.resolve(true);
 
 /** An API token acts as its service account, with the token's scopes. */
 async function authenticateApiToken(app: App, secret: string, ip: string): Promise<Principal> {

@@ -1,7 +1,8 @@
 // graphql-ws (protocol graphql-transport-ws) on the HTTP server's port at /graphql. The
-// access token comes as `?token=` or `connectionParams.authorization`; the connection gets
-// its context once from the shared factory, and is closed with 4403 when the token expires
-// so that clients reconnect with a fresh one.
+// access token comes as `?token=` or `connectionParams.authorization`. The connection is
+// authenticated when it opens and again for each operation, through the shared context
+// factory, and is closed with 4403 when its token expires or its session is revoked, so
+// that clients reconnect with a fresh one.
 import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, GraphQLError } from 'graphql';
 import { CloseCode } from 'graphql-ws';
@@ -9,7 +10,8 @@ import { useServer } from 'graphql-ws/use/ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type App, newRequestId } from '../app.ts';
 import { bearer } from '../auth/principal.ts';
-import { type Context, createContext, headersOf } from '../context.ts';
+import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
+import { createContext, headersOf, type RequestFacts } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
@@ -30,9 +32,6 @@ export interface SocketServer {
   readonly size: number;
 }
 
-/** Largest delay setTimeout honours; longer expiries are re-armed. */
-const MAX_TIMER = 2 ** 31 - 1;
-
 function credentialOf(request: IncomingMessage, params: Record<string, unknown> | undefined): string | null {
   const fromQuery = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
   if (fromQuery) return fromQuery;
@@ -41,26 +40,21 @@ function credentialOf(request: IncomingMessage, params: Record<string, unknown> 
   return /^bearer\s/i.test(header) ? bearer(header) : header;
 }
 
-function closeAtExpiry(socket: WebSocket, expiresAt: number | undefined) {
-  if (expiresAt === undefined) return;
-  let timer: NodeJS.Timeout;
-  const arm = () => {
-    const left = expiresAt * 1000 - Date.now();
-    if (left <= 0) return socket.close(CloseCode.Forbidden, 'Token expired');
-    timer = setTimeout(arm, Math.min(left, MAX_TIMER));
-  };
-  arm();
-  socket.once('close', () => clearTimeout(timer));
-}
+const closeFor = (socket: WebSocket) => (why: SessionEnd) =>
+  socket.close(CloseCode.Forbidden, why === 'expired' ? 'Token expired' : 'Session ended');
 
 // Memory per socket is bounded on two sides. Each subscription keeps at most a small window
 // of pending events (slidingWindow in pubsub.ts), and graphql-ws sends one message at a time,
 // waiting until the previous one is written. A client that stops reading therefore holds a
 // few kilobytes, and it stops answering pings too: at the next keep-alive it is cut off.
 export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketServer {
-  const limits: SocketLimits = { maxSubscriptions: 20, keepAliveMs: app.config.WS_KEEPALIVE_MS };
+  const limits: SocketLimits = {
+    maxSubscriptions: app.config.MAX_SUBSCRIPTIONS,
+    keepAliveMs: app.config.WS_KEEPALIVE_MS,
+  };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  const contexts = new WeakMap<WebSocket, Context>();
+  // What each operation is authenticated with again: the credential the socket opened with.
+  const facts = new WeakMap<WebSocket, RequestFacts>();
   let closing = false;
 
   server.on('upgrade', (request, socket, head) => {
@@ -77,18 +71,20 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
       onConnect: async ({ extra, connectionParams }) => {
         const credential = credentialOf(extra.request, connectionParams);
         if (!credential) return false;
+        const request: RequestFacts = {
+          url: extra.request.url ?? '/graphql',
+          headers: headersOf(extra.request),
+          remoteAddress: extra.request.socket.remoteAddress,
+          credential,
+        };
         try {
-          const context = await createContext(app, {
-            url: extra.request.url ?? '/graphql',
-            headers: headersOf(extra.request),
-            remoteAddress: extra.request.socket.remoteAddress,
-            credential,
-          });
+          const context = await createContext(app, request);
           if (!context.principal) return false;
           // The serializer cuts `token=` from the logged URL.
           app.logger.debug({ url: extra.request.url, principal: context.principal.id }, 'socket connected');
-          contexts.set(extra.socket, context);
-          closeAtExpiry(extra.socket, context.principal.expiresAt);
+          facts.set(extra.socket, request);
+          const unwatch = watchSession(app, context.principal, closeFor(extra.socket));
+          extra.socket.once('close', unwatch);
           return true;
         } catch (error) {
           // Bad credentials are refused with 4403; anything else is a server fault (4500).
@@ -97,11 +93,21 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
         }
       },
       onSubscribe: async ({ extra, subscriptions }, _id, params) => {
-        const context = contexts.get(extra.socket);
-        if (!context) return [new AppError('UNAUTHENTICATED', 'unauthenticated')];
+        const request = facts.get(extra.socket);
+        if (!request) return [new AppError('UNAUTHENTICATED', 'unauthenticated')];
         if (Object.keys(subscriptions).length > limits.maxSubscriptions) {
           return [new AppError('RATE_LIMITED', 'tooManySubscriptions', { params: { max: limits.maxSubscriptions } })];
         }
+        let context: Awaited<ReturnType<typeof createContext>>;
+        try {
+          context = await createContext(app, request);
+        } catch (error) {
+          if (!(error instanceof AppError)) throw error;
+          // Expired or revoked since the socket opened (its watch is about to close it too).
+          closeFor(extra.socket)(error.messageKey === 'expiredAccessToken' ? 'expired' : 'revoked');
+          return [error];
+        }
+        context.endConnection = closeFor(extra.socket);
         const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...context, params });
         let document: ReturnType<typeof parse>;
         try {

@@ -11,6 +11,7 @@ import type { Locale } from '../i18n/messages.ts';
 import { isLocale } from '../i18n/messages.ts';
 import { redactUrl } from '../logger.ts';
 import { schema } from '../schema/index.ts';
+import { liveStreamRules } from './live-streams.ts';
 import { presentError } from './present-errors.ts';
 
 /** The request's language: asked for explicitly, else the signed-in user's, else English. */
@@ -97,6 +98,7 @@ export function createGraphQLHandler(app: App) {
       maxAliasesPlugin({ n: config.MAX_ALIASES }),
       costLimitPlugin({ maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true }),
       presentErrorsPlugin(app),
+      liveStreamRules(app, { maxStreamsPerPrincipal: config.MAX_SUBSCRIPTIONS }),
     ],
     context: async ({ request, req }) => {
       try {

@@ -18,6 +18,11 @@ const catalog = {
     cs: 'Platnost přístupového tokenu vypršela.',
     de: 'Das Zugriffstoken ist abgelaufen.',
   },
+  sessionEnded: {
+    en: 'This session has ended; sign in again.',
+    cs: 'Tato relace skončila; přihlaste se znovu.',
+    de: 'Diese Sitzung ist beendet; bitte melden Sie sich erneut an.',
+  },
   forbidden: {
     en: 'You are not allowed to do this.',
     cs: 'K této akci nemáte oprávnění.',
@@ -172,6 +177,11 @@ const catalog = {
     en: '{field} does not refer to anything in this organization.',
     cs: 'Pole {field} neodkazuje na nic v této organizaci.',
     de: '{field} verweist auf nichts in dieser Organisation.',
+  },
+  tooManyStreams: {
+    en: 'At most {max} subscription streams may be open at once for one sign-in.',
+    cs: 'Pro jedno přihlášení smí být najednou otevřeno nejvýše {max} odběrů.',
+    de: 'Pro Anmeldung dürfen höchstens {max} Abonnement-Streams gleichzeitig offen sein.',
   },
   tooManySubscriptions: {
     en: 'At most {max} operations may run on one connection.',

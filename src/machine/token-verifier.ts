@@ -6,11 +6,12 @@
 // change sees the new epoch and re-reads the token. Usage is collected in memory and
 // written as lastUsedAt in one batch per interval, never on the request path.
 
-import type { Redis } from 'ioredis';
 import { sha256 } from '../auth/secrets.ts';
 import type { Db } from '../db.ts';
 import type { Logger } from '../logger.ts';
 import type { EventBus } from '../pubsub.ts';
+import type { SharedEpoch } from '../shared-epoch.ts';
+import { keyedListeners } from '../watchers.ts';
 
 const INVALIDATED = 'apiTokens:invalidated';
 /** A safety net: even if an invalidation were lost, a cached entry is re-read this often. */
@@ -39,6 +40,8 @@ export interface ApiTokenVerifier {
   verify(secret: string): Promise<Verification>;
   /** Drops tokens from every instance's cache (after a revocation or change is committed). */
   invalidate(tokenIds: readonly string[]): Promise<void>;
+  /** Calls `listener` on this instance when any instance revokes or changes the token. */
+  watch(tokenId: string, listener: () => void): () => void;
   /** Writes the collected lastUsedAt values now. */
   flushUsage(): Promise<void>;
   /** Empties this instance's cache (the benchmark measures cold verification with it). */
@@ -51,16 +54,13 @@ export function createApiTokenVerifier(options: {
   pubsub: EventBus;
   logger: Logger;
   usageFlushMs: number;
-  shared?: { redis: Redis; epochKey: string };
+  epoch: SharedEpoch;
 }): ApiTokenVerifier {
-  const { db, pubsub, logger, shared } = options;
-  // Without Redis there is one instance and the local generation below is enough. If Redis
-  // cannot be read, nothing is served from the cache.
-  const sharedEpoch = async (): Promise<string | null | undefined> =>
-    shared ? ((await shared.redis.get(shared.epochKey).catch(() => undefined)) ?? '0') : null;
+  const { db, pubsub, logger, epoch: shared } = options;
   const byHash = new Map<string, Entry>();
   const hashById = new Map<string, string>();
   const used = new Set<string>();
+  const watchers = keyedListeners();
   // Bumped by every invalidation: a lookup that started before one must not cache what it read.
   let generation = 0;
 
@@ -109,7 +109,10 @@ export function createApiTokenVerifier(options: {
 
   const events = pubsub.subscribe(INVALIDATED);
   const listening = (async () => {
-    for await (const event of events) evict(event.tokenIds);
+    for await (const event of events) {
+      evict(event.tokenIds);
+      for (const id of event.tokenIds) watchers.notify(id);
+    }
   })().catch((error) => logger.error({ err: error }, 'API token invalidation listener stopped'));
 
   const flushUsage = async () => {
@@ -127,7 +130,7 @@ export function createApiTokenVerifier(options: {
     async verify(secret) {
       const hash = sha256(secret);
       const now = Date.now();
-      const epoch = await sharedEpoch();
+      const epoch = await shared.read();
       let entry = byHash.get(hash);
       if (entry && (now - entry.cachedAt > CACHE_TTL_MS || epoch === undefined || entry.epoch !== epoch)) {
         evict([entry.token.tokenId]);
@@ -147,9 +150,10 @@ export function createApiTokenVerifier(options: {
     async invalidate(tokenIds) {
       if (tokenIds.length === 0) return;
       evict(tokenIds);
-      if (shared) await shared.redis.incr(shared.epochKey);
+      await shared.bump();
       pubsub.publish(INVALIDATED, { tokenIds: [...tokenIds] });
     },
+    watch: watchers.add,
     flushUsage,
     forgetAll() {
       generation++;

@@ -116,7 +116,7 @@ export async function acceptInvitation(app: App, input: unknown, ip: string): Pr
     passwordHash = await hashPassword(parseInput(z.object({ password: newPassword }), data).password);
   }
 
-  return app.db.$transaction(async (tx) => {
+  const session = await app.db.$transaction(async (tx) => {
     const claimed = await tx.invitation.updateMany({
       where: { id: invitation.id, acceptedAt: null, revokedAt: null },
       data: { acceptedAt: new Date() },
@@ -134,7 +134,10 @@ export async function acceptInvitation(app: App, input: unknown, ip: string): Pr
       select: { id: true },
     });
     if (member) throw conflict('alreadyMember', {}, 'token');
-    await tx.membership.create({ data: { userId, organizationId: invitation.organizationId, role: invitation.role } });
+    // Tokens from an earlier membership (since removed) must not come back to life.
+    await tx.membership.create({
+      data: { userId, organizationId: invitation.organizationId, role: invitation.role, sessionsNotBefore: new Date() },
+    });
     await audit(tx, {
       organizationId: invitation.organizationId,
       actorType: 'USER',
@@ -147,4 +150,6 @@ export async function acceptInvitation(app: App, input: unknown, ip: string): Pr
     });
     return (await sessionForMembership(app, tx, userId, invitation.organizationId)) as Session;
   });
+  await app.sessions.changed(session.user.id, session.organization.id);
+  return session;
 }

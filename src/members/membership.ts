@@ -43,9 +43,10 @@ export async function updateMemberRole(caller: Caller, input: unknown) {
     });
   }
   if (target.role === data.role) return target;
-  return app.db.$transaction(async (tx) => {
+  const updated = await app.db.$transaction(async (tx) => {
     if (target.role === 'OWNER') await assertAnotherOwnerRemains(tx, principal.organizationId);
-    await tx.membership.update({ where: { id: target.id }, data: { role: data.role } });
+    // The member's tokens carry the old role's scopes: they end, and refresh brings the new ones.
+    await tx.membership.update({ where: { id: target.id }, data: { role: data.role, sessionsNotBefore: new Date() } });
     await auditAs(
       caller,
       tx,
@@ -58,6 +59,8 @@ export async function updateMemberRole(caller: Caller, input: unknown) {
     );
     return { ...target, role: data.role };
   });
+  await app.sessions.changed(data.userId, principal.organizationId);
+  return updated;
 }
 
 const removeInput = z.object({ userId: z.uuid() });
@@ -79,5 +82,6 @@ export async function removeMember(caller: Caller, input: unknown): Promise<bool
     });
     await auditAs(caller, tx, 'member.removed', { type: 'User', id: data.userId }, { role: target.role });
   });
+  await app.sessions.changed(data.userId, principal.organizationId);
   return true;
 }

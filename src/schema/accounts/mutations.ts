@@ -95,7 +95,8 @@ builder.mutationFields((t) => ({
   logoutAll: t.withAuth({ user: true }).boolean({
     description: 'Ends every session of the signed-in user, in every organization.',
     resolve: async (_root, _args, { app, principal }) => {
-      await revokeAllSessions(app.db, principal.id);
+      await app.db.$transaction((tx) => revokeAllSessions(tx, principal.id));
+      await app.sessions.changed(principal.id);
       return true;
     },
   }),

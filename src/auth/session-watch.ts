@@ -1,0 +1,54 @@
+// The rules every live transport keeps (WebSocket, Server-Sent Events, multipart): a
+// connection or stream ends when its credential expires, when the user's sessions are
+// revoked (logoutAll, password change or reset, removal, role change, disabled account) on
+// any instance, and when the API token it acts through is revoked or changed.
+import type { App } from '../app.ts';
+import type { Principal } from './principal.ts';
+import { sessionHolds } from './principal.ts';
+
+export type SessionEnd = 'expired' | 'revoked';
+
+/** Largest delay setTimeout honours; longer expiries are re-armed. */
+const MAX_TIMER = 2 ** 31 - 1;
+
+/** Calls `onEnd` once when the principal's credential stops holding; answers a function that stops watching. */
+export function watchSession(app: App, principal: Principal, onEnd: (why: SessionEnd) => void): () => void {
+  let timer: NodeJS.Timeout | undefined;
+  let stopped = false;
+  const stop = () => {
+    stopped = true;
+    clearTimeout(timer);
+    unwatch();
+  };
+  const end = (why: SessionEnd) => {
+    if (stopped) return;
+    stop();
+    onEnd(why);
+  };
+
+  let unwatch: () => void;
+  if (principal.kind === 'user') {
+    unwatch = app.sessions.watch(principal.id, (organizationId) => {
+      if (organizationId && organizationId !== principal.organizationId) return;
+      // A revocation of this user may still leave this token standing (a newer one).
+      sessionHolds(app, principal).then(
+        (holds) => holds || end('revoked'),
+        (error) => app.logger.warn({ err: error }, 'could not re-check a session'),
+      );
+    });
+  } else {
+    // Any change to the token (revocation, narrower scopes, disabled account) ends what it holds.
+    unwatch = principal.tokenId ? app.apiTokens.watch(principal.tokenId, () => end('revoked')) : () => {};
+  }
+
+  const expiresAt = principal.expiresAt;
+  if (expiresAt !== undefined) {
+    const arm = () => {
+      const left = expiresAt * 1000 - Date.now();
+      if (left <= 0) return end('expired');
+      timer = setTimeout(arm, Math.min(left, MAX_TIMER));
+    };
+    arm();
+  }
+  return stop;
+}
