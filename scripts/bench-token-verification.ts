@@ -1,6 +1,7 @@
 // What an API token costs a request: the same tiny GraphQL query with no credential, with a
 // token already in the verification cache (warm) and with the cache emptied before every
-// request (cold: one database lookup). Also authenticate() alone, without HTTP. Figures
+// request (cold: one database lookup). Also authenticate() alone, without HTTP, and the two
+// caches alone: the API token cache and the session revocation check of access JWTs. Figures
 // only; runs on the embedded database, or with DATABASE_URL on a fresh database created
 // next to that one and dropped afterwards (REDIS_URL for Redis pub/sub and limits).
 //   npm run bench:tokens [-- <requests per case>]
@@ -37,12 +38,11 @@ async function gql<T>(query: string, variables: unknown = {}, token?: string): P
   return body.data;
 }
 
-const { register } = await gql<{ register: { accessToken: string } }>(
-  'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }',
-  {
-    input: { email: 'bench@example.test', password: 'correct horse battery staple', name: 'B', organizationName: 'B' },
-  },
-);
+const { register } = await gql<{
+  register: { accessToken: string; user: { id: string }; organization: { id: string } };
+}>('mutation($input: RegisterInput!) { register(input: $input) { accessToken user { id } organization { id } } }', {
+  input: { email: 'bench@example.test', password: 'correct horse battery staple', name: 'B', organizationName: 'B' },
+});
 await gql(
   'mutation { createServiceAccount(input: { name: "Bench", slug: "bench" }) { id } }',
   {},
@@ -109,6 +109,20 @@ console.log(
   `  API token, cache cold               ${micro(await timeAuth(apiToken, () => app.apiTokens.forgetAll()))}`,
 );
 console.log(`  access JWT                          ${micro(await timeAuth(register.accessToken))}`);
+
+const timeCache = async (check: () => Promise<unknown>) => {
+  const start = performance.now();
+  for (let i = 0; i < iterations; i++) await check();
+  return (performance.now() - start) / iterations;
+};
+const now = Date.now();
+console.log('the caches alone, warm, mean per call');
+console.log(`  API token cache (verify)            ${micro(await timeCache(() => app.apiTokens.verify(apiToken)))}`);
+console.log(
+  `  session revocation check (holds)    ${micro(
+    await timeCache(() => app.sessions.holds(register.user.id, register.organization.id, now)),
+  )}`,
+);
 
 await herald.close();
 await database?.drop();
