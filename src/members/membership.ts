@@ -65,7 +65,7 @@ export async function updateMemberRole(caller: Caller, input: unknown) {
 
 const removeInput = z.object({ userId: z.uuid() });
 
-/** Removes a member; their refresh tokens for this organization stop working at once. */
+/** Removes a member; their refresh and access tokens for this organization stop working at once. */
 export async function removeMember(caller: Caller, input: unknown): Promise<boolean> {
   const { app, principal } = caller;
   const data = parseInput(removeInput, input);
