@@ -1,6 +1,8 @@
-// Dense logic checked directly: the scope grammar, language negotiation, log redaction.
+// Dense logic checked directly: the scope grammar, language negotiation, log redaction, the
+// signing instant of an access token.
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
+import { issuedAtMs } from '../src/auth/jwt.ts';
 import { coversAll, grants, isScope, VALID_SCOPES } from '../src/auth/scopes.ts';
 import { notFound } from '../src/errors.ts';
 import { presentError } from '../src/http/present-errors.ts';
@@ -83,5 +85,24 @@ describe('error presentation', () => {
     const shown = presentError(new GraphQLError('x', { originalError: notFound('Organization') }), 'cs', 'r', logger);
     expect(shown.message).toBe('Položka Organization nebyla nalezena.');
     expect(shown.extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('issuedAtMs', () => {
+  // 2025-11-25T10:00:00.123Z is 0x019ABA74AD7B ms; a UUIDv7 starts with those 48 bits.
+  const ms = 1_764_064_800_123;
+  const iat = Math.floor(ms / 1000);
+  const v7 = `${ms
+    .toString(16)
+    .padStart(12, '0')
+    .replace(/^(.{8})(.{4})$/, '$1-$2')}-7abc-8def-0123456789ab`;
+
+  it.each([
+    ['a UUIDv7 of the same second: its millisecond', v7, iat, ms],
+    ['a UUIDv4: the start of the iat second', '0b0e7a2c-1d2e-4f30-8a1b-2c3d4e5f6a7b', iat, iat * 1000],
+    ['a UUIDv7 of another second: the start of the iat second', v7, iat + 5, (iat + 5) * 1000],
+    ['no UUID at all: the start of the iat second', 'not-a-uuid', iat, iat * 1000],
+  ])('%s', (_name, jti, claimIat, expected) => {
+    expect(issuedAtMs({ jti, iat: claimIat })).toBe(expected);
   });
 });
