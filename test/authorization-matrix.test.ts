@@ -199,7 +199,11 @@ describe('authorization matrix', () => {
     expect(rootFields.map((entry) => entry.field.name).sort()).toEqual(Object.keys(declared).sort());
   });
 
-  it.each(rootFields.map((entry) => [`${entry.kind} ${entry.field.name}`, entry] as const))(
+  // logoutAll really ends the signed-in callers' sessions, so it goes last.
+  const ordered = [...rootFields].sort(
+    (a, b) => Number(a.field.name === 'logoutAll') - Number(b.field.name === 'logoutAll'),
+  );
+  it.each(ordered.map((entry) => [`${entry.kind} ${entry.field.name}`, entry] as const))(
     '%s',
     async (_name, { kind, field, requirement }) => {
       const { query, variables } = operationFor(kind, field);
