@@ -4,9 +4,8 @@ import { maxDepthPlugin } from '@escape.tech/graphql-armor-max-depth';
 import { maxTokensPlugin } from '@escape.tech/graphql-armor-max-tokens';
 import { type ExecutionResult, GraphQLError } from 'graphql';
 import { createYoga, type Plugin } from 'graphql-yoga';
-import type { App } from '../app.ts';
+import { type App, newRequestId } from '../app.ts';
 import { type Context, createContext, type NodeServerContext, requestedLocale } from '../context.ts';
-import { AppError } from '../errors.ts';
 import type { Locale } from '../i18n/messages.ts';
 import { isLocale } from '../i18n/messages.ts';
 import { redactUrl } from '../logger.ts';
@@ -108,9 +107,12 @@ export function createGraphQLHandler(app: App) {
           remoteAddress: req?.socket.remoteAddress,
         });
       } catch (error) {
-        if (!(error instanceof AppError)) throw error;
+        // Authentication reads the database (revoked sessions, API tokens): an outage there
+        // is UNAVAILABLE like anywhere else, not an anonymous server error.
+        const coded =
+          error instanceof GraphQLError ? error : new GraphQLError('context', { originalError: error as Error });
         const locale = requestedLocale({ url: request.url, headers: request.headers }) ?? 'en';
-        throw presentError(error, locale, '', app.logger);
+        throw presentError(coded, locale, newRequestId(), app.logger);
       }
     },
   });
