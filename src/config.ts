@@ -18,6 +18,17 @@ const optionalUrl = (protocols: string[]) =>
     )
     .optional();
 
+/** An absolute http(s) URL of the product's frontend, with `{token}` where the token goes. */
+const linkTemplate = z
+  .string()
+  .trim()
+  .refine((value) => value.includes('{token}'), 'must contain {token}, where the token goes')
+  .refine((value) => {
+    const url = URL.parse(value.replaceAll('{token}', 'token'));
+    return url?.protocol === 'http:' || url?.protocol === 'https:';
+  }, 'must be an absolute http(s) URL')
+  .optional();
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -39,8 +50,11 @@ const schema = z.object({
   MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(20),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.local>'),
-  /** Base of links in emails (password reset, invitations). */
+  /** Where Herald itself is reached; the default email links point at its pages. */
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  /** The frontend pages that take an invitation or a password reset token. */
+  INVITATION_URL: linkTemplate,
+  PASSWORD_RESET_URL: linkTemplate,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-For from a reverse proxy when computing the client IP. */
   TRUST_PROXY: z.stringbool().default(false),
@@ -57,7 +71,11 @@ const schema = z.object({
   MAX_BATCH_SIZE: z.coerce.number().int().positive().default(10),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string };
+export type Config = z.infer<typeof schema> & {
+  publicUrl: string;
+  /** Email link templates, `{token}` marking where the token goes. */
+  links: { invitation: string; passwordReset: string };
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -73,6 +91,23 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const config = parsed.data;
+  return { ...config, ...addressed(config, config.PORT) };
+}
+
+/**
+ * Where Herald is reached and the email links that follow from it. Without PUBLIC_URL that
+ * is the address it listens on, known for sure only once bound (PORT=0 takes any free port).
+ */
+export function addressed(config: z.infer<typeof schema>, port: number): Pick<Config, 'publicUrl' | 'links'> {
   const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  return { ...config, publicUrl: config.PUBLIC_URL ?? `http://${host}:${config.PORT}` };
+  const publicUrl = config.PUBLIC_URL ?? `http://${host}:${port}`;
+  // Without a frontend configured, links lead to Herald's own pages saying what to do.
+  const own = (path: string) => `${new URL(path, publicUrl)}?token={token}`;
+  return {
+    publicUrl,
+    links: {
+      invitation: config.INVITATION_URL ?? own('/accept-invitation'),
+      passwordReset: config.PASSWORD_RESET_URL ?? own('/reset-password'),
+    },
+  };
 }

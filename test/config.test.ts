@@ -16,6 +16,10 @@ describe('configuration', () => {
       JWT_ISSUER: 'herald',
       LOG_LEVEL: 'info',
       publicUrl: 'http://127.0.0.1:4000',
+      links: {
+        invitation: 'http://127.0.0.1:4000/accept-invitation?token={token}',
+        passwordReset: 'http://127.0.0.1:4000/reset-password?token={token}',
+      },
     });
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
@@ -33,6 +37,9 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'maybe'],
     ['MAX_SUBSCRIPTIONS', '0'],
+    ['INVITATION_URL', 'https://app.example/invite'],
+    ['INVITATION_URL', 'javascript:alert("{token}")'],
+    ['PASSWORD_RESET_URL', '/reset?token={token}'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));

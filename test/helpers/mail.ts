@@ -19,11 +19,19 @@ export async function waitForEmail(dataDir: string, to: string, options: { after
   throw new Error(`no email to ${to} within the time limit`);
 }
 
+// Quoted-printable may wrap long lines with `=\n`.
+const unwrap = (text: string) => text.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+
+/** The first link in an email, as a person would click it. */
+export function linkFromEmail(text: string): string {
+  const match = /https?:\/\/\S+/.exec(unwrap(text));
+  if (!match) throw new Error('no link in email');
+  return match[0];
+}
+
 /** The `token=` parameter of the first link in an email. */
 export function tokenFromEmail(text: string): string {
-  // Quoted-printable may wrap long lines with `=\n`.
-  const unwrapped = text.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
-  const match = /[?&]token=([A-Za-z0-9_-]+)/.exec(unwrapped);
+  const match = /[?&]token=([A-Za-z0-9_-]+)/.exec(unwrap(text));
   if (!match) throw new Error('no token in email');
   return match[1] as string;
 }
