@@ -10,6 +10,7 @@ import type { Locale } from '../i18n/messages.ts';
 import { isLocale } from '../i18n/messages.ts';
 import { redactUrl } from '../logger.ts';
 import { schema } from '../schema/index.ts';
+import { explorerOptions, renderExplorer } from './explorer.ts';
 import { liveStreamRules } from './live-streams.ts';
 import { presentError } from './present-errors.ts';
 
@@ -82,7 +83,8 @@ export function createGraphQLHandler(app: App) {
     schema,
     graphqlEndpoint: '/graphql',
     landingPage: false,
-    graphiql: { title: 'Herald', subscriptionsProtocol: 'WS' },
+    graphiql: explorerOptions,
+    renderGraphiQL: renderExplorer,
     batching: { limit: config.MAX_BATCH_SIZE },
     maskedErrors: true,
     logging: {

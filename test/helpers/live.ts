@@ -128,7 +128,7 @@ export async function subscribe<TData>(
 const PROBE_ID = '00000000-0000-7000-8000-000000000000';
 
 /** Probes for the two notification subscriptions of one account. */
-export function notificationProbe(server: TestServer, account: Account) {
+export function notificationProbe(server: TestServer, account: Pick<Account, 'userId' | 'organizationId'>) {
   const event: NotificationAddedEvent = {
     notification: {
       id: PROBE_ID,
