@@ -1,5 +1,5 @@
-// One set of rules for every stream a subscription opens, whatever carries it (graphql-ws,
-// Server-Sent Events, multipart over HTTP): it ends when the credential expires or its
+// One set of rules for every stream a subscription opens, whatever carries it (graphql-ws
+// or Server-Sent Events; yoga refuses subscriptions over multipart and plain JSON): it ends when the credential expires or its
 // session is revoked on any instance, each event is delivered only while the session still
 // holds, and streams over HTTP are bounded per principal the way operations are bounded
 // per socket. A stream that ends this way sends one last UNAUTHENTICATED error; a WebSocket
@@ -8,7 +8,7 @@ import { Repeater } from '@repeaterjs/repeater';
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
-import { sessionHolds } from '../auth/principal.ts';
+import { type Principal, sessionHolds } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
 import type { Context } from '../context.ts';
 import { AppError } from '../errors.ts';
@@ -25,11 +25,11 @@ function endedError(app: App, context: Context, why: SessionEnd) {
 /** The source stream, ended with an error when the session of `context` stops holding. */
 function guarded(
   app: App,
-  context: Context,
+  context: Context & { principal: Principal },
   source: AsyncIterable<ExecutionResult>,
   release: () => void,
 ): AsyncIterableIterator<ExecutionResult> {
-  const principal = context.principal;
+  const { principal } = context;
   return new Repeater<ExecutionResult>(async (push, stop) => {
     const iterator = source[Symbol.asyncIterator]();
     const end = (why: SessionEnd) => {
@@ -37,7 +37,7 @@ function guarded(
       stop();
       context.endConnection?.(why);
     };
-    const unwatch = principal ? watchSession(app, principal, end) : () => {};
+    const unwatch = watchSession(app, principal, end);
     stop.then(() => {
       unwatch();
       release();
@@ -46,7 +46,7 @@ function guarded(
     while (true) {
       const next = await Promise.race([iterator.next(), stop.then(() => null)]);
       if (!next || next.done) break;
-      if (principal && !(await sessionHolds(app, principal))) return end('revoked');
+      if (!(await sessionHolds(app, principal))) return end('revoked');
       await push(next.value);
     }
     stop();
@@ -58,9 +58,12 @@ export function liveStreamRules(app: App, limits: { maxStreamsPerPrincipal: numb
   return {
     onSubscribe({ args, setResultAndStopExecution }) {
       const context = args.contextValue;
+      const { principal } = context;
+      // Anonymous subscriptions are refused by their fields' authScopes.
+      if (!principal) return;
       // A WebSocket bounds its own operations; over HTTP each stream is a request of its own.
       const overHttp = !context.endConnection;
-      const key = context.principal ? `${context.principal.kind}:${context.principal.id}` : `ip:${context.ip}`;
+      const key = `${principal.kind}:${principal.id}`;
       if (overHttp && (open.get(key) ?? 0) >= limits.maxStreamsPerPrincipal) {
         const error = new AppError('RATE_LIMITED', 'tooManyStreams', {
           params: { max: limits.maxStreamsPerPrincipal },
@@ -82,7 +85,7 @@ export function liveStreamRules(app: App, limits: { maxStreamsPerPrincipal: numb
             if (left > 0) open.set(key, left);
             else open.delete(key);
           };
-          setResult(guarded(app, context, result, release));
+          setResult(guarded(app, { ...context, principal }, result, release));
         },
       };
     },
