@@ -6,7 +6,7 @@ import { AssignWorkItemDocument, CreateWorkItemDocument, NotificationAddedDocume
 import { connect, notificationProbe, within, wsUrl } from './helpers/live.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
 import { ok, startServer, type TestServer } from './helpers/server.ts';
-import { openLiveStream, openStream } from './helpers/sse.ts';
+import { notificationStream, openLiveStream, openStream } from './helpers/sse.ts';
 import { addMember, loginTo } from './helpers/work.ts';
 
 const MAX = 2;
@@ -42,12 +42,7 @@ describe('subscriptions over SSE', () => {
     const owner = await createOwner(server);
     const member = await addMember(server, owner);
     const colleague = await addMember(server, owner);
-    const stream = await openLiveStream(
-      server,
-      NotificationAddedDocument,
-      member.accessToken,
-      notificationProbe(server, member),
-    );
+    const stream = await notificationStream(server, member);
     await assignNew(server, owner, colleague, 'For the colleague');
     await assignNew(server, owner, member, 'For the member');
     const { data } = await stream.next();
@@ -88,12 +83,7 @@ describe('subscriptions over SSE', () => {
     try {
       const owner = await createOwner(shortLived);
       const member = await addMember(shortLived, owner);
-      const stream = await openLiveStream(
-        shortLived,
-        NotificationAddedDocument,
-        member.accessToken,
-        notificationProbe(shortLived, member),
-      );
+      const stream = await notificationStream(shortLived, member);
       const last = await stream.next(6000);
       expect(last.errors?.[0]).toMatchObject({
         message: 'The access token has expired.',

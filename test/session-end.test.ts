@@ -24,7 +24,7 @@ import { createMachineToken } from './helpers/machine.ts';
 import { tokenFromEmail, waitForEmail } from './helpers/mail.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer, usingPostgres, usingRedis } from './helpers/server.ts';
-import { openLiveStream } from './helpers/sse.ts';
+import { notificationStream } from './helpers/sse.ts';
 import { addMember, loginTo } from './helpers/work.ts';
 
 const ENDED = 'This session has ended; sign in again.';
@@ -117,12 +117,7 @@ const endings: [string, (on: TestServer) => Promise<Scenario>][] = [
 async function holdOpen(at: TestServer, account: Account) {
   const socket = connect(wsUrl(at, account.accessToken));
   const feed = await subscribe(socket, NotificationAddedDocument, notificationProbe(at, account));
-  const stream = await openLiveStream(
-    at,
-    NotificationAddedDocument,
-    account.accessToken,
-    notificationProbe(at, account),
-  );
+  const stream = await notificationStream(at, account);
   return { socket, feed, stream };
 }
 

@@ -4,7 +4,9 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { EventSourceParserStream } from 'eventsource-parser/stream';
 import { print } from 'graphql';
-import { within } from './live.ts';
+import { NotificationAddedDocument } from '../generated/graphql.ts';
+import { notificationProbe, within } from './live.ts';
+import type { Account } from './seed.ts';
 import type { GraphQLResponse, TestServer } from './server.ts';
 
 export interface Stream<T> {
@@ -99,3 +101,7 @@ export async function openLiveStream<TData>(
   };
   return stream;
 }
+
+/** A live SSE stream of an account's notificationAdded events. */
+export const notificationStream = (server: TestServer, account: Account) =>
+  openLiveStream(server, NotificationAddedDocument, account.accessToken, notificationProbe(server, account));
