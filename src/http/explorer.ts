@@ -2,7 +2,6 @@
 // works offline and behind firewalls. Subscriptions typed in it run over Server-Sent
 // Events: GraphiQL sends the Headers pane (Authorization) with them, which its WebSocket
 // client cannot do, and SSE keeps the same token rules as the socket (live-streams.ts).
-import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 import type { GraphiQLOptions } from 'graphql-yoga';
 
 const WELCOME = `# Herald: sign-in, machine access and live
@@ -42,13 +41,14 @@ export const explorerOptions: GraphiQLOptions = {
   subscriptionsProtocol: 'SSE',
 };
 
-// The page inlines the whole explorer (megabytes): render it once per set of options.
-const rendered = new Map<string, ReturnType<typeof renderGraphiQL>>();
-export function renderExplorer(options: GraphiQLOptions) {
+// The page inlines the whole explorer (megabytes of script): it is loaded on the first visit,
+// not at start, and rendered once per set of options.
+const rendered = new Map<string, Promise<string>>();
+export function renderExplorer(options: GraphiQLOptions): Promise<string> {
   const key = JSON.stringify(options);
   let page = rendered.get(key);
   if (page === undefined) {
-    page = renderGraphiQL(options);
+    page = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options));
     rendered.set(key, page);
   }
   return page;
