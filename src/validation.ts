@@ -28,6 +28,8 @@ function toAppError(issue: z.core.$ZodIssue): AppError {
         return badInput(field, 'invalidSlug');
       case 'locale':
         return badInput(field, 'unsupportedLocale', { allowed: LOCALES.join(', ') });
+      case 'link':
+        return badInput(field, 'invalidLink');
     }
   }
   if (issue.code === 'invalid_format' && issue.format === 'email') return badInput(field, 'invalidEmail');

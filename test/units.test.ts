@@ -1,4 +1,5 @@
-// Dense logic checked directly: the scope grammar, language negotiation, log redaction.
+// Dense logic checked directly: the scope grammar, language negotiation, log redaction,
+// notification links.
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { coversAll, grants, isScope, VALID_SCOPES } from '../src/auth/scopes.ts';
@@ -6,6 +7,7 @@ import { notFound } from '../src/errors.ts';
 import { presentError } from '../src/http/present-errors.ts';
 import { negotiateLocale } from '../src/i18n/messages.ts';
 import { createLogger, redactUrl } from '../src/logger.ts';
+import { isSafeLink } from '../src/notifications/link.ts';
 
 describe('scopes', () => {
   it.each([
@@ -83,5 +85,29 @@ describe('error presentation', () => {
     const shown = presentError(new GraphQLError('x', { originalError: notFound('Organization') }), 'cs', 'r', logger);
     expect(shown.message).toBe('Položka Organization nebyla nalezena.');
     expect(shown.extensions.code).toBe('NOT_FOUND');
+  });
+});
+
+describe('notification links', () => {
+  it.each([
+    ['/issues/456?tab=1#c2', true],
+    // Percent-encoded, a backslash or a slash is part of the path, not a new host.
+    ['/%5Cevil.example', true],
+    ['/%2F%2Fevil.example', true],
+    // Resolves to the path //evil.example on the product's own host.
+    ['/..//evil.example', true],
+    ['https://[::1]:8443/x', true],
+    ['http:/evil.example', false],
+    ['https:///evil.example', false],
+    ['javascript://%0Aalert(1)', false],
+    ['https://example.com:99999/', false],
+    ['https://:secret@example.com/', false],
+    ['/issues/\u200b456', false],
+    ['/issues/\u00a0456', false],
+    ['/issues/\u2028456', false],
+    ['/issues/456\u0085', false],
+    ['\u00a0/issues/456', false],
+  ])('%j: %s', (url, expected) => {
+    expect(isSafeLink(url)).toBe(expected);
   });
 });

@@ -48,6 +48,11 @@ const catalog = {
     cs: 'Hodnota pole {field} není platná.',
     de: '{field} ist ungültig.',
   },
+  invalidLink: {
+    en: '{field} must be a path in the app (starting with a single /) or an absolute http(s) URL.',
+    cs: 'Pole {field} musí být cesta v aplikaci (začínající jedním /) nebo absolutní adresa http(s).',
+    de: '{field} muss ein Pfad in der Anwendung (beginnend mit einem einzelnen /) oder eine absolute http(s)-URL sein.',
+  },
   invalidEmail: {
     en: 'Enter a valid email address.',
     cs: 'Zadejte platnou e-mailovou adresu.',

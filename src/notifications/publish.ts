@@ -4,19 +4,14 @@ import { auditAs, type Caller } from '../caller.ts';
 import { notFound } from '../errors.ts';
 import type { Notification } from '../generated/prisma/client.ts';
 import { parseInput } from '../validation.ts';
+import { notificationLink } from './link.ts';
 import { publishNotifications, storeNotifications } from './service.ts';
-
-const httpUrl = z
-  .string()
-  .trim()
-  .max(2000)
-  .refine((value) => /^https?:\/\/\S+$/i.test(value) && URL.canParse(value));
 
 const PublishInput = z.object({
   userId: z.string(),
   title: z.string().trim().min(1).max(200),
   message: z.string().trim().max(2000).nullish(),
-  url: httpUrl.nullish(),
+  url: notificationLink.nullish(),
 });
 
 export async function publishCustomNotification(
