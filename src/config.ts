@@ -18,6 +18,17 @@ const optionalUrl = (protocols: string[]) =>
     )
     .optional();
 
+/** A frontend page that takes an emailed token: an absolute http(s) URL with `{token}` where it goes. */
+const tokenLinkTemplate = z
+  .string()
+  .trim()
+  .refine((value) => value.includes('{token}'), 'must contain {token}, where the token goes')
+  .refine((value) => {
+    const url = URL.parse(value.replaceAll('{token}', 'token'));
+    return !/\s/.test(value) && (url?.protocol === 'http:' || url?.protocol === 'https:');
+  }, 'must be an absolute http(s) URL, e.g. https://app.example.com/invite?token={token}')
+  .optional();
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(4000),
   HOST: z.string().min(1).default('127.0.0.1'),
@@ -37,8 +48,11 @@ const schema = z.object({
   WS_KEEPALIVE_MS: z.coerce.number().int().min(100).max(600_000).default(12_000),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.local>'),
-  /** Base of links in emails (password reset, invitations). */
+  /** Where Herald is reached: the base of the email links unless the two below are set. */
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
+  /** The product's pages that take an invitation or a password reset token. */
+  INVITATION_URL: tokenLinkTemplate,
+  PASSWORD_RESET_URL: tokenLinkTemplate,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-For from a reverse proxy when computing the client IP. */
   TRUST_PROXY: z.stringbool().default(false),
@@ -71,6 +85,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const config = parsed.data;
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  return { ...config, publicUrl: config.PUBLIC_URL ?? `http://${host}:${config.PORT}` };
+  return { ...config, publicUrl: config.PUBLIC_URL ?? listeningUrl(config.HOST, config.PORT) };
+}
+
+/** Herald's address when PUBLIC_URL is unset: where it listens, as a browser on this machine reaches it. */
+export function listeningUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }

@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, newRequestId } from './app.ts';
+import { listeningUrl } from './config.ts';
 import { routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
@@ -59,7 +60,12 @@ export function createHeraldServer(app: App): HeraldServer {
     listen: (port, host) =>
       new Promise((resolve, reject) => {
         server.once('error', reject);
-        server.listen(port, host, () => resolve((server.address() as AddressInfo).port));
+        server.listen(port, host, () => {
+          const bound = (server.address() as AddressInfo).port;
+          // With PORT=0 the address, and so the default email links, is known only now.
+          if (!app.config.PUBLIC_URL) app.config.publicUrl = listeningUrl(host, bound);
+          resolve(bound);
+        });
       }),
     async close() {
       const closed = new Promise<void>((resolve) => {

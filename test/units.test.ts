@@ -1,12 +1,14 @@
 // Dense logic checked directly: the scope grammar, language negotiation, log redaction,
-// notification links.
+// notification links, email links.
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { coversAll, grants, isScope, VALID_SCOPES } from '../src/auth/scopes.ts';
+import { loadConfig } from '../src/config.ts';
 import { notFound } from '../src/errors.ts';
 import { presentError } from '../src/http/present-errors.ts';
 import { negotiateLocale } from '../src/i18n/messages.ts';
 import { createLogger, redactUrl } from '../src/logger.ts';
+import { emailLink } from '../src/mail/links.ts';
 import { isSafeLink } from '../src/notifications/link.ts';
 
 describe('scopes', () => {
@@ -109,5 +111,20 @@ describe('notification links', () => {
     ['\u00a0/issues/456', false],
   ])('%j: %s', (url, expected) => {
     expect(isSafeLink(url)).toBe(expected);
+  });
+});
+
+describe('email links', () => {
+  it('put the token, URL-encoded, wherever the template says', () => {
+    const config = loadConfig({ INVITATION_URL: 'https://app.example.com/i/{token}?again={token}' });
+    expect(emailLink(config, 'invitation', 'a b/+?&=#')).toBe(
+      'https://app.example.com/i/a%20b%2F%2B%3F%26%3D%23?again=a%20b%2F%2B%3F%26%3D%23',
+    );
+  });
+
+  it('lead to Herald’s own pages at PUBLIC_URL when no template is set', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://herald.example.com/', PORT: '9999' });
+    expect(emailLink(config, 'invitation', 'abc')).toBe('https://herald.example.com/accept-invitation?token=abc');
+    expect(emailLink(config, 'passwordReset', 'a&b')).toBe('https://herald.example.com/reset-password?token=a%26b');
   });
 });

@@ -4,11 +4,12 @@ import { audit } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { AppError, unauthenticated } from '../errors.ts';
+import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { email, newPassword, parseInput } from '../validation.ts';
 import { revokeAllSessions, type Session, sessionForMembership } from './sessions.ts';
 
-const RESET_TTL_MS = 30 * 60 * 1000;
+export const RESET_TTL_MS = 30 * 60 * 1000;
 
 const changeInput = z.object({ currentPassword: z.string().min(1), newPassword });
 
@@ -65,8 +66,7 @@ async function issuePasswordReset(app: App, address: string) {
   if (!user || user.disabledAt) return;
 
   const token = newOpaqueToken();
-  const link = new URL('/reset-password', app.config.publicUrl);
-  link.searchParams.set('token', token);
+  const link = emailLink(app.config, 'passwordReset', token);
   const { id } = await app.db.$transaction(async (tx) => {
     await tx.passwordReset.create({
       data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) },
@@ -80,7 +80,7 @@ async function issuePasswordReset(app: App, address: string) {
         '',
         'Someone asked to reset the password of your Herald account. If it was you, open this link within 30 minutes:',
         '',
-        link.toString(),
+        link,
         '',
         'If it was not you, ignore this email; your password stays as it is.',
       ].join('\n'),
