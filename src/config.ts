@@ -18,15 +18,15 @@ const optionalUrl = (protocols: string[]) =>
     )
     .optional();
 
-/** An absolute http(s) URL of the product's frontend, with `{token}` where the token goes. */
-const linkTemplate = z
+/** A frontend page that takes an emailed token: an absolute http(s) URL with `{token}` where it goes. */
+const tokenLinkTemplate = z
   .string()
   .trim()
   .refine((value) => value.includes('{token}'), 'must contain {token}, where the token goes')
   .refine((value) => {
     const url = URL.parse(value.replaceAll('{token}', 'token'));
-    return url?.protocol === 'http:' || url?.protocol === 'https:';
-  }, 'must be an absolute http(s) URL')
+    return !/\s/.test(value) && (url?.protocol === 'http:' || url?.protocol === 'https:');
+  }, 'must be an absolute http(s) URL, e.g. https://app.example.com/invite?token={token}')
   .optional();
 
 const schema = z.object({
@@ -50,11 +50,11 @@ const schema = z.object({
   MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(20),
   SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
   MAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.local>'),
-  /** Where Herald itself is reached; the default email links point at its pages. */
+  /** Where Herald is reached: the base of the email links unless the two below are set. */
   PUBLIC_URL: optionalUrl(['http:', 'https:']),
-  /** The frontend pages that take an invitation or a password reset token. */
-  INVITATION_URL: linkTemplate,
-  PASSWORD_RESET_URL: linkTemplate,
+  /** The product's pages that take an invitation or a password reset token. */
+  INVITATION_URL: tokenLinkTemplate,
+  PASSWORD_RESET_URL: tokenLinkTemplate,
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-For from a reverse proxy when computing the client IP. */
   TRUST_PROXY: z.stringbool().default(false),
@@ -71,11 +71,7 @@ const schema = z.object({
   MAX_BATCH_SIZE: z.coerce.number().int().positive().default(10),
 });
 
-export type Config = z.infer<typeof schema> & {
-  publicUrl: string;
-  /** Email link templates, `{token}` marking where the token goes. */
-  links: { invitation: string; passwordReset: string };
-};
+export type Config = z.infer<typeof schema> & { publicUrl: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -91,23 +87,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const config = parsed.data;
-  return { ...config, ...addressed(config, config.PORT) };
+  return { ...config, publicUrl: config.PUBLIC_URL ?? listeningUrl(config.HOST, config.PORT) };
 }
 
-/**
- * Where Herald is reached and the email links that follow from it. Without PUBLIC_URL that
- * is the address it listens on, known for sure only once bound (PORT=0 takes any free port).
- */
-export function addressed(config: z.infer<typeof schema>, port: number): Pick<Config, 'publicUrl' | 'links'> {
-  const host = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
-  const publicUrl = config.PUBLIC_URL ?? `http://${host}:${port}`;
-  // Without a frontend configured, links lead to Herald's own pages saying what to do.
-  const own = (path: string) => `${new URL(path, publicUrl)}?token={token}`;
-  return {
-    publicUrl,
-    links: {
-      invitation: config.INVITATION_URL ?? own('/accept-invitation'),
-      passwordReset: config.PASSWORD_RESET_URL ?? own('/reset-password'),
-    },
-  };
+/** Herald's address when PUBLIC_URL is unset: where it listens, as a browser on this machine reaches it. */
+export function listeningUrl(host: string, port: number): string {
+  const reachable = host === '0.0.0.0' || host === '::' ? 'localhost' : host;
+  return `http://${reachable.includes(':') ? `[${reachable}]` : reachable}:${port}`;
 }

@@ -2,9 +2,13 @@ import pino, { type Logger } from 'pino';
 
 export type { Logger };
 
-/** Query strings may carry `token=`; they are cut from every URL that is logged. */
+/**
+ * Query strings may carry secrets: `token=`, and GraphQL documents and variables (the email
+ * link pages open GraphiQL with the token inside `query=`). They are cut from every URL that
+ * is logged.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|access_token|refresh_token)=)[^&#]*/gi, '$1[REDACTED]');
+  return url.replace(/([?&](?:token|access_token|refresh_token|query|variables)=)[^&#]*/gi, '$1[REDACTED]');
 }
 
 export function createLogger(level: string): Logger {

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, newRequestId } from './app.ts';
-import { addressed } from './config.ts';
+import { listeningUrl } from './config.ts';
 import { routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
@@ -62,7 +62,8 @@ export function createHeraldServer(app: App): HeraldServer {
         server.once('error', reject);
         server.listen(port, host, () => {
           const bound = (server.address() as AddressInfo).port;
-          Object.assign(app.config, addressed(app.config, bound));
+          // With PORT=0 the address, and so the default email links, is known only now.
+          if (!app.config.PUBLIC_URL) app.config.publicUrl = listeningUrl(host, bound);
           resolve(bound);
         });
       }),

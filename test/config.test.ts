@@ -16,11 +16,9 @@ describe('configuration', () => {
       JWT_ISSUER: 'herald',
       LOG_LEVEL: 'info',
       publicUrl: 'http://127.0.0.1:4000',
-      links: {
-        invitation: 'http://127.0.0.1:4000/accept-invitation?token={token}',
-        passwordReset: 'http://127.0.0.1:4000/reset-password?token={token}',
-      },
     });
+    expect(config.INVITATION_URL).toBeUndefined();
+    expect(config.PASSWORD_RESET_URL).toBeUndefined();
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
   });
@@ -37,12 +35,33 @@ describe('configuration', () => {
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'maybe'],
     ['MAX_SUBSCRIPTIONS', '0'],
-    ['INVITATION_URL', 'https://app.example/invite'],
+    ['INVITATION_URL', 'https://app.example.com/invite'],
+    ['INVITATION_URL', 'https://app.example.com/invite?token=TOKEN'],
     ['INVITATION_URL', 'javascript:alert("{token}")'],
+    ['INVITATION_URL', 'ftp://app.example.com/{token}'],
     ['PASSWORD_RESET_URL', '/reset?token={token}'],
+    ['PASSWORD_RESET_URL', 'app.example.com/reset?token={token}'],
+    ['PASSWORD_RESET_URL', 'https://app.example.com/re set?token={token}'],
   ])('refuses %s=%s with a message naming it', (name, value) => {
     expect(() => loadConfig({ [name]: value })).toThrow(ConfigError);
     expect(() => loadConfig({ [name]: value })).toThrow(new RegExp(`\\b${name}\\b`));
+  });
+
+  it('takes the email link templates of the product’s frontend', () => {
+    const config = loadConfig({
+      INVITATION_URL: 'https://app.example.com/invite?token={token}',
+      PASSWORD_RESET_URL: ' https://app.example.com/#/reset/{token} ',
+    });
+    expect(config.INVITATION_URL).toBe('https://app.example.com/invite?token={token}');
+    expect(config.PASSWORD_RESET_URL).toBe('https://app.example.com/#/reset/{token}');
+  });
+
+  it.each([
+    [{ HOST: '0.0.0.0', PORT: '8080' }, 'http://localhost:8080'],
+    [{ HOST: '::1' }, 'http://[::1]:4000'],
+    [{ PUBLIC_URL: 'https://herald.example.com' }, 'https://herald.example.com'],
+  ])('reaches itself at the public URL (%o)', (env, publicUrl) => {
+    expect(loadConfig(env).publicUrl).toBe(publicUrl);
   });
 
   it('treats empty variables as unset', () => {
@@ -52,6 +71,7 @@ describe('configuration', () => {
   it.each([
     [{ PORT: 'eighty' }, 'PORT'],
     [{ JWT_PRIVATE_KEY: 'not a key' }, 'JWT_PRIVATE_KEY'],
+    [{ INVITATION_URL: 'https://app.example.com/invite' }, 'INVITATION_URL'],
   ])('the server refuses to start on a bad value, naming it (%o)', async (env, name) => {
     const dataDir = await mkdtemp(path.join(tmpdir(), 'herald-config-'));
     try {

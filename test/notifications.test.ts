@@ -12,7 +12,7 @@ import {
   UnreadNotificationCountDocument,
 } from './generated/graphql.ts';
 import { connect, notificationProbe, subscribe, unreadCountProbe, within, wsUrl } from './helpers/live.ts';
-import { createMachineToken } from './helpers/machine.ts';
+import { auditActions, createMachineToken, type MachineToken } from './helpers/machine.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
 import { addMember, loginTo } from './helpers/work.ts';
@@ -260,6 +260,94 @@ describe('publishNotification', () => {
     expect(error.extensions?.code).toBe('NOT_FOUND');
     const { notifications } = ok(await server.gql(NotificationsDocument, {}, { token: stranger.accessToken }));
     expect(notifications.edges).toEqual([]);
+  });
+});
+
+describe('publishNotification links', () => {
+  let owner: Account;
+  let member: Account;
+  let robot: MachineToken;
+  beforeAll(async () => {
+    owner = await createOwner(server);
+    member = await addMember(server, owner);
+    robot = await createMachineToken(server, owner, ['write:notifications']);
+  });
+
+  const publish = (url: string) =>
+    server.gql(
+      PublishNotificationDocument,
+      { input: { userId: member.userId, title: 'Export ready', url } },
+      { token: robot.token },
+    );
+
+  it.each([
+    '/exports/1',
+    '/issues/456?tab=1#c2',
+    '/',
+    'https://ci.example/42',
+    'http://intranet.example:8080/a?b=c',
+    'HTTPS://Example.com/Path',
+  ])('stores and delivers %j as given', async (url) => {
+    const feed = await listen(member);
+    const { publishNotification } = ok(await publish(url));
+    expect(publishNotification.url).toBe(url);
+    expect((await feed.next()).notificationAdded.notification).toMatchObject({ id: publishNotification.id, url });
+    const { notifications } = ok(await server.gql(NotificationsDocument, { first: 1 }, { token: member.accessToken }));
+    expect(notifications.edges[0]?.node).toMatchObject({ id: publishNotification.id, url });
+    await feed.dispose();
+  });
+
+  describe('refusals', () => {
+    // A recipient and a service account of their own, so that "nothing written" means exactly that.
+    let recipient: Account;
+    let refused: MachineToken;
+    beforeAll(async () => {
+      recipient = await addMember(server, owner);
+      refused = await createMachineToken(server, owner, ['write:notifications']);
+    });
+
+    it.each([
+      ['javascript:', 'javascript:alert(1)'],
+      ['javascript: in mixed case', 'JaVaScRiPt:alert(1)'],
+      ['a leading space', ' javascript:alert(1)'],
+      ['a tab inside the scheme', 'java\tscript:alert(1)'],
+      ['a newline inside the scheme', 'java\nscript:alert(1)'],
+      ['a leading NUL', '\u0000javascript:alert(1)'],
+      ['data:', 'data:text/html,<script>alert(1)</script>'],
+      ['vbscript:', 'vbscript:msgbox(1)'],
+      ['file:', 'file:///etc/passwd'],
+      ['ftp:', 'ftp://files.example/x'],
+      ['a protocol-relative URL', '//evil.example/login'],
+      ['a slash and a backslash', '/\\evil.example'],
+      ['two backslashes', '\\\\evil.example'],
+      ['a slash, a tab and a slash', '/\t/evil.example'],
+      ['credentials before the host', 'https://ci.example@evil.example/'],
+      ['a right-to-left override', '/issues/\u202e1'],
+      ['a relative path without a slash', 'issues/456'],
+      ['a scheme without slashes', 'https:evil.example'],
+      ['no host', 'https://'],
+      ['a trailing newline', '/issues/456\n'],
+      ['an empty string', ''],
+      ['more than 2000 characters', `/${'a'.repeat(2000)}`],
+    ])('refuses %s with BAD_USER_INPUT naming url, writing nothing', async (_name, url) => {
+      const error = failure(
+        await server.gql(
+          PublishNotificationDocument,
+          { input: { userId: recipient.userId, title: 'Export ready', url } },
+          { token: refused.token },
+        ),
+      );
+      expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
+      expect(error.message).toBe(
+        'url must be a path in the app (starting with a single /) or an absolute http(s) URL.',
+      );
+      const { notifications } = ok(await server.gql(NotificationsDocument, {}, { token: recipient.accessToken }));
+      expect(notifications.edges).toEqual([]);
+      const audited = (await auditActions(server, owner.accessToken)).filter(
+        (event) => event.actorId === refused.serviceAccountId,
+      );
+      expect(audited).toEqual([]);
+    });
   });
 });
 

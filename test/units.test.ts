@@ -1,13 +1,16 @@
-// Dense logic checked directly: the scope grammar, language negotiation, log redaction, the
-// signing instant of an access token.
+// Dense logic checked directly: the scope grammar, language negotiation, log redaction,
+// notification links, email links, the signing instant of an access token.
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { issuedAtMs } from '../src/auth/jwt.ts';
 import { coversAll, grants, isScope, VALID_SCOPES } from '../src/auth/scopes.ts';
+import { loadConfig } from '../src/config.ts';
 import { notFound } from '../src/errors.ts';
 import { presentError } from '../src/http/present-errors.ts';
 import { negotiateLocale } from '../src/i18n/messages.ts';
 import { createLogger, redactUrl } from '../src/logger.ts';
+import { emailLink } from '../src/mail/links.ts';
+import { isSafeLink } from '../src/notifications/link.ts';
 
 describe('scopes', () => {
   it.each([
@@ -58,6 +61,8 @@ describe('log redaction', () => {
     ['/graphql?locale=cs&token=abc&x=1', '/graphql?locale=cs&token=[REDACTED]&x=1'],
     ['/graphql?access_token=abc', '/graphql?access_token=[REDACTED]'],
     ['/graphql?tokens=2', '/graphql?tokens=2'],
+    ['/graphql?query=mutation%20%7B%20x(token%3A%20%22s%22)%20%7D&x=1', '/graphql?query=[REDACTED]&x=1'],
+    ['/graphql?variables=%7B%7D&queryPlan=1', '/graphql?variables=[REDACTED]&queryPlan=1'],
   ])('%s', (url, expected) => {
     expect(redactUrl(url)).toBe(expected);
   });
@@ -104,5 +109,44 @@ describe('issuedAtMs', () => {
     ['no UUID at all: the start of the iat second', 'not-a-uuid', iat, iat * 1000],
   ])('%s', (_name, jti, claimIat, expected) => {
     expect(issuedAtMs({ jti, iat: claimIat })).toBe(expected);
+  });
+});
+
+describe('notification links', () => {
+  it.each([
+    ['/issues/456?tab=1#c2', true],
+    // Percent-encoded, a backslash or a slash is part of the path, not a new host.
+    ['/%5Cevil.example', true],
+    ['/%2F%2Fevil.example', true],
+    // Resolves to the path //evil.example on the product's own host.
+    ['/..//evil.example', true],
+    ['https://[::1]:8443/x', true],
+    ['http:/evil.example', false],
+    ['https:///evil.example', false],
+    ['javascript://%0Aalert(1)', false],
+    ['https://example.com:99999/', false],
+    ['https://:secret@example.com/', false],
+    ['/issues/\u200b456', false],
+    ['/issues/\u00a0456', false],
+    ['/issues/\u2028456', false],
+    ['/issues/456\u0085', false],
+    ['\u00a0/issues/456', false],
+  ])('%j: %s', (url, expected) => {
+    expect(isSafeLink(url)).toBe(expected);
+  });
+});
+
+describe('email links', () => {
+  it('put the token, URL-encoded, wherever the template says', () => {
+    const config = loadConfig({ INVITATION_URL: 'https://app.example.com/i/{token}?again={token}' });
+    expect(emailLink(config, 'invitation', 'a b/+?&=#')).toBe(
+      'https://app.example.com/i/a%20b%2F%2B%3F%26%3D%23?again=a%20b%2F%2B%3F%26%3D%23',
+    );
+  });
+
+  it('lead to Herald’s own pages at PUBLIC_URL when no template is set', () => {
+    const config = loadConfig({ PUBLIC_URL: 'https://herald.example.com/', PORT: '9999' });
+    expect(emailLink(config, 'invitation', 'abc')).toBe('https://herald.example.com/accept-invitation?token=abc');
+    expect(emailLink(config, 'passwordReset', 'a&b')).toBe('https://herald.example.com/reset-password?token=a%26b');
   });
 });

@@ -4,12 +4,12 @@ import { audit } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { AppError, unauthenticated } from '../errors.ts';
-import { linkWith } from '../mail/links.ts';
+import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { email, newPassword, parseInput } from '../validation.ts';
 import { revokeAllSessions, type Session, sessionForMembership } from './sessions.ts';
 
-const RESET_TTL_MS = 30 * 60 * 1000;
+export const RESET_TTL_MS = 30 * 60 * 1000;
 
 const changeInput = z.object({ currentPassword: z.string().min(1), newPassword });
 
@@ -68,7 +68,7 @@ async function issuePasswordReset(app: App, address: string) {
   if (!user || user.disabledAt) return;
 
   const token = newOpaqueToken();
-  const link = linkWith(app.config.links.passwordReset, token);
+  const link = emailLink(app.config, 'passwordReset', token);
   const { id } = await app.db.$transaction(async (tx) => {
     await tx.passwordReset.create({
       data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) },

@@ -2,7 +2,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
 import { validateApiToken } from './forward-auth.ts';
 import { json } from './json.ts';
-import { tokenPages } from './token-pages.ts';
+import { linkPages } from './link-pages.ts';
 
 type Route = (app: App, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -29,7 +29,7 @@ export const routes: Record<string, Route> = {
     json(res, 200, app.jwt.keys.jwks(), { 'cache-control': 'public, max-age=300' }),
   '/healthz': (_app, _req, res) => json(res, 200, { status: 'ok' }),
   '/api/tokens/validate': validateApiToken,
-  ...tokenPages,
+  ...linkPages,
   '/readyz': async (app, _req, res) => {
     const checks = await ready(app);
     const ok = Object.values(checks).every((state) => state === 'ok');

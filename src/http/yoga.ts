@@ -77,11 +77,13 @@ function presentErrorsPlugin(app: App): Plugin<Context> {
 /** Yoga's own log lines, joined into one message with any token in a URL cut out. */
 const redacted = (args: unknown[]) => args.map((a) => (typeof a === 'string' ? redactUrl(a) : String(a))).join(' ');
 
+export const GRAPHQL_PATH = '/graphql';
+
 export function createGraphQLHandler(app: App) {
   const { config } = app;
   return createYoga<NodeServerContext, Context>({
     schema,
-    graphqlEndpoint: '/graphql',
+    graphqlEndpoint: GRAPHQL_PATH,
     landingPage: false,
     graphiql: explorerOptions,
     renderGraphiQL: renderExplorer,

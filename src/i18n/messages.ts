@@ -54,9 +54,9 @@ const catalog = {
     de: '{field} ist ungültig.',
   },
   invalidLink: {
-    en: '{field} must be a path in the app (starting with /) or an http(s) URL.',
-    cs: 'Pole {field} musí být cesta v aplikaci (začínající /) nebo adresa http(s).',
-    de: '{field} muss ein Pfad in der Anwendung (beginnend mit /) oder eine http(s)-URL sein.',
+    en: '{field} must be a path in the app (starting with a single /) or an absolute http(s) URL.',
+    cs: 'Pole {field} musí být cesta v aplikaci (začínající jedním /) nebo absolutní adresa http(s).',
+    de: '{field} muss ein Pfad in der Anwendung (beginnend mit einem einzelnen /) oder eine absolute http(s)-URL sein.',
   },
   invalidEmail: {
     en: 'Enter a valid email address.',
@@ -192,6 +192,73 @@ const catalog = {
     en: 'At most {max} operations may run on one connection.',
     cs: 'Na jednom spojení může běžet nejvýše {max} operací.',
     de: 'Auf einer Verbindung dürfen höchstens {max} Operationen laufen.',
+  },
+  // The landing pages of emailed links (src/http/link-pages.ts). `{mutation}` and the like
+  // mark code, set in its own type on the page.
+  invitationPageTitle: {
+    en: 'Accept your invitation',
+    cs: 'Přijetí pozvánky',
+    de: 'Einladung annehmen',
+  },
+  invitationPageIntro: {
+    en: 'You have been invited to join an organization on Herald. Herald is a service without pages of its own: usually the product that invited you opens this link. You can also accept here, with the token below.',
+    cs: 'Byli jste pozváni do organizace v systému Herald. Herald je služba bez vlastních stránek: tento odkaz obvykle otevírá produkt, který vás pozval. Pozvánku můžete přijmout i zde, pomocí tokenu níže.',
+    de: 'Sie wurden eingeladen, einer Organisation auf Herald beizutreten. Herald ist ein Dienst ohne eigene Seiten: Normalerweise öffnet das Produkt, das Sie eingeladen hat, diesen Link. Sie können die Einladung auch hier annehmen, mit dem Token unten.',
+  },
+  invitationPageHow: {
+    en: 'To accept, call {mutation} on the GraphQL API at {endpoint}. New to Herald? Give your name and choose a password of at least 8 characters. Already have an account? Leave out the name and give your current password. The invitation works once, within {days} days of being sent.',
+    cs: 'Pozvánku přijmete voláním {mutation} v GraphQL API na adrese {endpoint}. Jste v systému Herald noví? Zadejte své jméno a zvolte heslo o délce alespoň 8 znaků. Účet už máte? Jméno vynechte a zadejte své současné heslo. Pozvánka platí jednou, do {days} dnů od odeslání.',
+    de: 'Zum Annehmen rufen Sie {mutation} über die GraphQL-API unter {endpoint} auf. Neu bei Herald? Geben Sie Ihren Namen an und wählen Sie ein Passwort mit mindestens 8 Zeichen. Sie haben schon ein Konto? Lassen Sie den Namen weg und geben Sie Ihr aktuelles Passwort an. Die Einladung gilt einmal, innerhalb von {days} Tagen nach dem Versand.',
+  },
+  invitationPageFillIn: {
+    en: 'Fill in your name and a new password, or remove the name and give your current password; then run.',
+    cs: 'Doplňte své jméno a nové heslo, nebo jméno odstraňte a zadejte své současné heslo; pak spusťte.',
+    de: 'Tragen Sie Ihren Namen und ein neues Passwort ein, oder entfernen Sie den Namen und geben Sie Ihr aktuelles Passwort an; dann ausführen.',
+  },
+  resetPageTitle: {
+    en: 'Reset your password',
+    cs: 'Obnovení hesla',
+    de: 'Passwort zurücksetzen',
+  },
+  resetPageIntro: {
+    en: 'Someone asked to reset the password of your Herald account. Herald is a service without pages of its own: usually your product opens this link. You can also set the new password here, with the token below. If it was not you, close this page; your password stays as it is.',
+    cs: 'Někdo požádal o obnovení hesla k vašemu účtu v systému Herald. Herald je služba bez vlastních stránek: tento odkaz obvykle otevírá váš produkt. Nové heslo můžete nastavit i zde, pomocí tokenu níže. Pokud jste to nebyli vy, stránku zavřete; vaše heslo zůstane beze změny.',
+    de: 'Jemand hat angefordert, das Passwort Ihres Herald-Kontos zurückzusetzen. Herald ist ein Dienst ohne eigene Seiten: Normalerweise öffnet Ihr Produkt diesen Link. Sie können das neue Passwort auch hier setzen, mit dem Token unten. Wenn Sie es nicht waren, schließen Sie diese Seite; Ihr Passwort bleibt unverändert.',
+  },
+  resetPageHow: {
+    en: 'To set a new password, call {mutation} on the GraphQL API at {endpoint}, then sign in with {login}. The token works once, within {minutes} minutes of being sent, and every session of the account ends.',
+    cs: 'Nové heslo nastavíte voláním {mutation} v GraphQL API na adrese {endpoint}; pak se přihlaste pomocí {login}. Token platí jednou, do {minutes} minut od odeslání, a všechna přihlášení k účtu skončí.',
+    de: 'Für ein neues Passwort rufen Sie {mutation} über die GraphQL-API unter {endpoint} auf und melden sich dann mit {login} an. Das Token gilt einmal, innerhalb von {minutes} Minuten nach dem Versand, und alle Sitzungen des Kontos enden.',
+  },
+  resetPageFillIn: {
+    en: 'Fill in a new password of at least 8 characters, then run.',
+    cs: 'Doplňte nové heslo o délce alespoň 8 znaků, pak spusťte.',
+    de: 'Tragen Sie ein neues Passwort mit mindestens 8 Zeichen ein, dann ausführen.',
+  },
+  linkPageToken: {
+    en: 'Your token',
+    cs: 'Váš token',
+    de: 'Ihr Token',
+  },
+  linkPageExample: {
+    en: 'Ready to run, with your token filled in',
+    cs: 'Připraveno ke spuštění, s vaším tokenem',
+    de: 'Bereit zum Ausführen, mit Ihrem Token',
+  },
+  linkPageOpenExplorer: {
+    en: 'Open it in GraphiQL',
+    cs: 'Otevřít v GraphiQL',
+    de: 'In GraphiQL öffnen',
+  },
+  linkPageNoToken: {
+    en: 'This link has lost its token. Open the whole link from the email; if it is broken across lines, copy all of it into the address bar.',
+    cs: 'Tomuto odkazu chybí token. Otevřete celý odkaz z e-mailu; pokud je rozdělený na více řádků, zkopírujte do adresního řádku celý.',
+    de: 'Diesem Link fehlt das Token. Öffnen Sie den vollständigen Link aus der E-Mail; ist er auf mehrere Zeilen umbrochen, kopieren Sie ihn ganz in die Adresszeile.',
+  },
+  linkPageOperators: {
+    en: 'This page stands in for the product’s own. Operators send these links to their frontend with {variable}.',
+    cs: 'Tato stránka zastupuje stránku produktu. Provozovatelé tyto odkazy posílají na svůj frontend pomocí {variable}.',
+    de: 'Diese Seite vertritt die Seite des Produkts. Betreiber leiten diese Links mit {variable} auf ihr Frontend.',
   },
   internal: {
     en: 'Something went wrong on our side (reference {requestId}).',

@@ -1,2 +1,19 @@
-/** A link of an email: the configured template with the token in place of `{token}`. */
-export const linkWith = (template: string, token: string) => template.replaceAll('{token}', encodeURIComponent(token));
+// The links that invitation and password reset emails carry. Herald is headless: they belong
+// to the product's frontend (INVITATION_URL, PASSWORD_RESET_URL). Unset, they lead to Herald's
+// own landing pages, which tell a newcomer what to do with the token instead of a 404.
+import type { Config } from '../config.ts';
+
+export type EmailLink = 'invitation' | 'passwordReset';
+
+/** Herald's own page for each link, served by src/http/link-pages.ts. */
+export const LANDING_PATHS: Record<EmailLink, string> = {
+  invitation: '/accept-invitation',
+  passwordReset: '/reset-password',
+};
+
+/** The link for `token`: the configured template, else the landing page, with the token URL-encoded. */
+export function emailLink(config: Config, link: EmailLink, token: string): string {
+  const configured = link === 'invitation' ? config.INVITATION_URL : config.PASSWORD_RESET_URL;
+  const template = configured ?? `${new URL(LANDING_PATHS[link], config.publicUrl).href}?token={token}`;
+  return template.replaceAll('{token}', encodeURIComponent(token));
+}

@@ -9,11 +9,11 @@ import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
 import { AppError, badInput, conflict, unauthenticated } from '../errors.ts';
 import { Role } from '../generated/prisma/enums.ts';
-import { linkWith } from '../mail/links.ts';
+import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { email, name, newPassword, parseInput } from '../validation.ts';
 
-const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
+export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
 const inviteInput = z.object({ email, role: z.enum(Role) });
 
@@ -32,7 +32,7 @@ export async function inviteMember(caller: Caller, input: unknown) {
   if (alreadyMember) throw conflict('alreadyMember', {}, 'email');
 
   const token = newOpaqueToken();
-  const link = linkWith(app.config.links.invitation, token);
+  const link = emailLink(app.config, 'invitation', token);
   const { invitation, mailId } = await app.db.$transaction(async (tx) => {
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: organizationId } });
     // A new invitation replaces a pending one to the same address.

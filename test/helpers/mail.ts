@@ -19,19 +19,27 @@ export async function waitForEmail(dataDir: string, to: string, options: { after
   throw new Error(`no email to ${to} within the time limit`);
 }
 
-// Quoted-printable may wrap long lines with `=\n`.
-const unwrap = (text: string) => text.replace(/=\r?\n/g, '').replace(/=3D/g, '=');
+/** The body of an .eml as a mail program shows it: quoted-printable (wrapped lines, `=3D`) decoded. */
+export function emailBody(eml: string): string {
+  const end = eml.search(/\r?\n\r?\n/);
+  const body = eml.slice(end).trimStart();
+  if (!/^content-transfer-encoding:\s*quoted-printable\s*$/im.test(eml.slice(0, end))) return body;
+  const bytes = body
+    .replace(/=\r?\n/g, '')
+    .replace(/=([0-9A-F]{2})/g, (_whole, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
+  return Buffer.from(bytes, 'latin1').toString('utf8');
+}
 
-/** The first link in an email, as a person would click it. */
-export function linkFromEmail(text: string): string {
-  const match = /https?:\/\/\S+/.exec(unwrap(text));
+/** The first link in an email, whole, as a person would click it. */
+export function linkFromEmail(eml: string): string {
+  const match = /https?:\/\/\S+/.exec(emailBody(eml));
   if (!match) throw new Error('no link in email');
   return match[0];
 }
 
 /** The `token=` parameter of the first link in an email. */
-export function tokenFromEmail(text: string): string {
-  const match = /[?&]token=([A-Za-z0-9_-]+)/.exec(unwrap(text));
+export function tokenFromEmail(eml: string): string {
+  const match = /[?&]token=([A-Za-z0-9_-]+)/.exec(emailBody(eml));
   if (!match) throw new Error('no token in email');
   return match[1] as string;
 }

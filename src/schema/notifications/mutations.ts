@@ -12,7 +12,10 @@ const PublishNotificationInput = builder.inputType('PublishNotificationInput', {
     userId: t.id({ required: true, description: 'A member of the service account’s organization.' }),
     title: t.string({ required: true }),
     message: t.string(),
-    url: t.string({ description: 'An http(s) link for the client to open.' }),
+    url: t.string({
+      description:
+        'Where the notification leads: a path in the product (`/issues/456`) or an absolute http(s) URL, stored as given.',
+    }),
   }),
 });
 
