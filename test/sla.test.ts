@@ -112,6 +112,40 @@ describe('SLA sweep', () => {
     expect(await types(server, member)).toEqual(['ASSIGNMENT']);
   });
 
+  it('re-arms a reopened item: warned and breached as if it had never been resolved', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const item = await itemWithSla(owner, member);
+    const setStatus = async (status: 'RESOLVED' | 'OPEN') =>
+      ok(
+        await server.gql(
+          UpdateWorkItemStatusDocument,
+          { input: { workItemId: item.id, status } },
+          { token: member.accessToken },
+        ),
+      );
+    await setStatus('RESOLVED');
+    await sweepSla(server.app, new Date(item.due - 10 * MINUTE));
+    await setStatus('OPEN');
+    await sweepSla(server.app, new Date(item.due - 10 * MINUTE));
+    await sweepSla(server.app, new Date(item.due + MINUTE));
+    expect(await types(server, member)).toEqual(['SLA_BREACH', 'SLA_WARNING', 'ASSIGNMENT']);
+  });
+
+  it('reports only the breach of an item first seen past its deadline', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const item = await itemWithSla(owner, member);
+    await sweepSla(server.app, new Date(item.due + MINUTE));
+    await sweepSla(server.app, new Date(item.due + 2 * MINUTE));
+    expect(await types(server, member)).toEqual(['SLA_BREACH', 'ASSIGNMENT']);
+    const pending = await server.app.db.workItem.findUniqueOrThrow({
+      where: { id: item.id },
+      select: { pendingWarningAt: true, pendingBreachAt: true },
+    });
+    expect(pending).toEqual({ pendingWarningAt: null, pendingBreachAt: null });
+  });
+
   it('follows a reassignment: the warning goes to whoever holds the item then', async () => {
     const owner = await createOwner(server);
     const [first, second] = await Promise.all([addMember(server, owner), addMember(server, owner)]);

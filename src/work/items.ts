@@ -9,6 +9,7 @@ import type { Prisma, WorkItem, WorkItemPriority, WorkItemStatus } from '../gene
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
 import { idPage } from '../pagination.ts';
 import { parseInput } from '../validation.ts';
+import { DONE, slaSchedule } from './schedule.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -82,6 +83,10 @@ export async function createWorkItem(caller: Caller, input: z.input<typeof Creat
         assigneeId: data.assigneeId ?? null,
         slaPolicyId: policy?.id ?? null,
         dueAt,
+        ...slaSchedule(
+          { dueAt, status: 'OPEN', slaWarnedAt: null, slaBreachedAt: null },
+          policy?.warnBeforeMinutes ?? null,
+        ),
         createdAt,
       },
     });
@@ -126,17 +131,23 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
   return item;
 }
 
-const DONE: readonly WorkItemStatus[] = ['RESOLVED', 'CLOSED'];
-
 export function updateWorkItemStatus(caller: Caller, input: { workItemId: string; status: WorkItemStatus }) {
   const { app, principal } = caller;
   return app.db.$transaction(async (tx) => {
     const current = await findItem(tx, principal, input.workItemId);
     if (current.status === input.status) return current;
     const done = DONE.includes(input.status);
+    // Resolving cancels what the sweep had still to send; reopening re-arms it.
+    const policy = current.slaPolicyId
+      ? await tx.slaPolicy.findUnique({ where: { id: current.slaPolicyId }, select: { warnBeforeMinutes: true } })
+      : null;
     const item = await tx.workItem.update({
       where: { id: current.id },
-      data: { status: input.status, resolvedAt: done ? (current.resolvedAt ?? new Date()) : null },
+      data: {
+        status: input.status,
+        resolvedAt: done ? (current.resolvedAt ?? new Date()) : null,
+        ...slaSchedule({ ...current, status: input.status }, policy?.warnBeforeMinutes ?? null),
+      },
     });
     await auditAs(
       caller,

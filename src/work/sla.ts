@@ -1,7 +1,9 @@
 // The SLA sweep. Each warning and breach is claimed by one atomic UPDATE … WHERE … IS NULL
 // RETURNING, in the same transaction that stores its notifications: when several instances
 // sweep at once, PostgreSQL lets only one of them flip a row, and a crash before commit
-// leaves the row unclaimed for the next sweep, so each is sent exactly once.
+// leaves the row unclaimed for the next sweep, so each is sent exactly once. What is still to
+// be sent is kept as pending instants (schedule.ts) and read through their indexes up to
+// now, so a sweep reads the items that are due and none of the others.
 import type { App } from '../app.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
@@ -21,31 +23,31 @@ const BATCH = 200;
 
 // Timestamps are stored as UTC `timestamp(3)`; an ISO string cast to timestamp keeps that
 // meaning whatever the session's time zone.
+// An item already past due when its warning comes up gets only the breach, which clears the
+// warning too (in the same sweep: breaches are claimed after warnings).
 const claimWarnings = (tx: Tx, now: string) => tx.$queryRaw<Claimed[]>`
-  UPDATE "WorkItem" AS w SET "slaWarnedAt" = ${now}::timestamp
+  UPDATE "WorkItem" AS w SET "slaWarnedAt" = ${now}::timestamp, "pendingWarningAt" = NULL
   WHERE w.id IN (
-    SELECT i.id FROM "WorkItem" AS i JOIN "SlaPolicy" AS p ON p.id = i."slaPolicyId"
-    WHERE i."slaWarnedAt" IS NULL AND i."slaBreachedAt" IS NULL
-      AND i.status NOT IN ('RESOLVED', 'CLOSED')
-      AND p."warnBeforeMinutes" > 0
-      AND i."dueAt" > ${now}::timestamp
-      AND i."dueAt" - make_interval(mins => p."warnBeforeMinutes") <= ${now}::timestamp
+    SELECT i.id FROM "WorkItem" AS i
+    WHERE i."pendingWarningAt" <= ${now}::timestamp AND i."dueAt" > ${now}::timestamp
+    ORDER BY i."pendingWarningAt"
     LIMIT ${BATCH}
     FOR UPDATE OF i SKIP LOCKED
   )
-  AND w."slaWarnedAt" IS NULL
+  AND w."pendingWarningAt" IS NOT NULL
   RETURNING w.id, w."organizationId", w."assigneeId", w.key, w.title`;
 
 const claimBreaches = (tx: Tx, now: string) => tx.$queryRaw<Claimed[]>`
-  UPDATE "WorkItem" AS w SET "slaBreachedAt" = ${now}::timestamp
+  UPDATE "WorkItem" AS w
+  SET "slaBreachedAt" = ${now}::timestamp, "pendingBreachAt" = NULL, "pendingWarningAt" = NULL
   WHERE w.id IN (
     SELECT i.id FROM "WorkItem" AS i
-    WHERE i."slaBreachedAt" IS NULL AND i."dueAt" <= ${now}::timestamp
-      AND i.status NOT IN ('RESOLVED', 'CLOSED')
+    WHERE i."pendingBreachAt" <= ${now}::timestamp
+    ORDER BY i."pendingBreachAt"
     LIMIT ${BATCH}
     FOR UPDATE OF i SKIP LOCKED
   )
-  AND w."slaBreachedAt" IS NULL
+  AND w."pendingBreachAt" IS NOT NULL
   RETURNING w.id, w."organizationId", w."assigneeId", w.key, w.title`;
 
 /** The assignee, or the organization's owners and admins when nobody is assigned. */
