@@ -19,7 +19,7 @@ interface Claimed {
 }
 
 /** Items claimed per transaction, so that one sweep never holds a huge set of row locks. */
-const BATCH = 200;
+const BATCH = 1000;
 
 // Timestamps are stored as UTC `timestamp(3)`; an ISO string cast to timestamp keeps that
 // meaning whatever the session's time zone.
