@@ -6,6 +6,7 @@ import { Redis } from 'ioredis';
 import type { JwtSettings } from './auth/jwt.ts';
 import { loadSigningKeys } from './auth/keys.ts';
 import { createSessionRevocations, type SessionRevocations } from './auth/session-revocations.ts';
+import { createVerifiedTokens, type VerifiedTokens } from './auth/verified-tokens.ts';
 import type { Config } from './config.ts';
 import { type Database, type Db, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
@@ -27,6 +28,7 @@ export interface App {
   limits: RateLimits;
   apiTokens: ApiTokenVerifier;
   sessions: SessionRevocations;
+  verifiedTokens: VerifiedTokens;
   redis?: Redis;
   /** Runs work after the response (email delivery…) and lets shutdown wait for it. */
   background(task: () => Promise<unknown>): void;
@@ -116,6 +118,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       limits: createRateLimits(config, redis, namespace),
       apiTokens,
       sessions,
+      verifiedTokens: createVerifiedTokens(),
       redis,
       background,
       async close() {

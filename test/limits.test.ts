@@ -82,6 +82,22 @@ describe('rate limits', () => {
     expect(codes.slice(8)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
   });
 
+  it('per IP: forged tokens run out of attempts, while a good token from there keeps working', async () => {
+    const owner = await createOwner(server);
+    // Verified once from elsewhere; from then on it costs the limiter nothing.
+    ok(await server.gql(MeDocument, {}, { token: owner.accessToken }));
+    const headers = { 'x-forwarded-for': '203.0.113.10' };
+    const forged = [`${owner.accessToken.slice(0, -4)}AAAA`, 'hld_0000000000000000000000000000000000000000000abcdef'];
+    const codes: (string | undefined)[] = [];
+    for (let i = 0; i < 10; i++) {
+      const response = await server.gql(MeDocument, {}, { headers, token: forged[i % 2] });
+      codes.push(response.errors?.[0]?.extensions?.code);
+    }
+    expect(codes.slice(0, 8)).toEqual(Array(8).fill('UNAUTHENTICATED'));
+    expect(codes.slice(8)).toEqual(['RATE_LIMITED', 'RATE_LIMITED']);
+    expect(ok(await server.gql(MeDocument, {}, { headers, token: owner.accessToken })).me.id).toBe(owner.userId);
+  });
+
   it('per email: password reset requests for one address are capped', async () => {
     const email = uniqueEmail('reset');
     const codes: (string | undefined)[] = [];

@@ -36,12 +36,17 @@ export function bearer(header: string | null | undefined): string | null {
  */
 export async function authenticate(app: App, credential: string | null, ip: string): Promise<Principal | null> {
   if (credential === null) return null;
-  await app.limits.assertTokenAllowed(ip);
   if (credential.startsWith(API_TOKEN_PREFIX)) return authenticateApiToken(app, credential, ip);
   let principal: Principal;
   try {
     if (credential === '') throw new TokenVerificationError('malformed');
-    const claims = await verifyAccessToken(app.jwt, credential);
+    let claims = app.verifiedTokens.get(credential);
+    if (!claims) {
+      // The per-IP budget guards the work a token costs: a repeated good one costs none.
+      await app.limits.assertTokenAllowed(ip);
+      claims = await verifyAccessToken(app.jwt, credential);
+      app.verifiedTokens.remember(credential, claims);
+    }
     principal = {
       kind: 'user',
       id: claims.sub,
@@ -52,14 +57,20 @@ export async function authenticate(app: App, credential: string | null, ip: stri
     };
   } catch (error) {
     if (!(error instanceof TokenVerificationError)) throw error;
-    await app.limits.tokenFailed(ip);
+    await refusedToken(app, ip);
     throw withStatus(unauthenticated(error.reason === 'expired' ? 'expiredAccessToken' : 'invalidAccessToken'));
   }
   if (!(await sessionHolds(app, principal))) {
-    await app.limits.tokenFailed(ip);
+    await refusedToken(app, ip);
     throw withStatus(unauthenticated('sessionEnded'));
   }
   return principal;
+}
+
+/** A refused credential counts against its IP, which gets RATE_LIMITED once over budget. */
+async function refusedToken(app: App, ip: string) {
+  await app.limits.assertTokenAllowed(ip);
+  await app.limits.tokenFailed(ip);
 }
 
 /** Whether a user's access token survived every revocation since it was signed. */
@@ -71,9 +82,11 @@ export const sessionHolds = (app: App, principal: Principal): Promise<boolean> =
 /** An API token acts as its service account, with the token's scopes. */
 async function authenticateApiToken(app: App, secret: string, ip: string): Promise<Principal> {
   // The checksum refuses typos and made-up tokens before any lookup.
-  const verification = isWellFormedApiToken(secret) ? await app.apiTokens.verify(secret) : null;
+  const verification = isWellFormedApiToken(secret)
+    ? await app.apiTokens.verify(secret, () => app.limits.assertTokenAllowed(ip))
+    : null;
   if (!verification?.ok) {
-    await app.limits.tokenFailed(ip);
+    await refusedToken(app, ip);
     throw withStatus(unauthenticated(verification?.reason === 'expired' ? 'expiredApiToken' : 'invalidApiToken'));
   }
   const { token } = verification;

@@ -37,7 +37,8 @@ interface Entry {
 }
 
 export interface ApiTokenVerifier {
-  verify(secret: string): Promise<Verification>;
+  /** `beforeLookup` runs only when the token must be read from the database (a cache miss). */
+  verify(secret: string, beforeLookup?: () => Promise<void>): Promise<Verification>;
   /** Drops tokens from every instance's cache (after a revocation or change is committed). */
   invalidate(tokenIds: readonly string[]): Promise<void>;
   /** Calls `listener` on this instance when any instance revokes or changes the token. */
@@ -127,7 +128,7 @@ export function createApiTokenVerifier(options: {
   timer.unref();
 
   return {
-    async verify(secret) {
+    async verify(secret, beforeLookup) {
       const hash = sha256(secret);
       const now = Date.now();
       const epoch = await shared.read();
@@ -138,6 +139,7 @@ export function createApiTokenVerifier(options: {
       }
       let token = entry?.token ?? null;
       if (!token) {
+        await beforeLookup?.();
         const startedAt = generation;
         token = await lookup(hash);
         if (!token) return { ok: false, reason: 'invalid' };
