@@ -1,0 +1,116 @@
+// Request throughput against its physical baseline, in one run: bare graphql-yoga answering
+// { hello } on the same Node, then Herald answering { __typename } anonymously, with an
+// access JWT and with an API token (warm). Each server runs in a process of its own, loaded
+// by autocannon from this one; figures are requests per second and their ratio to the
+// baseline. Embedded database by default; with DATABASE_URL (a fresh database next to it,
+// dropped after) and REDIS_URL, on PostgreSQL and Redis.
+//   npm run bench:requests -- [seconds per case=5] [connections=16]
+import { type ChildProcess, spawn } from 'node:child_process';
+import { rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import autocannon from 'autocannon';
+import { createDatabase } from '../../test/helpers/server.ts';
+import { benchEnv, gql, register } from './common.ts';
+
+const seconds = Number(process.argv[2] ?? 5);
+const connections = Number(process.argv[3] ?? 16);
+
+const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
+
+/** Starts a script in a child process and resolves once `ready` answers true for its output. */
+function start(script: string, env: NodeJS.ProcessEnv, ready: (output: string) => boolean) {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script], { env });
+  let output = '';
+  return new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      output += chunk;
+      if (ready(output)) resolve({ child, output: () => output });
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
+  });
+}
+
+async function throughput(url: string, body: string, headers: Record<string, string> = {}) {
+  const run = (duration: number) =>
+    autocannon({
+      url,
+      connections,
+      duration,
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body,
+    });
+  await run(1); // warm-up: JIT, caches, connections
+  const result = await run(seconds);
+  if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors at ${url}`);
+  return result.requests.average;
+}
+
+const env = await benchEnv();
+const database = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
+const children: ChildProcess[] = [];
+try {
+  const bare = await start('scripts/bench/bare-yoga.ts', process.env, (out) => /port \d+/.test(out));
+  children.push(bare.child);
+  const barePort = Number(/port (\d+)/.exec(bare.output())?.[1]);
+
+  const port = await freePort();
+  const herald = await start(
+    'src/main.ts',
+    { ...process.env, ...env, PORT: String(port), DATABASE_URL: database?.url, LOG_LEVEL: 'info' },
+    (out) => out.includes('Herald listening'),
+  );
+  children.push(herald.child);
+  // Request logs are written to a pipe nobody reads quickly; the figures are about serving.
+  herald.child.stdout?.resume();
+  const base = `http://127.0.0.1:${port}`;
+
+  const owner = await register(base, 'bench');
+  await gql(
+    base,
+    'mutation { createServiceAccount(input: { name: "Bench", slug: "bench" }) { id } }',
+    {},
+    owner.accessToken,
+  );
+  const { createApiToken } = await gql<{ createApiToken: { token: string } }>(
+    base,
+    'mutation { createApiToken(input: { serviceAccountSlug: "bench", name: "b", scopes: ["read:organization"] }) { token } }',
+    {},
+    owner.accessToken,
+  );
+
+  const typename = JSON.stringify({ query: '{ __typename }' });
+  const baseline = await throughput(`http://127.0.0.1:${barePort}/graphql`, JSON.stringify({ query: '{ hello }' }));
+  const rows: [string, number][] = [
+    ['bare graphql-yoga, { hello }', baseline],
+    ['{ __typename }, anonymous', await throughput(`${base}/graphql`, typename)],
+    [
+      '{ __typename }, access JWT',
+      await throughput(`${base}/graphql`, typename, { authorization: `Bearer ${owner.accessToken}` }),
+    ],
+    [
+      '{ __typename }, API token (warm)',
+      await throughput(`${base}/graphql`, typename, { authorization: `Bearer ${createApiToken.token}` }),
+    ],
+  ];
+  console.log(
+    `database: ${database ? 'postgres' : 'pglite'}, pub/sub: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; ${connections} connections, ${seconds} s per case`,
+  );
+  console.log('case                                     req/s   / bare yoga');
+  for (const [name, rate] of rows) {
+    console.log(`  ${name.padEnd(36)} ${rate.toFixed(0).padStart(7)}   ${(rate / baseline).toFixed(2)}`);
+  }
+} finally {
+  for (const child of children) child.kill('SIGTERM');
+  await new Promise((resolve) => setTimeout(resolve, 500));
+  await database?.drop().catch(() => {});
+  await rm(env.DATA_DIR, { recursive: true, force: true });
+}
