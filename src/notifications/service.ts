@@ -44,12 +44,13 @@ export async function storeNotifications(tx: Writer, list: NewNotification[]): P
   }));
   const column = <K extends keyof Notification>(key: K) => rows.map((row) => row[key]);
   // One statement over arrays: a Prisma createMany of a thousand rows binds ten thousand
-  // parameters and costs several times more.
+  // parameters and costs several times more. The enum travels as text[]: PGlite's driver
+  // cannot serialize an array of a type it does not know.
   await tx.$executeRaw`
     INSERT INTO "Notification" (id, "recipientId", "organizationId", type, title, message, url, "workItemId", "createdAt")
     SELECT * FROM unnest(
       ${column('id')}::uuid[], ${column('recipientId')}::uuid[], ${column('organizationId')}::uuid[],
-      ${column('type')}::"NotificationType"[], ${column('title')}::text[], ${column('message')}::text[],
+      ${column('type')}::text[]::"NotificationType"[], ${column('title')}::text[], ${column('message')}::text[],
       ${column('url')}::text[], ${column('workItemId')}::uuid[], ${rows.map(() => createdAt.toISOString())}::timestamp[]
     )`;
   return rows;
