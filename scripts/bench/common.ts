@@ -1,6 +1,7 @@
 // Shared by the benchmarks: a Herald on loopback in a temporary data directory, and a raw
 // graphql-transport-ws client cheap enough to open thousands of.
 import { mkdtemp } from 'node:fs/promises';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import WebSocket from 'ws';
@@ -29,6 +30,15 @@ export async function register(base: string, label: string) {
   });
   return register;
 }
+
+/** A port free on loopback now, for a server started in another process. */
+export const freePort = () =>
+  new Promise<number>((resolve) => {
+    const probe = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = probe.address() as { port: number };
+      probe.close(() => resolve(port));
+    });
+  });
 
 export const benchEnv = async () => ({
   DATA_DIR: await mkdtemp(path.join(tmpdir(), 'herald-bench-')),

@@ -7,21 +7,12 @@
 //   npm run bench:requests -- [seconds per case=5] [connections=16]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import autocannon from 'autocannon';
 import { createDatabase } from '../../test/helpers/server.ts';
-import { benchEnv, gql, register } from './common.ts';
+import { benchEnv, freePort, gql, register } from './common.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 16);
-
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 /** Starts a script in a child process and resolves once `ready` answers true for its output. */
 function start(script: string, env: NodeJS.ProcessEnv, ready: (output: string) => boolean) {

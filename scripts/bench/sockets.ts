@@ -3,18 +3,10 @@
 //   npm run bench:sockets -- [sockets=5000]
 import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import type WebSocket from 'ws';
-import { benchEnv, openSubscriber, register } from './common.ts';
+import { benchEnv, freePort, openSubscriber, register } from './common.ts';
 
 const target = Number(process.argv[2] ?? 5000);
-const freePort = () =>
-  new Promise<number>((resolve) => {
-    const probe = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = probe.address() as { port: number };
-      probe.close(() => resolve(port));
-    });
-  });
 
 const port = await freePort();
 const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', 'src/main.ts'], {
