@@ -18,17 +18,13 @@ export async function gql<T>(base: string, query: string, variables: object, tok
 }
 
 export async function register(base: string, label: string) {
+  const email = `${label}-${Date.now()}-${Math.random().toString(36).slice(2)}@bench.test`;
   const { register } = await gql<{
     register: { accessToken: string; user: { id: string }; organization: { id: string } };
   }>(base, 'mutation($i: RegisterInput!) { register(input: $i) { accessToken user { id } organization { id } } }', {
-    i: {
-      email: `${label}-${Date.now()}-${Math.random().toString(36).slice(2)}@bench.test`,
-      password: 'correct horse battery staple',
-      name: label,
-      organizationName: `${label} org`,
-    },
+    i: { email, password: 'correct horse battery staple', name: label, organizationName: `${label} org` },
   });
-  return register;
+  return { ...register, email };
 }
 
 /** A port free on loopback now, for a server started in another process. */

@@ -1,15 +1,19 @@
 // Request throughput against its physical baseline, in one run: bare graphql-yoga answering
 // { hello } on the same Node, then Herald answering { __typename } anonymously, with an
-// access JWT and with an API token (warm). Each server runs in a process of its own, loaded
-// by autocannon from this one; figures are requests per second and their ratio to the
-// baseline. Embedded database by default; with DATABASE_URL (a fresh database next to it,
-// dropped after) and REDIS_URL, on PostgreSQL and Redis.
+// access JWT and with an API token (warm); { me { id } } against bare yoga doing the same
+// one-row SELECT with raw `pg` (on PostgreSQL); and login against the argon2id ceiling of
+// this machine (verifications per second with the same parameters, on as many threads as
+// the thread pool has), with the latency of a cheap request sent meanwhile. Each server runs
+// in a process of its own, loaded by autocannon from this one. Embedded database by default;
+// with DATABASE_URL (a fresh database next to it, dropped after) and REDIS_URL, on
+// PostgreSQL and Redis.
 //   npm run bench:requests -- [seconds per case=5] [connections=16]
 import { type ChildProcess, spawn } from 'node:child_process';
 import { rm } from 'node:fs/promises';
+import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import { createDatabase } from '../../test/helpers/server.ts';
-import { benchEnv, freePort, gql, register } from './common.ts';
+import { benchEnv, freePort, gql, percentile, register } from './common.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 16);
@@ -45,11 +49,35 @@ async function throughput(url: string, body: string, headers: Record<string, str
   return result.requests.average;
 }
 
+const PASSWORD = 'correct horse battery staple';
+
+/** argon2id verifications per second with Herald's parameters, on the thread pool's threads. */
+async function argon2Ceiling(duration: number) {
+  const options = { algorithm: 2, memoryCost: 19456, timeCost: 2, parallelism: 1 } as const;
+  const stored = await hash(PASSWORD, options as never);
+  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  let done = 0;
+  const until = performance.now() + duration * 1000;
+  await Promise.all(
+    Array.from({ length: threads }, async () => {
+      while (performance.now() < until) {
+        await verify(stored, PASSWORD);
+        done++;
+      }
+    }),
+  );
+  return done / duration;
+}
+
 const env = await benchEnv();
 const database = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
 const children: ChildProcess[] = [];
 try {
-  const bare = await start('scripts/bench/bare-yoga.ts', process.env, (out) => /port \d+/.test(out));
+  const bare = await start(
+    'scripts/bench/bare-yoga.ts',
+    { ...process.env, BASELINE_DATABASE_URL: database?.url },
+    (out) => /port \d+/.test(out),
+  );
   children.push(bare.child);
   const barePort = Number(/port (\d+)/.exec(bare.output())?.[1]);
 
@@ -92,6 +120,39 @@ try {
       await throughput(`${base}/graphql`, typename, { authorization: `Bearer ${createApiToken.token}` }),
     ],
   ];
+  const me = JSON.stringify({ query: '{ me { id } }' });
+  const jwt = { authorization: `Bearer ${owner.accessToken}` };
+  const meRate = await throughput(`${base}/graphql`, me, jwt);
+  const meBaseline = database
+    ? await throughput(
+        `http://127.0.0.1:${barePort}/graphql`,
+        JSON.stringify({ query: `{ user(id: "${owner.user.id}") }` }),
+      )
+    : baseline;
+
+  // Logins with the right password, and meanwhile a cheap request every 50 ms.
+  const login = JSON.stringify({
+    query: `mutation { login(input: { email: "${owner.email}", password: "${PASSWORD}" }) { __typename } }`,
+  });
+  const cheap: number[] = [];
+  let loading = true;
+  const probing = (async () => {
+    while (loading) {
+      const started = performance.now();
+      await fetch(`${base}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: typename,
+      });
+      cheap.push(performance.now() - started);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  })();
+  const loginRate = await throughput(`${base}/graphql`, login);
+  loading = false;
+  await probing;
+  const ceiling = await argon2Ceiling(seconds);
+
   console.log(
     `database: ${database ? 'postgres' : 'pglite'}, pub/sub: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; ${connections} connections, ${seconds} s per case`,
   );
@@ -99,6 +160,17 @@ try {
   for (const [name, rate] of rows) {
     console.log(`  ${name.padEnd(36)} ${rate.toFixed(0).padStart(7)}   ${(rate / baseline).toFixed(2)}`);
   }
+  const against = database ? 'yoga + raw pg SELECT' : 'bare yoga';
+  console.log(
+    `  { me { id } }, access JWT             ${meRate.toFixed(0).padStart(7)}   ${(meRate / meBaseline).toFixed(2)} of ${against} (${meBaseline.toFixed(0)}/s)`,
+  );
+  console.log(
+    `  login                                ${loginRate.toFixed(0).padStart(7)}   ${(loginRate / ceiling).toFixed(2)} of the argon2id ceiling (${ceiling.toFixed(0)} verifications/s)`,
+  );
+  cheap.sort((a, b) => a - b);
+  console.log(
+    `  { __typename } during the login load: p50 ${percentile(cheap, 50).toFixed(1)} ms, p99 ${percentile(cheap, 99).toFixed(1)} ms (${cheap.length} requests)`,
+  );
 } finally {
   for (const child of children) child.kill('SIGTERM');
   await new Promise((resolve) => setTimeout(resolve, 500));
