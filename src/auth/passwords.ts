@@ -1,10 +1,19 @@
 import { createRequire } from 'node:module';
-import { type Algorithm, hash, verify } from '@node-rs/argon2';
+import { availableParallelism } from 'node:os';
+import { type Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
+import pLimit from 'p-limit';
 
 // OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1. @node-rs/argon2
 // hashes on the libuv thread pool, so the event loop keeps serving while it works.
 // `Algorithm` is a const enum, which type stripping cannot inline: 2 is Argon2id.
 const options = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
+
+// A burst of logins would otherwise keep every core hashing (the thread pool has four
+// threads) and starve the event loop, so cheap requests wait behind them. One core is
+// left to the loop; hashes queue for the others, which costs logins no throughput.
+const hashing = pLimit(Math.max(1, availableParallelism() - 1));
+const hash = (password: string, opts: typeof options) => hashing(() => argon2Hash(password, opts));
+const verify = (stored: string, password: string) => hashing(() => argon2Verify(stored, password));
 
 export const PASSWORD_MIN_LENGTH = 8;
 /** Long enough for passphrases, short enough that hashing cannot be used to exhaust memory or time. */
