@@ -211,4 +211,36 @@ describe.skipIf(!usingPostgres || !usingRedis)('on PostgreSQL and Redis, with tw
     expect(new Set(notifications.map((n) => n.workItemId))).toEqual(new Set(items.map((i) => i.id)));
     expect(notifications.every((n) => n._count === 1)).toBe(true);
   });
+
+  it('two sweepers of several batches each (concurrent claimers too) send one warning per item', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const { workItemSeq } = await server.app.db.organization.findUniqueOrThrow({ where: { id: owner.organizationId } });
+    const due = new Date(Date.now() + 60 * MINUTE);
+    // More items than two instances' claimers take in one batch each, written as
+    // createWorkItem would with an SLA warning 15 minutes before.
+    const count = 2500;
+    await server.app.db.workItem.createMany({
+      data: Array.from({ length: count }, (_, i) => ({
+        organizationId: owner.organizationId,
+        number: workItemSeq + i + 1,
+        key: `WI-${workItemSeq + i + 1}`,
+        title: `bulk ${i}`,
+        assigneeId: member.userId,
+        dueAt: due,
+        pendingWarningAt: new Date(due.getTime() - 15 * MINUTE),
+        pendingBreachAt: due,
+      })),
+    });
+    const at = new Date(due.getTime() - 10 * MINUTE);
+    const [first, other] = await Promise.all([sweepSla(server.app, at), sweepSla(second.app, at)]);
+    expect(first.warnings + other.warnings).toBe(count);
+    const warnings = await server.app.db.notification.groupBy({
+      by: ['workItemId'],
+      where: { recipientId: member.userId, type: 'SLA_WARNING' },
+      _count: true,
+    });
+    expect(warnings).toHaveLength(count);
+    expect(warnings.every((n) => n._count === 1)).toBe(true);
+  });
 });

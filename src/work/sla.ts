@@ -20,6 +20,8 @@ interface Claimed {
 
 /** Items claimed per transaction, so that one sweep never holds a huge set of row locks. */
 const BATCH = 1000;
+/** Transactions claiming at once within one sweep. */
+const CLAIMERS = 2;
 
 // Timestamps are stored as UTC `timestamp(3)`; an ISO string cast to timestamp keeps that
 // meaning whatever the session's time zone.
@@ -77,6 +79,14 @@ const titles: Record<Kind, (key: string) => string> = {
 };
 
 async function sweepOne(app: App, kind: Kind, now: string): Promise<number> {
+  // Batches are claimed by concurrent transactions, as separate instances would: SKIP LOCKED
+  // hands each its own rows. On PostgreSQL this uses more than one connection (and core);
+  // PGlite has one connection and runs them in turn.
+  const counts = await Promise.all(Array.from({ length: CLAIMERS }, () => claimUntilDone(app, kind, now)));
+  return counts.reduce((a, b) => a + b, 0);
+}
+
+async function claimUntilDone(app: App, kind: Kind, now: string): Promise<number> {
   const claim = kind === 'SLA_WARNING' ? claimWarnings : claimBreaches;
   let total = 0;
   for (;;) {
