@@ -1,4 +1,4 @@
-// The rules every live transport keeps (WebSocket, Server-Sent Events, multipart): a
+// The rules every live transport keeps (WebSocket, Server-Sent Events): a
 // connection or stream ends when its credential expires, when the user's sessions are
 // revoked (logoutAll, password change or reset, removal, role change, disabled account) on
 // any instance, and when the API token it acts through is revoked or changed.
