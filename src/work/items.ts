@@ -137,16 +137,19 @@ export function updateWorkItemStatus(caller: Caller, input: { workItemId: string
     const current = await findItem(tx, principal, input.workItemId);
     if (current.status === input.status) return current;
     const done = DONE.includes(input.status);
-    // Resolving cancels what the sweep had still to send; reopening re-arms it.
-    const policy = current.slaPolicyId
-      ? await tx.slaPolicy.findUnique({ where: { id: current.slaPolicyId }, select: { warnBeforeMinutes: true } })
-      : null;
+    // Resolving cancels what the sweep had still to send; reopening re-arms it. Between two
+    // open (or two done) statuses the pending instants stay as they are.
+    const rearm = done !== DONE.includes(current.status);
+    const policy =
+      rearm && current.slaPolicyId
+        ? await tx.slaPolicy.findUnique({ where: { id: current.slaPolicyId }, select: { warnBeforeMinutes: true } })
+        : null;
     const item = await tx.workItem.update({
       where: { id: current.id },
       data: {
         status: input.status,
         resolvedAt: done ? (current.resolvedAt ?? new Date()) : null,
-        ...slaSchedule({ ...current, status: input.status }, policy?.warnBeforeMinutes ?? null),
+        ...(rearm ? slaSchedule({ ...current, status: input.status }, policy?.warnBeforeMinutes ?? null) : {}),
       },
     });
     await auditAs(
