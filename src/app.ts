@@ -12,7 +12,7 @@ import { type Database, type Db, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiTokenVerifier, createApiTokenVerifier } from './machine/token-verifier.ts';
 import { createMailer, type Mailer } from './mail/outbox.ts';
-import { applyMigrations } from './migrations.ts';
+import { applyMigrations, hasPendingMigrations } from './migrations.ts';
 import { createEventBus, type EventBus } from './pubsub.ts';
 import { createRateLimits, type RateLimits } from './ratelimit.ts';
 import { sharedEpoch } from './shared-epoch.ts';
@@ -47,7 +47,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => database.close()];
   try {
-    const applied = await applyMigrations(database.adapterFactory);
+    const applied = (await hasPendingMigrations(database.db)) ? await applyMigrations(database.adapterFactory) : [];
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
 
     const keys = await loadSigningKeys({

@@ -8,7 +8,8 @@ import {
   bindMigrationAwareSqlAdapterFactory,
   type SqlMigrationAwareDriverAdapterFactory,
 } from '@prisma/driver-adapter-utils';
-import { type MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
+import type { Db } from './db.ts';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 export const migrationsDir = path.join(root, 'prisma', 'migrations');
@@ -45,6 +46,9 @@ async function withEngine<T>(
   run: (engine: SchemaEngine) => Promise<T>,
 ): Promise<T> {
   const datamodel = await readFile(schemaPath, 'utf8');
+  // Loaded only when needed: the engine's WebAssembly costs tens of MiB of resident memory
+  // that an up-to-date database at start never uses.
+  const { SchemaEngine } = await import('@prisma/schema-engine-wasm');
   const engine = await SchemaEngine.new(
     { datamodels: [[schemaPath, datamodel]] },
     () => {},
@@ -55,6 +59,21 @@ async function withEngine<T>(
   } finally {
     engine.free();
   }
+}
+
+/**
+ * Whether any migration in prisma/migrations has not been applied (finished, not rolled back)
+ * according to `_prisma_migrations`; a database without that table has them all pending.
+ */
+export async function hasPendingMigrations(db: Db): Promise<boolean> {
+  const { migrationDirectories } = await readMigrations();
+  const applied = await db
+    .$queryRawUnsafe<{ migration_name: string }[]>(
+      'SELECT migration_name FROM _prisma_migrations WHERE finished_at IS NOT NULL AND rolled_back_at IS NULL',
+    )
+    .catch(() => []);
+  const names = new Set(applied.map((row) => row.migration_name));
+  return migrationDirectories.some((directory) => !names.has(directory.path));
 }
 
 /** Applies the pending migrations; answers the names of those it applied. */

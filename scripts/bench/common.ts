@@ -1,6 +1,7 @@
 // Shared by the benchmarks: a Herald on loopback in a temporary data directory, and a raw
 // graphql-transport-ws client cheap enough to open thousands of.
-import { mkdtemp } from 'node:fs/promises';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -63,3 +64,24 @@ export function openSubscriber(url: string, query: string, onNext?: (data: unkno
 
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
+
+/** Starts a script in a child process and resolves once `ready` answers true for its output. */
+export function startProcess(script: string, env: NodeJS.ProcessEnv, ready: (output: string) => boolean) {
+  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script], { env });
+  let output = '';
+  return new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
+    const read = (chunk: Buffer) => {
+      if (output.length < 100_000) output += chunk;
+      if (ready(output)) resolve({ child, output: () => output });
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
+  });
+}
+
+/** The resident set of a process, from /proc. */
+export async function residentMiB(pid: number) {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
+}
