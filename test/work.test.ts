@@ -124,6 +124,52 @@ describe('work items', () => {
     expect(createWorkItem.key).toBe('WI-1');
   });
 
+  it('are assigned, audited and announced together; a repeat changes nothing, and racing assignments notify once', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const { createWorkItem: item } = ok(
+      await server.gql(
+        CreateWorkItemDocument,
+        { input: { title: 'race', dueAt: '2030-01-01T12:00:00.000Z', priority: 'HIGH' } },
+        { token: owner.accessToken },
+      ),
+    );
+    const assign = (assigneeId: string | null) =>
+      server.gql(AssignWorkItemDocument, { input: { workItemId: item.id, assigneeId } }, { token: owner.accessToken });
+
+    const results = await Promise.all([assign(member.userId), assign(member.userId), assign(member.userId)]);
+    for (const result of results) {
+      // What the mutation answers is the item as stored, whichever of the three changed it.
+      expect(ok(result).assignWorkItem).toEqual({ ...item, assignee: { id: member.userId } });
+    }
+    const db = server.app.db;
+    expect(await db.notification.count({ where: { workItemId: item.id, recipientId: member.userId } })).toBe(1);
+    const audits = await db.auditEvent.findMany({ where: { targetId: item.id, action: 'work_item.assigned' } });
+    expect(audits).toHaveLength(1);
+    expect(audits[0]).toMatchObject({
+      organizationId: owner.organizationId,
+      actorType: 'USER',
+      actorId: owner.userId,
+      targetType: 'WorkItem',
+      metadata: { from: null, to: member.userId },
+    });
+    const stored = await db.workItem.findUniqueOrThrow({ where: { id: item.id } });
+    expect(stored.assigneeId).toBe(member.userId);
+    expect(stored.updatedAt.getTime()).toBeGreaterThan(stored.createdAt.getTime());
+
+    // Unassigning is audited and tells nobody.
+    expect(ok(await assign(null)).assignWorkItem.assignee).toBeNull();
+    expect(await db.notification.count({ where: { workItemId: item.id } })).toBe(1);
+    const unassigned = await db.auditEvent.findMany({
+      where: { targetId: item.id, action: 'work_item.assigned' },
+      orderBy: { id: 'asc' },
+    });
+    expect(unassigned.map((event) => event.metadata)).toEqual([
+      { from: null, to: member.userId },
+      { from: member.userId, to: null },
+    ]);
+  });
+
   it('cannot be assigned to someone outside the organization, nor seen from it', async () => {
     const owner = await createOwner(server);
     const stranger = await createOwner(server);
