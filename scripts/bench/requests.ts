@@ -8,30 +8,15 @@
 // with DATABASE_URL (a fresh database next to it, dropped after) and REDIS_URL, on
 // PostgreSQL and Redis.
 //   npm run bench:requests -- [seconds per case=5] [connections=16]
-import { type ChildProcess, spawn } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import { createDatabase } from '../../test/helpers/server.ts';
-import { benchEnv, freePort, gql, percentile, register } from './common.ts';
+import { benchEnv, freePort, gql, percentile, register, startProcess } from './common.ts';
 
 const seconds = Number(process.argv[2] ?? 5);
 const connections = Number(process.argv[3] ?? 16);
-
-/** Starts a script in a child process and resolves once `ready` answers true for its output. */
-function start(script: string, env: NodeJS.ProcessEnv, ready: (output: string) => boolean) {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script], { env });
-  let output = '';
-  return new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
-    const read = (chunk: Buffer) => {
-      output += chunk;
-      if (ready(output)) resolve({ child, output: () => output });
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.once('exit', (code) => reject(new Error(`${script} exited with ${code}:\n${output}`)));
-  });
-}
 
 async function throughput(url: string, body: string, headers: Record<string, string> = {}) {
   const run = (duration: number) =>
@@ -73,7 +58,7 @@ const env = await benchEnv();
 const database = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
 const children: ChildProcess[] = [];
 try {
-  const bare = await start(
+  const bare = await startProcess(
     'scripts/bench/bare-yoga.ts',
     { ...process.env, BASELINE_DATABASE_URL: database?.url },
     (out) => /port \d+/.test(out),
@@ -82,8 +67,8 @@ try {
   const barePort = Number(/port (\d+)/.exec(bare.output())?.[1]);
 
   const port = await freePort();
-  const herald = await start(
-    'src/main.ts',
+  const herald = await startProcess(
+    'dist/main.js',
     { ...process.env, ...env, PORT: String(port), DATABASE_URL: database?.url, LOG_LEVEL: 'info' },
     (out) => out.includes('Herald listening'),
   );

@@ -1,63 +1,90 @@
-// How many authenticated, subscribed sockets one Herald process holds, and its memory per
-// socket. The server runs in a child process so that the clients' memory is not counted.
-//   npm run bench:sockets -- [sockets=5000]
-import { spawn } from 'node:child_process';
-import { readFile } from 'node:fs/promises';
+// Memory per authenticated, subscribed WebSocket in one Herald process, each socket a
+// different user (as in production: every user has their own revocation watch and topic).
+// The users, their memberships and their access tokens are made directly (database and
+// signing key) before the server starts; Herald then runs as `npm start` does
+// (dist/main.js) in a child process, so that the clients' memory is not counted.
+// Embedded database by default; with DATABASE_URL (a fresh database next to it, dropped
+// after) and REDIS_URL, on PostgreSQL and Redis.
+//   npm run bench:sockets -- [sockets=19900]
+// A process may hold 20,000 descriptors on these machines (ulimit -Hn), which bounds the count.
+import { rm } from 'node:fs/promises';
 import type WebSocket from 'ws';
-import { benchEnv, freePort, openSubscriber, register } from './common.ts';
+import { createApp } from '../../src/app.ts';
+import { signAccessToken } from '../../src/auth/jwt.ts';
+import { ROLE_SCOPES } from '../../src/auth/scopes.ts';
+import { loadConfig } from '../../src/config.ts';
+import { createDatabase } from '../../test/helpers/server.ts';
+import { benchEnv, freePort, openSubscriber, residentMiB, startProcess } from './common.ts';
 
-const target = Number(process.argv[2] ?? 5000);
+const target = Number(process.argv[2] ?? 19_900);
+const WARM_UP = 100;
+
+const env = await benchEnv();
+const database = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
+const serverEnv = { ...process.env, ...env, DATABASE_URL: database?.url ?? '', ACCESS_TOKEN_TTL: '3600' };
+
+const setup = await createApp(loadConfig({ ...serverEnv, PORT: '0' }));
+const organization = await setup.db.organization.create({ data: { name: 'Bench', slug: `bench-${Date.now()}` } });
+const users = Array.from({ length: target + WARM_UP }, (_, i) => ({
+  email: `user-${i}@bench.test`,
+  name: `User ${i}`,
+  // Nobody logs in: the tokens below are signed with the server's key.
+  passwordHash: 'unused',
+}));
+for (let from = 0; from < users.length; from += 5000) {
+  await setup.db.user.createMany({ data: users.slice(from, from + 5000) });
+}
+const ids = (await setup.db.user.findMany({ select: { id: true }, orderBy: { id: 'asc' } })).map((user) => user.id);
+for (let from = 0; from < ids.length; from += 5000) {
+  await setup.db.membership.createMany({
+    data: ids.slice(from, from + 5000).map((userId) => ({ userId, organizationId: organization.id, role: 'MEMBER' })),
+  });
+}
+const tokens = await Promise.all(
+  ids.map(
+    async (sub) =>
+      (await signAccessToken(setup.jwt, { sub, org: organization.id, scopes: ROLE_SCOPES.MEMBER }, 3600)).token,
+  ),
+);
+await setup.close();
 
 const port = await freePort();
-const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', '--expose-gc', 'src/main.ts'], {
-  env: { ...process.env, ...(await benchEnv()), PORT: String(port), DATABASE_URL: '', REDIS_URL: '' },
-  stdio: 'inherit',
-});
-const base = `http://127.0.0.1:${port}`;
-const rssMiB = async () => {
-  const status = await readFile(`/proc/${child.pid}/status`, 'utf8');
-  return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
-};
+const herald = await startProcess('dist/main.js', { ...serverEnv, PORT: String(port), LOG_LEVEL: 'info' }, (out) =>
+  out.includes('Herald listening'),
+);
+const query = 'subscription { notificationAdded { notification { id title } unreadCount } }';
+const open = (token: string) => openSubscriber(`ws://127.0.0.1:${port}/graphql?token=${token}`, query);
 
 try {
-  for (let i = 0; ; i++) {
-    if (
-      await fetch(`${base}/healthz`).then(
-        (r) => r.ok,
-        () => false,
-      )
-    )
-      break;
-    if (i > 300) throw new Error('server did not start');
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-  const owner = await register(base, 'bench');
-  const url = `ws://127.0.0.1:${port}/graphql?token=${owner.accessToken}`;
-  const query = 'subscription { notificationAdded { notification { id title } unreadCount } }';
-  // Warm up the code paths before the baseline.
-  const warm = await Promise.all(Array.from({ length: 50 }, () => openSubscriber(url, query)));
-  for (const socket of warm) socket.close();
-  await new Promise((resolve) => setTimeout(resolve, 1000));
-  const before = await rssMiB();
+  // Warm up the code paths (and the server's heap) before the baseline.
+  for (const socket of await Promise.all(tokens.slice(target).map(open))) socket.close();
+  await new Promise((resolve) => setTimeout(resolve, 2000));
+  const pid = herald.child.pid as number;
+  const before = await residentMiB(pid);
 
   const sockets: WebSocket[] = [];
-  const started = Date.now();
+  const started = performance.now();
   let failed = 0;
-  while (sockets.length < target && failed < 50) {
-    const batch = Math.min(250, target - sockets.length);
-    const results = await Promise.allSettled(Array.from({ length: batch }, () => openSubscriber(url, query)));
+  for (let from = 0; from < target; from += 500) {
+    const results = await Promise.allSettled(tokens.slice(from, Math.min(target, from + 500)).map(open));
     for (const result of results) {
       if (result.status === 'fulfilled') sockets.push(result.value);
       else failed++;
     }
   }
-  const seconds = (Date.now() - started) / 1000;
-  await new Promise((resolve) => setTimeout(resolve, 2000));
-  const after = await rssMiB();
-  console.log(`sockets held: ${sockets.length} of ${target} (failed: ${failed}), opened in ${seconds.toFixed(1)} s`);
-  console.log(`server RSS: ${before.toFixed(1)} MiB before, ${after.toFixed(1)} MiB after`);
-  console.log(`memory per socket: ${(((after - before) * 1024) / sockets.length).toFixed(1)} KiB`);
+  const seconds = (performance.now() - started) / 1000;
+  await new Promise((resolve) => setTimeout(resolve, 3000));
+  const after = await residentMiB(pid);
+  console.log(
+    `database: ${database ? 'postgres' : 'pglite'}, pub/sub: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; ${sockets.length} sockets of as many users (failed: ${failed}), opened in ${seconds.toFixed(1)} s`,
+  );
+  console.log(
+    `  server RSS ${before.toFixed(0)} MiB before, ${after.toFixed(0)} MiB after: ${(((after - before) * 1024) / sockets.length).toFixed(1)} KiB per socket`,
+  );
   for (const socket of sockets) socket.terminate();
 } finally {
-  child.kill('SIGTERM');
+  herald.child.kill('SIGTERM');
+  await new Promise((resolve) => herald.child.once('exit', resolve));
+  await database?.drop().catch(() => {});
+  await rm(env.DATA_DIR, { recursive: true, force: true });
 }
