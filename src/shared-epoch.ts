@@ -13,11 +13,36 @@ export interface SharedEpoch {
   bump(): Promise<void>;
 }
 
-export function sharedEpoch(shared?: { redis: Redis; key: string }): SharedEpoch {
+export function sharedEpoch(shared?: { redis: Pick<Redis, 'get' | 'incr'>; key: string }): SharedEpoch {
   if (!shared) return { read: async () => null, bump: async () => {} };
   const { redis, key } = shared;
+  // Requests that arrive together share one GET, but never one that was sent before they
+  // arrived: it may predate a bump answered since. A caller that finds a GET in flight waits
+  // for the next one, sent when that one returns, so Redis sees at most one GET per round
+  // trip however many requests there are, and each request still sees every bump answered
+  // before it arrived.
+  let inFlight: Promise<string | undefined> | undefined;
+  let queued: Promise<string | undefined> | undefined;
+  const send = () => {
+    const reading = redis.get(key).then(
+      (value) => value ?? '0',
+      () => undefined,
+    );
+    inFlight = reading;
+    void reading.finally(() => {
+      if (inFlight === reading) inFlight = undefined;
+    });
+    return reading;
+  };
   return {
-    read: async () => (await redis.get(key).catch(() => undefined)) ?? '0',
+    read: () => {
+      if (!inFlight) return send();
+      queued ??= inFlight.then(() => {
+        queued = undefined;
+        return send();
+      });
+      return queued;
+    },
     bump: async () => {
       await redis.incr(key);
     },

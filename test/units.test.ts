@@ -1,5 +1,5 @@
 // Dense logic checked directly: the scope grammar, language negotiation, log redaction,
-// notification links, email links, the signing instant of an access token.
+// notification links, email links, the signing instant of an access token, the shared epoch.
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { issuedAtMs } from '../src/auth/jwt.ts';
@@ -11,6 +11,7 @@ import { negotiateLocale } from '../src/i18n/messages.ts';
 import { createLogger, redactUrl } from '../src/logger.ts';
 import { emailLink } from '../src/mail/links.ts';
 import { isSafeLink } from '../src/notifications/link.ts';
+import { sharedEpoch } from '../src/shared-epoch.ts';
 
 describe('scopes', () => {
   it.each([
@@ -148,5 +149,54 @@ describe('email links', () => {
     const config = loadConfig({ PUBLIC_URL: 'https://herald.example.com/', PORT: '9999' });
     expect(emailLink(config, 'invitation', 'abc')).toBe('https://herald.example.com/accept-invitation?token=abc');
     expect(emailLink(config, 'passwordReset', 'a&b')).toBe('https://herald.example.com/reset-password?token=a%26b');
+  });
+});
+
+describe('shared epoch', () => {
+  /** A Redis whose GETs answer only when the test says, with the value at the time they were sent. */
+  function manualRedis() {
+    let value = 0;
+    const pending: (() => void)[] = [];
+    return {
+      sent: () => pending.length,
+      answerNext: () => pending.shift()?.(),
+      redis: {
+        get: () => {
+          const seen = String(value);
+          return new Promise<string>((resolve) => pending.push(() => resolve(seen)));
+        },
+        incr: async () => ++value,
+      },
+    };
+  }
+  const flush = () => new Promise((resolve) => setImmediate(resolve));
+
+  it('never answers a read with a GET sent before the read began, and shares one GET among the reads that wait', async () => {
+    const fake = manualRedis();
+    const epoch = sharedEpoch({ redis: fake.redis as never, key: 'k' });
+    const early = epoch.read();
+    await epoch.bump();
+    // These arrive after the bump, while the first GET (sent before it) is still out.
+    const late = [epoch.read(), epoch.read(), epoch.read()];
+    expect(fake.sent()).toBe(1);
+    fake.answerNext();
+    expect(await early).toBe('0');
+    await flush();
+    expect(fake.sent()).toBe(1);
+    fake.answerNext();
+    expect(await Promise.all(late)).toEqual(['1', '1', '1']);
+    // Nothing in flight: the next read sends its own GET.
+    const next = epoch.read();
+    expect(fake.sent()).toBe(1);
+    fake.answerNext();
+    expect(await next).toBe('1');
+  });
+
+  it('answers undefined when Redis cannot be read, so that no cache is trusted', async () => {
+    const epoch = sharedEpoch({
+      redis: { get: () => Promise.reject(new Error('down')), incr: async () => 1 } as never,
+      key: 'k',
+    });
+    expect(await epoch.read()).toBeUndefined();
   });
 });
