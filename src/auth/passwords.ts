@@ -1,19 +1,31 @@
 import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
-import { type Algorithm, hash as argon2Hash, verify as argon2Verify } from '@node-rs/argon2';
-import pLimit from 'p-limit';
+import type { Algorithm } from '@node-rs/argon2';
+import { Piscina } from 'piscina';
+import type { PasswordTask } from './password-hasher.ts';
 
-// OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1. @node-rs/argon2
-// hashes on the libuv thread pool, so the event loop keeps serving while it works.
+// OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1.
 // `Algorithm` is a const enum, which type stripping cannot inline: 2 is Argon2id.
 const options = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19456, timeCost: 2, parallelism: 1 };
 
-// A burst of logins would otherwise keep every core hashing (the thread pool has four
-// threads) and starve the event loop, so cheap requests wait behind them. One core is
-// left to the loop; hashes queue for the others, which costs logins no throughput.
-const hashing = pLimit(Math.max(1, availableParallelism() - 1));
-const hash = (password: string, opts: typeof options) => hashing(() => argon2Hash(password, opts));
-const verify = (stored: string, password: string) => hashing(() => argon2Verify(stored, password));
+// Hashes run in worker threads of lowered priority, one per core: a burst of logins uses
+// every idle core, while cheap requests, whose event loop keeps the ordinary priority, are
+// served first. Threads start with the first hash and end after a minute idle, so an idle
+// server holds none.
+let pool: Piscina | undefined;
+function hashing(task: PasswordTask): Promise<string | boolean> {
+  pool ??= new Piscina({
+    // The worker is TypeScript when run from src/, JavaScript when built into dist/.
+    filename: new URL(`./password-hasher${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
+    minThreads: 0,
+    maxThreads: availableParallelism(),
+    idleTimeout: 60_000,
+  });
+  return pool.run(task);
+}
+const hash = (password: string, opts: typeof options) =>
+  hashing({ op: 'hash', password, options: opts }) as Promise<string>;
+const verify = (stored: string, password: string) => hashing({ op: 'verify', stored, password }) as Promise<boolean>;
 
 export const PASSWORD_MIN_LENGTH = 8;
 /** Long enough for passphrases, short enough that hashing cannot be used to exhaust memory or time. */
