@@ -2,7 +2,7 @@
 // limits. Built once at start and handed to services; several can live in one process
 // (the tests run two instances side by side).
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { JwtSettings } from './auth/jwt.ts';
 import { loadSigningKeys } from './auth/keys.ts';
 import { createSessionRevocations, type SessionRevocations } from './auth/session-revocations.ts';
@@ -59,6 +59,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     let redis: Redis | undefined;
     let pubsub: EventBus;
     if (config.REDIS_URL) {
+      // Loaded only for Redis: the embedded setup never needs the client.
+      const { Redis } = await import('ioredis');
       const connect = () =>
         new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
       redis = connect();

@@ -3,7 +3,7 @@
 // DATA_DIR/mail/ for a developer to open. Undelivered rows are retried in the background.
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import nodemailer, { type Transporter } from 'nodemailer';
+import type { Transporter } from 'nodemailer';
 import type { Db } from '../db.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
@@ -40,12 +40,23 @@ export function createMailer(options: {
 }): Mailer {
   const { db, logger } = options;
   const mailDir = path.join(options.dataDir, 'mail');
-  const transport: Transporter = options.smtpUrl
-    ? nodemailer.createTransport(options.smtpUrl)
-    : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' });
+  // Loaded with the first email: most instances send few, and the module costs resident
+  // memory from start to stop.
+  let transport: Promise<Transporter> | undefined;
+  const transporter = () =>
+    (transport ??= import('nodemailer').then(({ default: nodemailer }) =>
+      options.smtpUrl
+        ? nodemailer.createTransport(options.smtpUrl)
+        : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
+    ));
 
   async function send(row: { id: string; to: string; subject: string; text: string; createdAt: Date }) {
-    const info = await transport.sendMail({ from: options.from, to: row.to, subject: row.subject, text: row.text });
+    const info = await (await transporter()).sendMail({
+      from: options.from,
+      to: row.to,
+      subject: row.subject,
+      text: row.text,
+    });
     if (!options.smtpUrl) {
       await mkdir(mailDir, { recursive: true });
       const stamp = row.createdAt.toISOString().replace(/[:.]/g, '-');
@@ -96,6 +107,6 @@ export function createMailer(options: {
       }
       return rows.length;
     },
-    close: () => transport.close(),
+    close: () => void transport?.then((opened) => opened.close()),
   };
 }
