@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isObjectType } from 'graphql';
+import { getNamedType, isNonNullType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
 import { printedSchema, schemaFile } from '../src/schema/print.ts';
@@ -25,6 +25,17 @@ describe('schema', () => {
         options?.authScopes,
         'every root field needs authScopes; use { public: true } for open ones',
       ).toBeDefined();
+    },
+  );
+
+  const mutations = Object.values(schema.getMutationType()?.getFields() ?? {}).filter((field) => field.args.length > 0);
+
+  // Each mutation's input can grow on its own, and generated client types read as the mutation.
+  it.each(mutations.map((field) => [field.name, field] as const))(
+    '%s takes one `input: <Mutation>Input!` of its own',
+    (name, field) => {
+      expect(field.args.map((arg) => [arg.name, isNonNullType(arg.type)])).toEqual([['input', true]]);
+      expect(getNamedType(field.args[0]?.type)?.name).toBe(`${name[0]?.toUpperCase()}${name.slice(1)}Input`);
     },
   );
 });
