@@ -28,6 +28,8 @@ export const builder = new SchemaBuilder<{
   DefaultFieldNullability: false;
   DefaultEdgesNullability: false;
   DefaultNodeNullability: false;
+  // Counted only when a client asks for it.
+  Connection: { totalCount: () => Promise<number> };
   Scalars: {
     DateTime: { Input: Date; Output: Date };
     ID: { Input: string; Output: string };
@@ -67,6 +69,13 @@ builder.scalarType('DateTime', {
     return date;
   },
 });
+
+builder.globalConnectionField('totalCount', (t) =>
+  t.int({
+    description: 'How many there are in all, with the same filter, across every page.',
+    resolve: (connection) => connection.totalCount(),
+  }),
+);
 
 builder.queryType({});
 builder.mutationType({});

@@ -47,7 +47,8 @@ describe('service accounts', () => {
       ),
     ).createServiceAccount;
     const { serviceAccounts } = ok(await server.gql(ServiceAccountsDocument, {}, { token }));
-    expect(serviceAccounts.map((a) => a.slug)).toEqual(['deploy-bot', 'importer']);
+    expect(serviceAccounts.edges.map((e) => e.node.slug)).toEqual(['deploy-bot', 'importer']);
+    expect(serviceAccounts.totalCount).toBe(2);
     expect(ok(await server.gql(ServiceAccountDocument, { slug: 'importer' }, { token })).serviceAccount).toMatchObject({
       id: given.id,
       description: 'nightly',
@@ -124,7 +125,9 @@ describe('createApiToken', () => {
     const machine = await createMachineToken(server, owner, ['read:members', 'read:tokens']);
     expect(machine.token).toMatch(/^hld_[0-9A-Za-z]{49}$/);
 
-    const { apiTokens } = ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken }));
+    const apiTokens = ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens.edges.map(
+      (e) => e.node,
+    );
     expect(apiTokens).toHaveLength(1);
     expect(apiTokens[0]).toMatchObject({
       id: machine.tokenId,
@@ -158,7 +161,7 @@ describe('createApiToken', () => {
     );
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(error.message).toMatch(message);
-    expect(ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens).toHaveLength(1);
+    expect(ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens.totalCount).toBe(1);
   });
 
   it('a token can mint narrower tokens but not broader ones, and the attempt is audited', async () => {
@@ -183,7 +186,7 @@ describe('createApiToken', () => {
     const denied = (await auditActions(server, owner.accessToken)).filter((e) => e.action === 'authorization.denied');
     expect(denied).toHaveLength(3);
     expect(denied.every((e) => e.actorType === 'SERVICE_ACCOUNT' && e.actorId === machine.serviceAccountId)).toBe(true);
-    expect(ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens).toHaveLength(2);
+    expect(ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens.totalCount).toBe(2);
   });
 
   it('a demoted admin can hand out none of their former scopes: the older access token ends, the refreshed one is a member’s', async () => {

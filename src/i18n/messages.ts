@@ -168,6 +168,11 @@ const catalog = {
     cs: 'Pole {field} musí být menší než {other}.',
     de: '{field} muss kleiner als {other} sein.',
   },
+  mustBeAfter: {
+    en: '{field} must be later than {other}.',
+    cs: 'Pole {field} musí být později než {other}.',
+    de: '{field} muss später als {other} sein.',
+  },
   nameTaken: {
     en: 'This name is already used in the organization.',
     cs: 'Tento název už v organizaci existuje.',

@@ -26,9 +26,6 @@ export async function serviceAccountOrFail(app: App, organizationId: string, acc
   return account;
 }
 
-export const listServiceAccounts = (app: App, organizationId: string) =>
-  app.db.serviceAccount.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
-
 const createInput = z.object({ name: name(), slug: slug.nullish(), description });
 
 export async function createServiceAccount(caller: Caller, input: unknown) {

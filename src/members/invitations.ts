@@ -80,12 +80,13 @@ export async function inviteMember(caller: Caller, input: unknown) {
   return invitation;
 }
 
-export function pendingInvitations(app: App, organizationId: string) {
-  return app.db.invitation.findMany({
-    where: { organizationId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
-    orderBy: { id: 'asc' },
-  });
-}
+/** Invitations that can still be accepted. */
+export const pendingInvitationsWhere = (organizationId: string) => ({
+  organizationId,
+  acceptedAt: null,
+  revokedAt: null,
+  expiresAt: { gt: new Date() },
+});
 
 const acceptInput = z.object({
   token: z.string().min(1),

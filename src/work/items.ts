@@ -175,19 +175,19 @@ export interface WorkItemFilter {
   overdue?: boolean | null;
 }
 
-export function listWorkItems(
-  app: App,
-  principal: Principal,
-  filter: WorkItemFilter,
-  page: ResolveCursorConnectionArgs,
-) {
+/** The organization's items matching the filter; BAD_USER_INPUT for a malformed one. */
+export function workItemsWhere(principal: Principal, filter: WorkItemFilter): Prisma.WorkItemWhereInput {
   if (filter.assigneeId && !isUuid(filter.assigneeId)) throw badInput('filter.assigneeId');
-  const { where, ...rest } = idPage(page, 'desc');
-  const conditions: Prisma.WorkItemWhereInput[] = [{ organizationId: principal.organizationId }, where];
+  const conditions: Prisma.WorkItemWhereInput[] = [{ organizationId: principal.organizationId }];
   if (filter.status?.length) conditions.push({ status: { in: filter.status } });
   if (filter.priority?.length) conditions.push({ priority: { in: filter.priority } });
   if (filter.assigneeId) conditions.push({ assigneeId: filter.assigneeId });
   if (filter.unassigned) conditions.push({ assigneeId: null });
   if (filter.overdue) conditions.push({ dueAt: { lte: new Date() }, status: { notIn: [...DONE] } });
-  return app.db.workItem.findMany({ where: { AND: conditions }, ...rest });
+  return { AND: conditions };
+}
+
+export function listWorkItems(app: App, matching: Prisma.WorkItemWhereInput, page: ResolveCursorConnectionArgs) {
+  const { where, ...rest } = idPage(page, 'desc');
+  return app.db.workItem.findMany({ where: { AND: [matching, where] }, ...rest });
 }
