@@ -198,6 +198,11 @@ const catalog = {
     cs: 'Posledního vlastníka organizace nelze ponížit ani odebrat.',
     de: 'Der letzte Eigentümer einer Organisation kann weder herabgestuft noch entfernt werden.',
   },
+  invitationAccepted: {
+    en: 'This invitation has already been accepted; remove the member instead.',
+    cs: 'Tato pozvánka už byla přijata; místo toho člena odeberte.',
+    de: 'Diese Einladung wurde bereits angenommen; entfernen Sie stattdessen das Mitglied.',
+  },
   alreadyMember: {
     en: 'This person is already a member of the organization.',
     cs: 'Tato osoba už je členem organizace.',

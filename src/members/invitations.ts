@@ -7,7 +7,7 @@ import { audit } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
-import { AppError, badInput, conflict, unauthenticated } from '../errors.ts';
+import { AppError, badInput, conflict, notFound, unauthenticated } from '../errors.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
@@ -87,6 +87,41 @@ export const pendingInvitationsWhere = (organizationId: string) => ({
   revokedAt: null,
   expiresAt: { gt: new Date() },
 });
+
+/**
+ * Withdraws a pending invitation: its emailed token stops working. Revoking one already
+ * revoked answers it as it is; one already accepted is a CONFLICT (remove the member instead).
+ */
+export async function revokeInvitation(caller: Caller, input: { id: string }) {
+  const { app, principal } = caller;
+  const id = z.uuid().safeParse(input.id);
+  const invitation = id.success
+    ? await app.db.invitation.findFirst({ where: { id: id.data, organizationId: principal.organizationId } })
+    : null;
+  if (!invitation) throw notFound('Invitation', 'id');
+  if (invitation.acceptedAt) throw conflict('invitationAccepted', {}, 'id');
+  if (invitation.revokedAt) return invitation;
+  return app.db.$transaction(async (tx) => {
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (claimed.count === 0) {
+      // Accepted or revoked in the meantime.
+      const now = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
+      if (now.revokedAt) return now;
+      throw conflict('invitationAccepted', {}, 'id');
+    }
+    await auditAs(
+      caller,
+      tx,
+      'member.invitation_revoked',
+      { type: 'Invitation', id: invitation.id },
+      { email: invitation.email, role: invitation.role },
+    );
+    return tx.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
+  });
+}
 
 const acceptInput = z.object({
   token: z.string().min(1),

@@ -2,7 +2,8 @@
 // at least one owner: changes that could remove the last one take a lock on the organization
 // row, so that two owners demoting each other at once cannot both succeed.
 import { z } from 'zod';
-import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
+import { audit } from '../audit.ts';
+import { actorOf, auditAs, type Caller, currentRole, refuse } from '../caller.ts';
 import type { Db } from '../db.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -83,5 +84,37 @@ export async function removeMember(caller: Caller, input: unknown): Promise<bool
     await auditAs(caller, tx, 'member.removed', { type: 'User', id: data.userId }, { role: target.role });
   });
   await app.sessions.changed(data.userId, principal.organizationId);
+  return true;
+}
+
+const leaveInput = z.object({ organizationId: z.uuid() });
+
+/**
+ * The signed-in user leaves one of their organizations (never as its last owner); their
+ * sessions there end at once. Another organization's id reads as unknown.
+ */
+export async function leaveOrganization(caller: Caller, input: unknown): Promise<boolean> {
+  const { app, principal } = caller;
+  const { organizationId } = parseInput(leaveInput, input);
+  await app.db.$transaction(async (tx) => {
+    const membership = await memberOf(tx, organizationId, principal.id);
+    if (!membership) throw notFound('Organization', 'organizationId');
+    if (membership.role === 'OWNER') await assertAnotherOwnerRemains(tx, organizationId);
+    await tx.membership.delete({ where: { id: membership.id } });
+    await tx.refreshToken.updateMany({
+      where: { userId: principal.id, organizationId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    await audit(tx, {
+      organizationId,
+      ...actorOf(principal),
+      action: 'member.left',
+      targetType: 'User',
+      targetId: principal.id,
+      ip: caller.ip,
+      metadata: { role: membership.role },
+    });
+  });
+  await app.sessions.changed(principal.id, organizationId);
   return true;
 }

@@ -101,7 +101,7 @@ export async function createWorkItem(caller: Caller, input: z.input<typeof Creat
   return item;
 }
 
-async function findItem(tx: Tx, principal: Principal, workItemId: string) {
+export async function findItem(tx: Tx, principal: Principal, workItemId: string) {
   const item = isUuid(workItemId)
     ? await tx.workItem.findFirst({ where: { id: workItemId, organizationId: principal.organizationId } })
     : null;
