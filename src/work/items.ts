@@ -101,11 +101,11 @@ export async function createWorkItem(caller: Caller, input: z.input<typeof Creat
   return item;
 }
 
-export async function findItem(tx: Tx, principal: Principal, workItemId: string) {
+export async function findItem(tx: Tx, principal: Principal, workItemId: string, field = 'workItemId') {
   const item = isUuid(workItemId)
     ? await tx.workItem.findFirst({ where: { id: workItemId, organizationId: principal.organizationId } })
     : null;
-  if (!item) throw notFound('WorkItem');
+  if (!item) throw notFound('WorkItem', field);
   return item;
 }
 
@@ -164,7 +164,7 @@ export function updateWorkItemStatus(caller: Caller, input: { workItemId: string
 }
 
 export function getWorkItem(app: App, principal: Principal, workItemId: string) {
-  return app.db.$transaction((tx) => findItem(tx, principal, workItemId));
+  return app.db.$transaction((tx) => findItem(tx, principal, workItemId, 'id'));
 }
 
 export interface WorkItemFilter {
