@@ -55,6 +55,33 @@ describe('FORBIDDEN names what was missing', () => {
     expect(await server.app.db.invitation.count({ where: { organizationId: owner.organizationId } })).toBe(1);
   });
 
+  it('handing out more than one holds names the scopes, and making owners names the role', async () => {
+    const owner = await createOwner(server);
+    const robot = await createMachineToken(server, owner, ['write:tokens', 'read:members']);
+    const before = await server.app.db.apiToken.count({ where: { organizationId: owner.organizationId } });
+    const mint = failure(
+      await server.gql(
+        CreateApiTokenDocument,
+        { input: { serviceAccountSlug: robot.serviceAccountSlug, name: 'n', scopes: ['read:members', 'write:audit'] } },
+        { token: robot.token, locale: 'de' },
+      ),
+    );
+    expect(mint.extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['write:audit'] });
+    expect(mint.message).toBe('write:audit können Sie nicht vergeben: Sie haben es selbst nicht.');
+    expect(await server.app.db.apiToken.count({ where: { organizationId: owner.organizationId } })).toBe(before);
+
+    const admin = await addMember(server, owner, 'ADMIN');
+    const invite = failure(
+      await server.gql(
+        InviteMemberDocument,
+        { input: { email: 'boss@example.test', role: 'OWNER' } },
+        { token: admin.accessToken },
+      ),
+    );
+    expect(invite.extensions).toMatchObject({ code: 'FORBIDDEN', requiredRole: 'OWNER' });
+    expect(invite.message).toBe('Only an owner of the organization can make, change or remove owners.');
+  });
+
   it('a field for one kind of principal says which', async () => {
     const owner = await createOwner(server);
     const robot = await createMachineToken(server, owner, ['write:*']);

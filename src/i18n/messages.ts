@@ -58,6 +58,16 @@ const catalog = {
     cs: 'Tuto akci může provést jen servisní účet s API tokenem, který má rozsah {scopes}.',
     de: 'Das kann nur ein Dienstkonto mit einem API-Token, das {scopes} hat.',
   },
+  forbiddenOwnersOnly: {
+    en: 'Only an owner of the organization can make, change or remove owners.',
+    cs: 'Vlastníky může jmenovat, měnit nebo odebírat jen vlastník organizace.',
+    de: 'Nur ein Eigentümer der Organisation kann Eigentümer ernennen, ändern oder entfernen.',
+  },
+  forbiddenBeyondOwnScopes: {
+    en: 'You cannot hand out {scopes}: you do not hold it yourself.',
+    cs: 'Rozsah {scopes} nemůžete udělit: sami ho nemáte.',
+    de: '{scopes} können Sie nicht vergeben: Sie haben es selbst nicht.',
+  },
   notFound: {
     en: '{entity} not found.',
     cs: 'Položka {entity} nebyla nalezena.',

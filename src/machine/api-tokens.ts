@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
 import { isScope, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
-import { actorOf, auditAs, type Caller, holdsAll, refuse } from '../caller.ts';
+import { actorOf, auditAs, beyondOwnScopes, type Caller, refuse, scopesNotHeld } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
 import { name, parseInput } from '../validation.ts';
@@ -41,7 +41,10 @@ function parseExpiry(app: App, value: Date | null | undefined): Date {
 }
 
 async function assertHeld(caller: Caller, scopes: Scope[], target?: { type: string; id: string }) {
-  if (!(await holdsAll(caller, scopes))) throw await refuse(caller, 'token_scopes_beyond_caller', target);
+  const missing = await scopesNotHeld(caller, scopes);
+  if (missing.length > 0) {
+    throw await refuse(caller, 'token_scopes_beyond_caller', target, beyondOwnScopes(missing));
+  }
 }
 
 function secretFields() {

@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { audit } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
-import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
+import { auditAs, type Caller, currentRole, ownersOnly, refuse } from '../caller.ts';
 import { AppError, badInput, conflict, notFound, unauthenticated } from '../errors.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
@@ -23,7 +23,7 @@ export async function inviteMember(caller: Caller, input: unknown) {
   const organizationId = principal.organizationId;
   // Only an owner makes owners.
   if (data.role === 'OWNER' && (await currentRole(caller)) !== 'OWNER') {
-    throw await refuse(caller, 'invite_owner');
+    throw await refuse(caller, 'invite_owner', undefined, ownersOnly());
   }
   const alreadyMember = await app.db.membership.findFirst({
     where: { organizationId, user: { email: data.email } },

@@ -3,7 +3,7 @@
 // row, so that two owners demoting each other at once cannot both succeed.
 import { z } from 'zod';
 import { audit } from '../audit.ts';
-import { actorOf, auditAs, type Caller, currentRole, refuse } from '../caller.ts';
+import { actorOf, auditAs, type Caller, currentRole, ownersOnly, refuse } from '../caller.ts';
 import type { Db } from '../db.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -38,10 +38,12 @@ export async function updateMemberRole(caller: Caller, input: unknown) {
   const data = parseInput(updateRoleInput, input);
   const target = await targetOf(caller, data.userId);
   if ((data.role === 'OWNER' || target.role === 'OWNER') && (await currentRole(caller)) !== 'OWNER') {
-    throw await refuse(caller, data.role === 'OWNER' ? 'grant_owner' : 'change_owner', {
-      type: 'User',
-      id: data.userId,
-    });
+    throw await refuse(
+      caller,
+      data.role === 'OWNER' ? 'grant_owner' : 'change_owner',
+      { type: 'User', id: data.userId },
+      ownersOnly(),
+    );
   }
   if (target.role === data.role) return target;
   const updated = await app.db.$transaction(async (tx) => {
@@ -72,7 +74,7 @@ export async function removeMember(caller: Caller, input: unknown): Promise<bool
   const data = parseInput(removeInput, input);
   const target = await targetOf(caller, data.userId);
   if (target.role === 'OWNER' && (await currentRole(caller)) !== 'OWNER') {
-    throw await refuse(caller, 'remove_owner', { type: 'User', id: data.userId });
+    throw await refuse(caller, 'remove_owner', { type: 'User', id: data.userId }, ownersOnly());
   }
   await app.db.$transaction(async (tx) => {
     if (target.role === 'OWNER') await assertAnotherOwnerRemains(tx, principal.organizationId);
