@@ -60,4 +60,6 @@ it('SIGTERM closes sockets with 1001, exits 0, and never logs the socket token',
   expect(log).toContain('draining');
   expect(log).toContain('token=[REDACTED]');
   expect(log).not.toContain(token);
-});
+  // The waits above budget their own steps (a first start creates the embedded database and
+  // applies migrations, slow on a loaded machine); the test as a whole allows their sum.
+}, 70_000);
