@@ -10,4 +10,6 @@ it('prisma/migrations produce exactly prisma/schema.prisma (npm run migration:ne
   } finally {
     await pglite.close();
   }
-});
+  // Prisma's migration engine (WebAssembly) replays every migration: about 25 s of CPU when
+  // two cores are shared with other test runs.
+}, 90_000);
