@@ -4,7 +4,7 @@ import { audit } from './audit.ts';
 import type { Principal } from './auth/principal.ts';
 import { coversAll, ROLE_SCOPES, type Scope } from './auth/scopes.ts';
 import type { Db } from './db.ts';
-import { type AppError, forbidden } from './errors.ts';
+import { AppError } from './errors.ts';
 import type { ActorType, Prisma, Role } from './generated/prisma/client.ts';
 
 export interface Caller {
@@ -29,14 +29,16 @@ export async function currentRole({ app, principal }: Caller): Promise<Role | nu
 }
 
 /**
- * Whether the caller holds every requested scope. A user's access token is stateless, so it
+ * The requested scopes the caller does not hold. A user's access token is stateless, so it
  * is checked against the role held today as well: a demoted admin cannot hand out write:*.
  */
-export async function holdsAll(caller: Caller, requested: readonly Scope[]): Promise<boolean> {
-  if (!coversAll(caller.principal.scopes, requested)) return false;
-  if (caller.principal.kind !== 'user') return true;
-  const role = await currentRole(caller);
-  return role !== null && coversAll(ROLE_SCOPES[role], requested);
+export async function scopesNotHeld(caller: Caller, requested: readonly Scope[]): Promise<Scope[]> {
+  const role = caller.principal.kind === 'user' ? await currentRole(caller) : null;
+  return requested.filter(
+    (scope) =>
+      !coversAll(caller.principal.scopes, [scope]) ||
+      (caller.principal.kind === 'user' && (role === null || !coversAll(ROLE_SCOPES[role], [scope]))),
+  );
 }
 
 /** Records what the caller did, in their organization; in the caller's transaction when given. */
@@ -58,15 +60,30 @@ export function auditAs(
   });
 }
 
-/** Records a refused attempt to gain or hand out more than the caller holds; answers FORBIDDEN. */
+/**
+ * Records a refused attempt to gain or hand out more than the caller holds; answers the
+ * FORBIDDEN given, which says what was missing.
+ */
 export async function refuse(
   caller: Caller,
   attempt: string,
-  target?: { type: string; id: string },
+  target: { type: string; id: string } | undefined,
+  answer: AppError,
 ): Promise<AppError> {
   await auditAs(caller, caller.app.db, 'authorization.denied', target, { attempt });
-  return forbidden();
+  return answer;
 }
+
+/** Only an owner may do this (make, change or remove owners). */
+export const ownersOnly = () =>
+  new AppError('FORBIDDEN', 'forbiddenOwnersOnly', { extensions: { requiredRole: 'OWNER' } });
+
+/** The caller would hand out scopes they do not hold. */
+export const beyondOwnScopes = (scopes: readonly Scope[]) =>
+  new AppError('FORBIDDEN', 'forbiddenBeyondOwnScopes', {
+    params: { scopes: scopes.join(', ') },
+    extensions: { requiredScopes: scopes },
+  });
 
 /**
  * Records, off the request path, a signed-in caller refused by a mutation's scope check

@@ -27,10 +27,14 @@ export function idPage({ after, before, limit, inverted }: ResolveCursorConnecti
   };
 }
 
-/** Resolves a connection over rows with uuid v7 ids; bad arguments are BAD_USER_INPUT naming them. */
-export function connectionById<T extends { id: string }>(
+/**
+ * Resolves a connection over rows with uuid v7 ids; bad arguments are BAD_USER_INPUT naming
+ * them. `count` runs only when the client selects `totalCount`.
+ */
+export async function connectionById<T extends { id: string }>(
   args: DefaultConnectionArguments,
   load: (page: ResolveCursorConnectionArgs) => Promise<T[]>,
+  count: () => Promise<number>,
 ) {
   for (const name of ['after', 'before'] as const) {
     const value = args[name];
@@ -40,8 +44,9 @@ export function connectionById<T extends { id: string }>(
     const value = args[name];
     if (value != null && value < 0) throw badInput(name);
   }
-  return resolveCursorConnection(
+  const connection = await resolveCursorConnection(
     { args, toCursor: (row: T) => row.id, defaultSize: DEFAULT_SIZE, maxSize: MAX_SIZE },
     load,
   );
+  return { ...connection, totalCount: count };
 }

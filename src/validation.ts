@@ -6,6 +6,14 @@ import { isLocale, LOCALES } from './i18n/messages.ts';
 export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 export const name = (max = 100) => z.string().trim().min(1).max(max);
 
+/** Lowercase letters, digits and single dashes, as in URLs: `acme-corp`. */
+export const slug = z
+  .string()
+  .trim()
+  .min(1)
+  .max(40)
+  .refine((value) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value), { params: { problem: 'slug' } });
+
 /** A new password: length and the common-password list; an old one is only checked by its hash. */
 export const newPassword = z.string().superRefine((value, ctx) => {
   const problem = passwordProblem(value);

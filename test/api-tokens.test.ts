@@ -47,7 +47,8 @@ describe('service accounts', () => {
       ),
     ).createServiceAccount;
     const { serviceAccounts } = ok(await server.gql(ServiceAccountsDocument, {}, { token }));
-    expect(serviceAccounts.map((a) => a.slug)).toEqual(['deploy-bot', 'importer']);
+    expect(serviceAccounts.edges.map((e) => e.node.slug)).toEqual(['deploy-bot', 'importer']);
+    expect(serviceAccounts.totalCount).toBe(2);
     expect(ok(await server.gql(ServiceAccountDocument, { slug: 'importer' }, { token })).serviceAccount).toMatchObject({
       id: given.id,
       description: 'nightly',
@@ -118,13 +119,73 @@ describe('service accounts', () => {
   });
 });
 
+describe('deleteServiceAccount', () => {
+  it('revokes every token of the account with it: refused at once everywhere, each revocation audited', async () => {
+    const owner = await createOwner(server);
+    const machine = await createMachineToken(server, owner, ['read:organization']);
+    const { createApiToken: second } = ok(
+      await server.gql(
+        CreateApiTokenDocument,
+        { input: { serviceAccountSlug: machine.serviceAccountSlug, name: 'old', scopes: ['read:members'] } },
+        { token: owner.accessToken },
+      ),
+    );
+    ok(await server.gql(RevokeApiTokenDocument, { input: { id: second.apiToken.id } }, { token: owner.accessToken }));
+    // Used once, so that it is cached as valid.
+    ok(await server.gql(CurrentOrganizationDocument, {}, { token: machine.token }));
+
+    ok(
+      await server.gql(
+        DeleteServiceAccountDocument,
+        { input: { slug: machine.serviceAccountSlug } },
+        { token: owner.accessToken },
+      ),
+    );
+    expect(failure(await server.gql(CurrentOrganizationDocument, {}, { token: machine.token })).extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    const validate = await fetch(`${server.url}/api/tokens/validate`, {
+      headers: { authorization: `Bearer ${machine.token}` },
+    });
+    expect(validate.status).toBe(401);
+    const { apiTokens } = ok(
+      await server.gql(ApiTokensDocument, { includeRevoked: true }, { token: owner.accessToken }),
+    );
+    expect(apiTokens.totalCount).toBe(0);
+    expect(await server.app.db.apiToken.count({ where: { serviceAccountId: machine.serviceAccountId } })).toBe(0);
+
+    const events = await auditActions(server, owner.accessToken);
+    const revoked = events.filter((e) => e.action === 'api_token.revoked').map((e) => e.targetId);
+    // The live token by the deletion, the other by its own revocation earlier: once each.
+    expect(revoked.sort()).toEqual([machine.tokenId, second.apiToken.id].sort());
+    expect(events.map((e) => e.action).slice(0, 2)).toEqual(['service_account.deleted', 'api_token.revoked']);
+  });
+
+  it('another organization’s slug answers NOT_FOUND and its tokens keep working', async () => {
+    const owner = await createOwner(server);
+    const stranger = await createOwner(server);
+    const theirs = await createMachineToken(server, stranger, ['read:organization']);
+    const error = failure(
+      await server.gql(
+        DeleteServiceAccountDocument,
+        { input: { slug: theirs.serviceAccountSlug } },
+        { token: owner.accessToken },
+      ),
+    );
+    expect(error.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'slug' });
+    ok(await server.gql(CurrentOrganizationDocument, {}, { token: theirs.token }));
+  });
+});
+
 describe('createApiToken', () => {
   it('returns the secret once in the fixed format; lists show only its prefix', async () => {
     const owner = await createOwner(server);
     const machine = await createMachineToken(server, owner, ['read:members', 'read:tokens']);
     expect(machine.token).toMatch(/^hld_[0-9A-Za-z]{49}$/);
 
-    const { apiTokens } = ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken }));
+    const apiTokens = ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens.edges.map(
+      (e) => e.node,
+    );
     expect(apiTokens).toHaveLength(1);
     expect(apiTokens[0]).toMatchObject({
       id: machine.tokenId,
@@ -158,7 +219,7 @@ describe('createApiToken', () => {
     );
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field });
     expect(error.message).toMatch(message);
-    expect(ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens).toHaveLength(1);
+    expect(ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens.totalCount).toBe(1);
   });
 
   it('a token can mint narrower tokens but not broader ones, and the attempt is audited', async () => {
@@ -183,7 +244,7 @@ describe('createApiToken', () => {
     const denied = (await auditActions(server, owner.accessToken)).filter((e) => e.action === 'authorization.denied');
     expect(denied).toHaveLength(3);
     expect(denied.every((e) => e.actorType === 'SERVICE_ACCOUNT' && e.actorId === machine.serviceAccountId)).toBe(true);
-    expect(ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens).toHaveLength(2);
+    expect(ok(await server.gql(ApiTokensDocument, {}, { token: owner.accessToken })).apiTokens.totalCount).toBe(2);
   });
 
   it('a demoted admin can hand out none of their former scopes: the older access token ends, the refreshed one is a member’s', async () => {

@@ -167,6 +167,12 @@ describe('authorization matrix', () => {
     createWorkItem: { scope: 'write:work_items' },
     assignWorkItem: { scope: 'write:work_items' },
     updateWorkItemStatus: { scope: 'write:work_items' },
+    updateWorkItem: { scope: 'write:work_items' },
+    updateSlaPolicy: { scope: 'write:sla_policies' },
+    deleteSlaPolicy: { scope: 'write:sla_policies' },
+    updateOrganization: { scope: 'write:organization' },
+    revokeInvitation: { scope: 'write:members' },
+    leaveOrganization: { user: true },
     notifications: { user: true },
     unreadNotificationCount: { user: true },
     markNotificationRead: { user: true },
@@ -211,17 +217,22 @@ describe('authorization matrix', () => {
       const outcomes = await Promise.all(
         callers.map(async (caller) => {
           const response = await server.post({ query, variables }, { token: caller.token });
-          const body = (await response.json()) as { errors?: { message: string; extensions?: { code?: string } }[] };
+          const body = (await response.json()) as {
+            errors?: { message: string; extensions?: { code?: string; requiredScopes?: string[] } }[];
+          };
           const error = body.errors?.[0];
-          const refused =
-            error?.extensions?.code === 'FORBIDDEN' ||
-            (error?.extensions?.code === 'UNAUTHENTICATED' && error.message === 'Authentication required.');
-          return [caller.label, refused ? (error?.extensions?.code as string) : 'allowed'] as const;
+          if (error?.extensions?.code === 'FORBIDDEN') {
+            return [caller.label, `FORBIDDEN ${error.extensions.requiredScopes?.join(' ')}`] as const;
+          }
+          const refused = error?.extensions?.code === 'UNAUTHENTICATED' && error.message === 'Authentication required.';
+          return [caller.label, refused ? 'UNAUTHENTICATED' : 'allowed'] as const;
         }),
       );
+      // A refusal names the scopes the field needs.
+      const needed = requirement.scope ?? requirement.$all?.scope ?? '';
       const expected = callers.map((caller) => {
         if (allowed(requirement, caller)) return [caller.label, 'allowed'] as const;
-        return [caller.label, caller.kind === 'anonymous' ? 'UNAUTHENTICATED' : 'FORBIDDEN'] as const;
+        return [caller.label, caller.kind === 'anonymous' ? 'UNAUTHENTICATED' : `FORBIDDEN ${needed}`] as const;
       });
       expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(expected));
     },

@@ -11,7 +11,9 @@ it('prisma/migrations produce exactly prisma/schema.prisma (npm run migration:ne
   } finally {
     await pglite.close();
   }
-});
+  // Prisma's migration engine (WebAssembly) replays every migration: about 25 s of CPU when
+  // two cores are shared with other test runs.
+}, 90_000);
 
 it('a start skips the migration engine only when every migration is recorded as applied', async () => {
   const pglite = await PGlite.create();
@@ -36,4 +38,4 @@ it('a start skips the migration engine only when every migration is recorded as 
     await db.$disconnect();
     await pglite.close();
   }
-});
+}, 90_000);

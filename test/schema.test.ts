@@ -1,5 +1,5 @@
 import { readFile } from 'node:fs/promises';
-import { isObjectType } from 'graphql';
+import { type GraphQLObjectType, getNamedType, isNonNullType, isObjectType } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { schema } from '../src/schema/index.ts';
 import { printedSchema, schemaFile } from '../src/schema/print.ts';
@@ -25,6 +25,39 @@ describe('schema', () => {
         options?.authScopes,
         'every root field needs authScopes; use { public: true } for open ones',
       ).toBeDefined();
+    },
+  );
+
+  const mutations = Object.values(schema.getMutationType()?.getFields() ?? {}).filter((field) => field.args.length > 0);
+
+  // Each mutation's input can grow on its own, and generated client types read as the mutation.
+  it.each(mutations.map((field) => [field.name, field] as const))(
+    '%s takes one `input: <Mutation>Input!` of its own',
+    (name, field) => {
+      expect(field.args.map((arg) => [arg.name, isNonNullType(arg.type)])).toEqual([['input', true]]);
+      expect(getNamedType(field.args[0]?.type)?.name).toBe(`${name[0]?.toUpperCase()}${name.slice(1)}Input`);
+    },
+  );
+
+  const connections = Object.values(schema.getQueryType()?.getFields() ?? {}).filter((field) =>
+    getNamedType(field.type).name.endsWith('Connection'),
+  );
+
+  it('has connections to check', () => {
+    expect(connections.map((field) => field.name).sort()).toEqual(
+      ['apiTokens', 'auditEvents', 'invitations', 'members', 'notifications', 'serviceAccounts', 'workItems'].sort(),
+    );
+  });
+
+  // Named after the node, not the field (`WorkItemConnection`, not `QueryWorkItemsConnection`).
+  it.each(connections.map((field) => [field.name, field] as const))(
+    '%s is a <Node>Connection of <Node>Edge with totalCount',
+    (_name, field) => {
+      const connection = getNamedType(field.type) as GraphQLObjectType;
+      const edge = getNamedType(connection.getFields().edges?.type) as GraphQLObjectType;
+      const node = getNamedType(edge.getFields().node?.type)?.name;
+      expect([connection.name, edge.name]).toEqual([`${node}Connection`, `${node}Edge`]);
+      expect(String(connection.getFields().totalCount?.type)).toBe('Int!');
     },
   );
 });

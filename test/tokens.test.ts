@@ -162,11 +162,12 @@ describe('forged or unusable tokens are refused with UNAUTHENTICATED', () => {
   });
 
   it('an expired token, with its own message', async () => {
-    const short = await startServer({ env: { ACCESS_TOKEN_TTL: '1' } });
+    // Long enough to be used once even on a loaded machine (registering hashes a password).
+    const short = await startServer({ env: { ACCESS_TOKEN_TTL: '3' } });
     try {
       const account = await createOwner(short);
       ok(await short.gql(MeDocument, {}, { token: account.accessToken }));
-      await new Promise((resolve) => setTimeout(resolve, 2100));
+      await new Promise((resolve) => setTimeout(resolve, 4100));
       const error = failure(await short.gql(MeDocument, {}, { token: account.accessToken }));
       expect(error).toMatchObject({
         message: 'The access token has expired.',

@@ -23,7 +23,10 @@ const withStatus = (error: AppError) => {
   return error;
 };
 
-/** The bearer credential from an `Authorization` header value, or null. */
+/**
+ * The bearer credential from an `Authorization` header value: null without a header, '' for
+ * a header that is not `Bearer <credential>` (a bare token, another scheme).
+ */
 export function bearer(header: string | null | undefined): string | null {
   if (!header) return null;
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
@@ -37,9 +40,12 @@ export function bearer(header: string | null | undefined): string | null {
 export async function authenticate(app: App, credential: string | null, ip: string): Promise<Principal | null> {
   if (credential === null) return null;
   if (credential.startsWith(API_TOKEN_PREFIX)) return authenticateApiToken(app, credential, ip);
+  if (credential === '') {
+    await refusedToken(app, ip);
+    throw withStatus(unauthenticated('authorizationScheme'));
+  }
   let principal: Principal;
   try {
-    if (credential === '') throw new TokenVerificationError('malformed');
     let claims = app.verifiedTokens.get(credential);
     if (!claims) {
       // The per-IP budget guards the work a token costs: a repeated good one costs none.

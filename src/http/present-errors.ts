@@ -5,6 +5,7 @@ import { GraphQLError } from 'graphql';
 import { AppError } from '../errors.ts';
 import { type Locale, type MessageKey, type MessageParams, translate } from '../i18n/messages.ts';
 import type { Logger } from '../logger.ts';
+import { inputProblemOf, scalarProblemOf } from './input-problems.ts';
 
 function appErrorOf(error: GraphQLError): AppError | undefined {
   if (error instanceof AppError) return error;
@@ -12,10 +13,9 @@ function appErrorOf(error: GraphQLError): AppError | undefined {
   return undefined;
 }
 
-/** What graphql-js says about bad variables and literals, read back into a field name. */
-const inputProblems: { pattern: RegExp; key: MessageKey }[] = [
+/** What graphql-js says about bad literals in the document, read back into a field name. */
+const literalProblems: { pattern: RegExp; key: MessageKey }[] = [
   { pattern: /Field "(?:\w+\.)?(\w+)" of required type "[^"]+" was not provided\./, key: 'required' },
-  { pattern: /got invalid value .*? at "\w+\.([\w.[\]]+)";/, key: 'invalidValue' },
   { pattern: /Field "(?:\w+\.)?(\w+)" is not defined by type "\w+"/, key: 'invalidValue' },
 ];
 
@@ -47,6 +47,16 @@ export function presentError(error: GraphQLError, locale: Locale, requestId: str
   const app = appErrorOf(error);
   if (app) return localized(error, translate(locale, app.messageKey, app.params), { ...app.extensions });
 
+  const variable = inputProblemOf(error);
+  if (variable) {
+    return localized(error, translate(locale, variable.key, variable.params), {
+      code: 'BAD_USER_INPUT',
+      field: variable.field,
+    });
+  }
+  const scalar = scalarProblemOf(error);
+  if (scalar) return localized(error, translate(locale, scalar.messageKey), { code: 'BAD_USER_INPUT' });
+
   const original = error.originalError;
   if (!original || original instanceof GraphQLError) {
     if (
@@ -56,7 +66,7 @@ export function presentError(error: GraphQLError, locale: Locale, requestId: str
     ) {
       return error;
     }
-    for (const { pattern, key } of inputProblems) {
+    for (const { pattern, key } of literalProblems) {
       const match = pattern.exec(error.message);
       if (match?.[1]) {
         const field = match[1];

@@ -13,6 +13,11 @@ const catalog = {
     cs: 'Přístupový token je neplatný.',
     de: 'Das Zugriffstoken ist ungültig.',
   },
+  authorizationScheme: {
+    en: 'The Authorization header must be "Bearer " followed by an access token or an API token, e.g. "Authorization: Bearer eyJ…".',
+    cs: 'Hlavička Authorization musí obsahovat „Bearer “ a za ním přístupový token nebo API token, např. „Authorization: Bearer eyJ…“.',
+    de: 'Der Authorization-Header muss „Bearer “ gefolgt von einem Zugriffstoken oder API-Token enthalten, z. B. „Authorization: Bearer eyJ…“.',
+  },
   expiredAccessToken: {
     en: 'The access token has expired.',
     cs: 'Platnost přístupového tokenu vypršela.',
@@ -27,6 +32,41 @@ const catalog = {
     en: 'You are not allowed to do this.',
     cs: 'K této akci nemáte oprávnění.',
     de: 'Dazu sind Sie nicht berechtigt.',
+  },
+  forbiddenScopeRole: {
+    en: 'You are not allowed to do this: it needs the scope {scopes}, which your role in this organization does not grant.',
+    cs: 'K této akci nemáte oprávnění: vyžaduje rozsah {scopes}, který vaše role v této organizaci neuděluje.',
+    de: 'Dazu sind Sie nicht berechtigt: Es erfordert den Geltungsbereich {scopes}, den Ihre Rolle in dieser Organisation nicht gewährt.',
+  },
+  forbiddenScopeToken: {
+    en: 'You are not allowed to do this: it needs the scope {scopes}, which this API token does not hold.',
+    cs: 'K této akci nemáte oprávnění: vyžaduje rozsah {scopes}, který tento API token nemá.',
+    de: 'Dazu sind Sie nicht berechtigt: Es erfordert den Geltungsbereich {scopes}, den dieses API-Token nicht hat.',
+  },
+  forbiddenUsersOnly: {
+    en: 'Only a signed-in user can do this, not an API token.',
+    cs: 'Tuto akci může provést jen přihlášený uživatel, ne API token.',
+    de: 'Das kann nur ein angemeldeter Benutzer, kein API-Token.',
+  },
+  forbiddenServiceAccountsOnly: {
+    en: 'Only a service account, through an API token, can do this.',
+    cs: 'Tuto akci může provést jen servisní účet pomocí API tokenu.',
+    de: 'Das kann nur ein Dienstkonto über ein API-Token.',
+  },
+  forbiddenServiceAccountsWithScope: {
+    en: 'Only a service account, with an API token holding {scopes}, can do this.',
+    cs: 'Tuto akci může provést jen servisní účet s API tokenem, který má rozsah {scopes}.',
+    de: 'Das kann nur ein Dienstkonto mit einem API-Token, das {scopes} hat.',
+  },
+  forbiddenOwnersOnly: {
+    en: 'Only an owner of the organization can make, change or remove owners.',
+    cs: 'Vlastníky může jmenovat, měnit nebo odebírat jen vlastník organizace.',
+    de: 'Nur ein Eigentümer der Organisation kann Eigentümer ernennen, ändern oder entfernen.',
+  },
+  forbiddenBeyondOwnScopes: {
+    en: 'You cannot hand out {scopes}: you do not hold it yourself.',
+    cs: 'Rozsah {scopes} nemůžete udělit: sami ho nemáte.',
+    de: '{scopes} können Sie nicht vergeben: Sie haben es selbst nicht.',
   },
   notFound: {
     en: '{entity} not found.',
@@ -52,6 +92,46 @@ const catalog = {
     en: '{field} is not valid.',
     cs: 'Hodnota pole {field} není platná.',
     de: '{field} ist ungültig.',
+  },
+  invalidValueBecause: {
+    en: '{field} is not valid: {reason}',
+    cs: 'Hodnota pole {field} není platná: {reason}',
+    de: '{field} ist ungültig: {reason}',
+  },
+  invalidDateTime: {
+    en: 'Expected an ISO 8601 date-time with an offset, such as 2030-01-31T09:00:00Z.',
+    cs: 'Očekává se datum a čas podle ISO 8601 s posunem, například 2030-01-31T09:00:00Z.',
+    de: 'Erwartet wird ein ISO-8601-Zeitpunkt mit Zeitzonenversatz, etwa 2030-01-31T09:00:00Z.',
+  },
+  invalidDateTimeField: {
+    en: '{field} must be an ISO 8601 date-time with an offset, such as 2030-01-31T09:00:00Z.',
+    cs: 'Pole {field} musí být datum a čas podle ISO 8601 s posunem, například 2030-01-31T09:00:00Z.',
+    de: '{field} muss ein ISO-8601-Zeitpunkt mit Zeitzonenversatz sein, etwa 2030-01-31T09:00:00Z.',
+  },
+  enumValue: {
+    en: '{field} must be one of {allowed}, not {value}.',
+    cs: 'Pole {field} musí být jedna z hodnot {allowed}, ne {value}.',
+    de: '{field} muss einer der Werte {allowed} sein, nicht {value}.',
+  },
+  enumValueSuggestion: {
+    en: '{field} must be one of {allowed}, not {value}. Did you mean {suggestion}?',
+    cs: 'Pole {field} musí být jedna z hodnot {allowed}, ne {value}. Měli jste na mysli {suggestion}?',
+    de: '{field} muss einer der Werte {allowed} sein, nicht {value}. Meinten Sie {suggestion}?',
+  },
+  expectedType: {
+    en: '{field} must be of type {type}, not {value}.',
+    cs: 'Pole {field} musí být typu {type}, ne {value}.',
+    de: '{field} muss vom Typ {type} sein, nicht {value}.',
+  },
+  unknownField: {
+    en: '{field} is not a field of {type}.',
+    cs: '{field} není pole typu {type}.',
+    de: '{field} ist kein Feld von {type}.',
+  },
+  unknownFieldSuggestion: {
+    en: '{field} is not a field of {type}. Did you mean {suggestion}?',
+    cs: '{field} není pole typu {type}. Měli jste na mysli {suggestion}?',
+    de: '{field} ist kein Feld von {type}. Meinten Sie {suggestion}?',
   },
   invalidLink: {
     en: '{field} must be a path in the app (starting with a single /) or an absolute http(s) URL.',
@@ -128,6 +208,11 @@ const catalog = {
     cs: 'Posledního vlastníka organizace nelze ponížit ani odebrat.',
     de: 'Der letzte Eigentümer einer Organisation kann weder herabgestuft noch entfernt werden.',
   },
+  invitationAccepted: {
+    en: 'This invitation has already been accepted; remove the member instead.',
+    cs: 'Tato pozvánka už byla přijata; místo toho člena odeberte.',
+    de: 'Diese Einladung wurde bereits angenommen; entfernen Sie stattdessen das Mitglied.',
+  },
   alreadyMember: {
     en: 'This person is already a member of the organization.',
     cs: 'Tato osoba už je členem organizace.',
@@ -167,6 +252,11 @@ const catalog = {
     en: '{field} must be less than {other}.',
     cs: 'Pole {field} musí být menší než {other}.',
     de: '{field} muss kleiner als {other} sein.',
+  },
+  mustBeAfter: {
+    en: '{field} must be later than {other}.',
+    cs: 'Pole {field} musí být později než {other}.',
+    de: '{field} muss später als {other} sein.',
   },
   nameTaken: {
     en: 'This name is already used in the organization.',

@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
 import { isScope, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
-import { actorOf, auditAs, type Caller, holdsAll, refuse } from '../caller.ts';
+import { actorOf, auditAs, beyondOwnScopes, type Caller, refuse, scopesNotHeld } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
 import { name, parseInput } from '../validation.ts';
@@ -41,7 +41,10 @@ function parseExpiry(app: App, value: Date | null | undefined): Date {
 }
 
 async function assertHeld(caller: Caller, scopes: Scope[], target?: { type: string; id: string }) {
-  if (!(await holdsAll(caller, scopes))) throw await refuse(caller, 'token_scopes_beyond_caller', target);
+  const missing = await scopesNotHeld(caller, scopes);
+  if (missing.length > 0) {
+    throw await refuse(caller, 'token_scopes_beyond_caller', target, beyondOwnScopes(missing));
+  }
 }
 
 function secretFields() {
@@ -49,8 +52,22 @@ function secretFields() {
   return { token, data: { tokenHash: sha256(token), prefix: displayPrefix(token) } };
 }
 
-export const listApiTokens = (app: App, organizationId: string) =>
-  app.db.apiToken.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
+/** Which of the organization's tokens a listing shows; an unknown slug is NOT_FOUND naming it. */
+export async function apiTokensWhere(
+  app: App,
+  organizationId: string,
+  filter: { serviceAccountSlug?: string | null; includeRevoked: boolean },
+): Promise<Prisma.ApiTokenWhereInput> {
+  const account =
+    filter.serviceAccountSlug == null
+      ? null
+      : await serviceAccountOrFail(app, organizationId, filter.serviceAccountSlug, 'serviceAccountSlug');
+  return {
+    organizationId,
+    ...(account ? { serviceAccountId: account.id } : {}),
+    ...(filter.includeRevoked ? {} : { revokedAt: null }),
+  };
+}
 
 export async function apiTokenOrFail(app: App, organizationId: string, id: string): Promise<ApiToken> {
   const parsed = z.uuid().safeParse(id);

@@ -6,14 +6,8 @@ import type { App } from '../app.ts';
 import { auditAs, type Caller } from '../caller.ts';
 import { conflict, notFound } from '../errors.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { name, parseInput } from '../validation.ts';
+import { name, parseInput, slug } from '../validation.ts';
 
-const slug = z
-  .string()
-  .trim()
-  .min(1)
-  .max(40)
-  .refine((value) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value), { params: { problem: 'slug' } });
 const description = z.string().trim().max(500).nullish();
 
 function findServiceAccount(app: App, organizationId: string, accountSlug: string) {
@@ -25,9 +19,6 @@ export async function serviceAccountOrFail(app: App, organizationId: string, acc
   if (!account) throw notFound('ServiceAccount', field);
   return account;
 }
-
-export const listServiceAccounts = (app: App, organizationId: string) =>
-  app.db.serviceAccount.findMany({ where: { organizationId }, orderBy: { id: 'asc' } });
 
 const createInput = z.object({ name: name(), slug: slug.nullish(), description });
 
@@ -96,13 +87,27 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
 
 const deleteInput = z.object({ slug });
 
-/** Deletes the account and its tokens; audit events keep its id. */
+/**
+ * Deletes the account and, in the same transaction, its tokens (each audited as revoked);
+ * audit events keep their ids. The account's row is locked first, so a token created
+ * meanwhile is either among those revoked or refused for want of its account.
+ */
 export async function deleteServiceAccount(caller: Caller, input: unknown) {
   const { app, principal } = caller;
   const data = parseInput(deleteInput, input);
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
   const tokenIds = await app.db.$transaction(async (tx) => {
-    const tokens = await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true } });
+    await tx.$queryRaw`SELECT id FROM "ServiceAccount" WHERE id = ${account.id}::uuid FOR UPDATE`;
+    const tokens = await tx.apiToken.findMany({ where: { serviceAccountId: account.id } });
+    for (const token of tokens.filter((t) => !t.revokedAt)) {
+      await auditAs(
+        caller,
+        tx,
+        'api_token.revoked',
+        { type: 'ApiToken', id: token.id },
+        { serviceAccountId: account.id, name: token.name, reason: 'service_account_deleted' },
+      );
+    }
     await tx.serviceAccount.delete({ where: { id: account.id } });
     await auditAs(
       caller,

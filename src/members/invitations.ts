@@ -6,8 +6,8 @@ import type { App } from '../app.ts';
 import { audit } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
-import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
-import { AppError, badInput, conflict, unauthenticated } from '../errors.ts';
+import { auditAs, type Caller, currentRole, ownersOnly, refuse } from '../caller.ts';
+import { AppError, badInput, conflict, notFound, unauthenticated } from '../errors.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
@@ -23,7 +23,7 @@ export async function inviteMember(caller: Caller, input: unknown) {
   const organizationId = principal.organizationId;
   // Only an owner makes owners.
   if (data.role === 'OWNER' && (await currentRole(caller)) !== 'OWNER') {
-    throw await refuse(caller, 'invite_owner');
+    throw await refuse(caller, 'invite_owner', undefined, ownersOnly());
   }
   const alreadyMember = await app.db.membership.findFirst({
     where: { organizationId, user: { email: data.email } },
@@ -80,10 +80,46 @@ export async function inviteMember(caller: Caller, input: unknown) {
   return invitation;
 }
 
-export function pendingInvitations(app: App, organizationId: string) {
-  return app.db.invitation.findMany({
-    where: { organizationId, acceptedAt: null, revokedAt: null, expiresAt: { gt: new Date() } },
-    orderBy: { id: 'asc' },
+/** Invitations that can still be accepted. */
+export const pendingInvitationsWhere = (organizationId: string) => ({
+  organizationId,
+  acceptedAt: null,
+  revokedAt: null,
+  expiresAt: { gt: new Date() },
+});
+
+/**
+ * Withdraws a pending invitation: its emailed token stops working. Revoking one already
+ * revoked answers it as it is; one already accepted is a CONFLICT (remove the member instead).
+ */
+export async function revokeInvitation(caller: Caller, input: { id: string }) {
+  const { app, principal } = caller;
+  const id = z.uuid().safeParse(input.id);
+  const invitation = id.success
+    ? await app.db.invitation.findFirst({ where: { id: id.data, organizationId: principal.organizationId } })
+    : null;
+  if (!invitation) throw notFound('Invitation', 'id');
+  if (invitation.acceptedAt) throw conflict('invitationAccepted', {}, 'id');
+  if (invitation.revokedAt) return invitation;
+  return app.db.$transaction(async (tx) => {
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, acceptedAt: null, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    if (claimed.count === 0) {
+      // Accepted or revoked in the meantime.
+      const now = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
+      if (now.revokedAt) return now;
+      throw conflict('invitationAccepted', {}, 'id');
+    }
+    await auditAs(
+      caller,
+      tx,
+      'member.invitation_revoked',
+      { type: 'Invitation', id: invitation.id },
+      { email: invitation.email, role: invitation.role },
+    );
+    return tx.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
   });
 }
 

@@ -2,7 +2,8 @@
 // at least one owner: changes that could remove the last one take a lock on the organization
 // row, so that two owners demoting each other at once cannot both succeed.
 import { z } from 'zod';
-import { auditAs, type Caller, currentRole, refuse } from '../caller.ts';
+import { audit } from '../audit.ts';
+import { actorOf, auditAs, type Caller, currentRole, ownersOnly, refuse } from '../caller.ts';
 import type { Db } from '../db.ts';
 import { conflict, notFound } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
@@ -37,10 +38,12 @@ export async function updateMemberRole(caller: Caller, input: unknown) {
   const data = parseInput(updateRoleInput, input);
   const target = await targetOf(caller, data.userId);
   if ((data.role === 'OWNER' || target.role === 'OWNER') && (await currentRole(caller)) !== 'OWNER') {
-    throw await refuse(caller, data.role === 'OWNER' ? 'grant_owner' : 'change_owner', {
-      type: 'User',
-      id: data.userId,
-    });
+    throw await refuse(
+      caller,
+      data.role === 'OWNER' ? 'grant_owner' : 'change_owner',
+      { type: 'User', id: data.userId },
+      ownersOnly(),
+    );
   }
   if (target.role === data.role) return target;
   const updated = await app.db.$transaction(async (tx) => {
@@ -71,7 +74,7 @@ export async function removeMember(caller: Caller, input: unknown): Promise<bool
   const data = parseInput(removeInput, input);
   const target = await targetOf(caller, data.userId);
   if (target.role === 'OWNER' && (await currentRole(caller)) !== 'OWNER') {
-    throw await refuse(caller, 'remove_owner', { type: 'User', id: data.userId });
+    throw await refuse(caller, 'remove_owner', { type: 'User', id: data.userId }, ownersOnly());
   }
   await app.db.$transaction(async (tx) => {
     if (target.role === 'OWNER') await assertAnotherOwnerRemains(tx, principal.organizationId);
@@ -83,5 +86,37 @@ export async function removeMember(caller: Caller, input: unknown): Promise<bool
     await auditAs(caller, tx, 'member.removed', { type: 'User', id: data.userId }, { role: target.role });
   });
   await app.sessions.changed(data.userId, principal.organizationId);
+  return true;
+}
+
+const leaveInput = z.object({ organizationId: z.uuid() });
+
+/**
+ * The signed-in user leaves one of their organizations (never as its last owner); their
+ * sessions there end at once. Another organization's id reads as unknown.
+ */
+export async function leaveOrganization(caller: Caller, input: unknown): Promise<boolean> {
+  const { app, principal } = caller;
+  const { organizationId } = parseInput(leaveInput, input);
+  await app.db.$transaction(async (tx) => {
+    const membership = await memberOf(tx, organizationId, principal.id);
+    if (!membership) throw notFound('Organization', 'organizationId');
+    if (membership.role === 'OWNER') await assertAnotherOwnerRemains(tx, organizationId);
+    await tx.membership.delete({ where: { id: membership.id } });
+    await tx.refreshToken.updateMany({
+      where: { userId: principal.id, organizationId, revokedAt: null },
+      data: { revokedAt: new Date() },
+    });
+    await audit(tx, {
+      organizationId,
+      ...actorOf(principal),
+      action: 'member.left',
+      targetType: 'User',
+      targetId: principal.id,
+      ip: caller.ip,
+      metadata: { role: membership.role },
+    });
+  });
+  await app.sessions.changed(principal.id, organizationId);
   return true;
 }

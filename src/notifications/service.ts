@@ -99,6 +99,11 @@ export async function notify(app: App, list: NewNotification[]): Promise<Notific
 
 const own = (principal: Principal) => ({ recipientId: principal.id, organizationId: principal.organizationId });
 
+const listed = (principal: Principal, options: { unreadOnly: boolean }) => ({
+  ...own(principal),
+  ...(options.unreadOnly ? { readAt: null } : {}),
+});
+
 export function listNotifications(
   app: App,
   principal: Principal,
@@ -106,11 +111,11 @@ export function listNotifications(
   page: ResolveCursorConnectionArgs,
 ) {
   const { where, ...rest } = idPage(page, 'desc');
-  return app.db.notification.findMany({
-    where: { ...own(principal), ...(options.unreadOnly ? { readAt: null } : {}), ...where },
-    ...rest,
-  });
+  return app.db.notification.findMany({ where: { ...listed(principal, options), ...where }, ...rest });
 }
+
+export const countNotifications = (app: App, principal: Principal, options: { unreadOnly: boolean }) =>
+  app.db.notification.count({ where: listed(principal, options) });
 
 export async function markNotificationRead(app: App, principal: Principal, id: string): Promise<Notification> {
   const { count } = await app.db.notification.updateMany({

@@ -2,6 +2,7 @@ import { builder } from '../builder.ts';
 import './accounts/types.ts';
 import './accounts/queries.ts';
 import './accounts/mutations.ts';
+import './organizations/mutations.ts';
 import './members/types.ts';
 import './members/queries.ts';
 import './members/mutations.ts';

@@ -102,11 +102,11 @@ export async function createWorkItem(caller: Caller, input: z.input<typeof Creat
   return item;
 }
 
-async function findItem(tx: Tx, principal: Principal, workItemId: string) {
+export async function findItem(tx: Tx, principal: Principal, workItemId: string, field = 'workItemId') {
   const item = isUuid(workItemId)
     ? await tx.workItem.findFirst({ where: { id: workItemId, organizationId: principal.organizationId } })
     : null;
-  if (!item) throw notFound('WorkItem');
+  if (!item) throw notFound('WorkItem', field);
   return item;
 }
 
@@ -210,7 +210,7 @@ export function updateWorkItemStatus(caller: Caller, input: { workItemId: string
 }
 
 export function getWorkItem(app: App, principal: Principal, workItemId: string) {
-  return app.db.$transaction((tx) => findItem(tx, principal, workItemId));
+  return app.db.$transaction((tx) => findItem(tx, principal, workItemId, 'id'));
 }
 
 export interface WorkItemFilter {
@@ -221,19 +221,19 @@ export interface WorkItemFilter {
   overdue?: boolean | null;
 }
 
-export function listWorkItems(
-  app: App,
-  principal: Principal,
-  filter: WorkItemFilter,
-  page: ResolveCursorConnectionArgs,
-) {
+/** The organization's items matching the filter; BAD_USER_INPUT for a malformed one. */
+export function workItemsWhere(principal: Principal, filter: WorkItemFilter): Prisma.WorkItemWhereInput {
   if (filter.assigneeId && !isUuid(filter.assigneeId)) throw badInput('filter.assigneeId');
-  const { where, ...rest } = idPage(page, 'desc');
-  const conditions: Prisma.WorkItemWhereInput[] = [{ organizationId: principal.organizationId }, where];
+  const conditions: Prisma.WorkItemWhereInput[] = [{ organizationId: principal.organizationId }];
   if (filter.status?.length) conditions.push({ status: { in: filter.status } });
   if (filter.priority?.length) conditions.push({ priority: { in: filter.priority } });
   if (filter.assigneeId) conditions.push({ assigneeId: filter.assigneeId });
   if (filter.unassigned) conditions.push({ assigneeId: null });
   if (filter.overdue) conditions.push({ dueAt: { lte: new Date() }, status: { notIn: [...DONE] } });
-  return app.db.workItem.findMany({ where: { AND: conditions }, ...rest });
+  return { AND: conditions };
+}
+
+export function listWorkItems(app: App, matching: Prisma.WorkItemWhereInput, page: ResolveCursorConnectionArgs) {
+  const { where, ...rest } = idPage(page, 'desc');
+  return app.db.workItem.findMany({ where: { AND: [matching, where] }, ...rest });
 }

@@ -33,7 +33,11 @@ const SwitchOrganizationInput = builder.inputType('SwitchOrganizationInput', {
   fields: (t) => ({ organizationId: t.id({ required: true }) }),
 });
 
-const RefreshTokenInput = builder.inputType('RefreshTokenInput', {
+const RefreshInput = builder.inputType('RefreshInput', {
+  fields: (t) => ({ refreshToken: t.string({ required: true }) }),
+});
+
+const LogoutInput = builder.inputType('LogoutInput', {
   fields: (t) => ({ refreshToken: t.string({ required: true }) }),
 });
 
@@ -83,13 +87,13 @@ builder.mutationFields((t) => ({
     type: AuthPayload,
     authScopes: { public: true },
     description: 'Exchanges a refresh token for a new pair; the old refresh token stops working.',
-    args: { input: t.arg({ type: RefreshTokenInput, required: true }) },
+    args: { input: t.arg({ type: RefreshInput, required: true }) },
     resolve: (_root, { input }, { app, ip }) => refreshSession(app, input.refreshToken, ip),
   }),
   logout: t.boolean({
     authScopes: { public: true },
     description: 'Ends the session the refresh token belongs to.',
-    args: { input: t.arg({ type: RefreshTokenInput, required: true }) },
+    args: { input: t.arg({ type: LogoutInput, required: true }) },
     resolve: (_root, { input }, { app }) => logout(app, input.refreshToken),
   }),
   logoutAll: t.withAuth({ user: true }).boolean({

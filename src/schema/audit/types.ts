@@ -2,7 +2,7 @@ import { builder } from '../../builder.ts';
 import type { AuditEvent } from '../../generated/prisma/client.ts';
 import { ActorType } from '../../generated/prisma/enums.ts';
 
-const ActorTypeEnum = builder.enumType('ActorType', { values: Object.values(ActorType) });
+export const ActorTypeEnum = builder.enumType('ActorType', { values: Object.values(ActorType) });
 
 export const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').implement({
   fields: (t) => ({

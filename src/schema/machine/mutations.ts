@@ -45,7 +45,11 @@ const UpdateApiTokenInput = builder.inputType('UpdateApiTokenInput', {
   }),
 });
 
-const ApiTokenIdInput = builder.inputType('ApiTokenIdInput', {
+const RevokeApiTokenInput = builder.inputType('RevokeApiTokenInput', {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
+const RotateApiTokenInput = builder.inputType('RotateApiTokenInput', {
   fields: (t) => ({ id: t.id({ required: true }) }),
 });
 
@@ -78,13 +82,13 @@ builder.mutationFields((t) => ({
   }),
   revokeApiToken: t.withAuth({ scope: 'write:tokens' }).field({
     type: ApiTokenRef,
-    args: { input: t.arg({ type: ApiTokenIdInput, required: true }) },
+    args: { input: t.arg({ type: RevokeApiTokenInput, required: true }) },
     resolve: (_root, { input }, caller) => revokeApiToken(caller, input),
   }),
   rotateApiToken: t.withAuth({ scope: 'write:tokens' }).field({
     type: CreateApiTokenPayload,
     description: 'A new secret with the same name, scopes and expiry; the old one stops working.',
-    args: { input: t.arg({ type: ApiTokenIdInput, required: true }) },
+    args: { input: t.arg({ type: RotateApiTokenInput, required: true }) },
     resolve: (_root, { input }, caller) => rotateApiToken(caller, input),
   }),
 }));

@@ -1,6 +1,6 @@
 import { builder } from '../../builder.ts';
-import { acceptInvitation, inviteMember } from '../../members/invitations.ts';
-import { removeMember, updateMemberRole } from '../../members/membership.ts';
+import { acceptInvitation, inviteMember, revokeInvitation } from '../../members/invitations.ts';
+import { leaveOrganization, removeMember, updateMemberRole } from '../../members/membership.ts';
 import { AuthPayload, MembershipRef, Role } from '../accounts/types.ts';
 import { InvitationRef } from './types.ts';
 
@@ -27,12 +27,31 @@ const RemoveMemberInput = builder.inputType('RemoveMemberInput', {
   fields: (t) => ({ userId: t.id({ required: true }) }),
 });
 
+const RevokeInvitationInput = builder.inputType('RevokeInvitationInput', {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
+const LeaveOrganizationInput = builder.inputType('LeaveOrganizationInput', {
+  fields: (t) => ({ organizationId: t.id({ required: true, description: 'One of the user’s organizations.' }) }),
+});
+
 builder.mutationFields((t) => ({
   inviteMember: t.withAuth({ scope: 'write:members' }).field({
     type: InvitationRef,
     description: 'Emails a single-use invitation, valid for 7 days.',
     args: { input: t.arg({ type: InviteMemberInput, required: true }) },
     resolve: (_root, { input }, caller) => inviteMember(caller, input),
+  }),
+  revokeInvitation: t.withAuth({ scope: 'write:members' }).field({
+    type: InvitationRef,
+    description: 'Withdraws a pending invitation; its emailed link stops working.',
+    args: { input: t.arg({ type: RevokeInvitationInput, required: true }) },
+    resolve: (_root, { input }, caller) => revokeInvitation(caller, input),
+  }),
+  leaveOrganization: t.withAuth({ user: true }).boolean({
+    description: 'The signed-in user leaves an organization; their sessions there end. The last owner cannot leave.',
+    args: { input: t.arg({ type: LeaveOrganizationInput, required: true }) },
+    resolve: (_root, { input }, caller) => leaveOrganization(caller, input),
   }),
   acceptInvitation: t.field({
     type: AuthPayload,

@@ -1,26 +1,48 @@
 import { builder } from '../../builder.ts';
-import { pendingInvitations } from '../../members/invitations.ts';
+import { pendingInvitationsWhere } from '../../members/invitations.ts';
 import { connectionById, idPage } from '../../pagination.ts';
 import { MembershipRef } from '../accounts/types.ts';
 import { InvitationRef } from './types.ts';
 
 builder.queryFields((t) => ({
-  members: t.withAuth({ scope: 'read:members' }).connection({
-    type: MembershipRef,
-    description: 'Members of the caller’s organization, in the order they joined.',
-    resolve: (_root, args, { app, principal }) =>
-      connectionById(args, (page) => {
-        const { where, ...rest } = idPage(page, 'asc');
-        return app.db.membership.findMany({
-          where: { organizationId: principal.organizationId, ...where },
-          ...rest,
-          include: { user: true, organization: true },
-        });
-      }),
-  }),
-  invitations: t.withAuth({ scope: 'read:members' }).field({
-    type: [InvitationRef],
-    description: 'Invitations not yet accepted, revoked or expired.',
-    resolve: (_root, _args, { app, principal }) => pendingInvitations(app, principal.organizationId),
-  }),
+  members: t.withAuth({ scope: 'read:members' }).connection(
+    {
+      type: MembershipRef,
+      description: 'Members of the caller’s organization, in the order they joined.',
+      resolve: (_root, args, { app, principal }) =>
+        connectionById(
+          args,
+          (page) => {
+            const { where, ...rest } = idPage(page, 'asc');
+            return app.db.membership.findMany({
+              where: { organizationId: principal.organizationId, ...where },
+              ...rest,
+              include: { user: true, organization: true },
+            });
+          },
+          () => app.db.membership.count({ where: { organizationId: principal.organizationId } }),
+        ),
+    },
+    { name: 'MembershipConnection' },
+    { name: 'MembershipEdge' },
+  ),
+  invitations: t.withAuth({ scope: 'read:members' }).connection(
+    {
+      type: InvitationRef,
+      description: 'Invitations not yet accepted, revoked or expired, oldest first.',
+      resolve: (_root, args, { app, principal }) => {
+        const pending = pendingInvitationsWhere(principal.organizationId);
+        return connectionById(
+          args,
+          (page) => {
+            const { where, ...rest } = idPage(page, 'asc');
+            return app.db.invitation.findMany({ where: { ...pending, ...where }, ...rest });
+          },
+          () => app.db.invitation.count({ where: pending }),
+        );
+      },
+    },
+    { name: 'InvitationConnection' },
+    { name: 'InvitationEdge' },
+  ),
 }));

@@ -9,6 +9,7 @@ export const InvitationRef = builder.objectRef<Invitation>('Invitation').impleme
     email: t.exposeString('email'),
     role: t.expose('role', { type: Role }),
     expiresAt: t.expose('expiresAt', { type: 'DateTime' }),
+    revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

@@ -1,16 +1,26 @@
 import { builder } from '../../builder.ts';
-import { countUnread, listNotifications } from '../../notifications/service.ts';
+import { countNotifications, countUnread, listNotifications } from '../../notifications/service.ts';
 import { connectionById } from '../../pagination.ts';
 import { NotificationRef } from './types.ts';
 
 builder.queryFields((t) => ({
-  notifications: t.withAuth({ user: true }).connection({
-    type: NotificationRef,
-    description: 'The signed-in user’s notifications in the current organization, newest first.',
-    args: { unreadOnly: t.arg.boolean({ defaultValue: false, required: true }) },
-    resolve: (_root, args, { app, principal }) =>
-      connectionById(args, (page) => listNotifications(app, principal, { unreadOnly: args.unreadOnly }, page)),
-  }),
+  notifications: t.withAuth({ user: true }).connection(
+    {
+      type: NotificationRef,
+      description: 'The signed-in user’s notifications in the current organization, newest first.',
+      args: { unreadOnly: t.arg.boolean({ defaultValue: false, required: true }) },
+      resolve: (_root, args, { app, principal }) => {
+        const options = { unreadOnly: args.unreadOnly };
+        return connectionById(
+          args,
+          (page) => listNotifications(app, principal, options, page),
+          () => countNotifications(app, principal, options),
+        );
+      },
+    },
+    { name: 'NotificationConnection' },
+    { name: 'NotificationEdge' },
+  ),
   unreadNotificationCount: t.withAuth({ user: true }).int({
     resolve: (_root, _args, { app, principal }) => countUnread(app.db, principal.id, principal.organizationId),
   }),

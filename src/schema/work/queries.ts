@@ -1,6 +1,6 @@
 import { builder } from '../../builder.ts';
 import { connectionById } from '../../pagination.ts';
-import { getWorkItem, listWorkItems } from '../../work/items.ts';
+import { getWorkItem, listWorkItems, workItemsWhere } from '../../work/items.ts';
 import { listSlaPolicies } from '../../work/policies.ts';
 import { SlaPolicyRef, WorkItemPriority, WorkItemRef, WorkItemStatus } from './types.ts';
 
@@ -24,11 +24,21 @@ builder.queryFields((t) => ({
     args: { id: t.arg.id({ required: true }) },
     resolve: (_root, { id }, { app, principal }) => getWorkItem(app, principal, id),
   }),
-  workItems: t.withAuth({ scope: 'read:work_items' }).connection({
-    type: WorkItemRef,
-    description: 'Newest first.',
-    args: { filter: t.arg({ type: WorkItemFilter }) },
-    resolve: (_root, args, { app, principal }) =>
-      connectionById(args, (page) => listWorkItems(app, principal, args.filter ?? {}, page)),
-  }),
+  workItems: t.withAuth({ scope: 'read:work_items' }).connection(
+    {
+      type: WorkItemRef,
+      description: 'Newest first.',
+      args: { filter: t.arg({ type: WorkItemFilter }) },
+      resolve: (_root, args, { app, principal }) => {
+        const matching = workItemsWhere(principal, args.filter ?? {});
+        return connectionById(
+          args,
+          (page) => listWorkItems(app, matching, page),
+          () => app.db.workItem.count({ where: matching }),
+        );
+      },
+    },
+    { name: 'WorkItemConnection' },
+    { name: 'WorkItemEdge' },
+  ),
 }));

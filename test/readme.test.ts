@@ -1,0 +1,41 @@
+// The README's scope table is what frontend teams read: it must agree with the schema's
+// declarations and the roles' scopes.
+import { readFile } from 'node:fs/promises';
+import { describe, expect, it } from 'vitest';
+import { grants, ROLE_SCOPES, type Scope, VALID_SCOPES } from '../src/auth/scopes.ts';
+import { schema } from '../src/schema/index.ts';
+
+type Requirement = { scope?: Scope; $all?: { scope?: Scope } };
+
+const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+const rows = new Map(
+  [...readme.matchAll(/^\| `([a-z_*]+:[a-z_*]+)` \| (.*) \| (.*) \|$/gm)].map((m) => [
+    m[1] as string,
+    { allows: [...(m[2] as string).matchAll(/`(\w+)`/g)].map((f) => f[1]), heldBy: m[3] as string },
+  ]),
+);
+
+const scoped = [schema.getQueryType(), schema.getMutationType()].flatMap((type) =>
+  Object.values(type?.getFields() ?? {}).flatMap((field) => {
+    const requirement = (field.extensions.pothosOptions as { authScopes?: Requirement }).authScopes;
+    const scope = requirement?.scope ?? requirement?.$all?.scope;
+    return scope ? [[field.name, scope] as const] : [];
+  }),
+);
+
+describe('README scope table', () => {
+  it('has a row for every scope but the wildcards', () => {
+    expect([...rows.keys()].sort()).toEqual(VALID_SCOPES.filter((s) => !s.endsWith(':*')).sort());
+  });
+
+  it.each(scoped)('lists %s under %s', (field, scope) => {
+    expect(rows.get(scope)?.allows).toContain(field);
+  });
+
+  it.each([...rows.keys()])('%s names the roles that hold it', (scope) => {
+    const roles = Object.entries(ROLE_SCOPES)
+      .filter(([, scopes]) => grants(scopes, scope as Scope))
+      .map(([role]) => role);
+    expect(rows.get(scope)?.heldBy.match(/OWNER|ADMIN|MEMBER/g)).toEqual(roles);
+  });
+});
