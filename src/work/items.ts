@@ -125,7 +125,7 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
   const { app, principal } = caller;
   const organizationId = principal.organizationId;
   const assigneeId = input.assigneeId || null;
-  if (!isUuid(input.workItemId)) throw notFound('WorkItem');
+  if (!isUuid(input.workItemId)) throw notFound('WorkItem', 'workItemId');
   if (assigneeId && !isUuid(assigneeId)) throw badInput('assigneeId', 'notAMember');
   const { actorType, actorId } = actorOf(principal);
   const now = new Date();
@@ -159,7 +159,7 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
     )
     SELECT current.*, EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM changed) AS changed
     FROM current`;
-  if (!row) throw notFound('WorkItem');
+  if (!row) throw notFound('WorkItem', 'workItemId');
   const { isMember, changed, ...current } = row;
   if (assigneeId && !isMember) throw badInput('assigneeId', 'notAMember');
   if (!changed) return current;
