@@ -51,6 +51,12 @@ export function createHeraldServer(app: App): HeraldServer {
     }
     yoga(req, res);
   });
+  // Node closes idle keep-alive connections after 5 s; a load balancer that keeps them longer
+  // then sends a request down a closing socket. The header timeout must outlast the idle one,
+  // and the whole-request timeout the header one.
+  server.keepAliveTimeout = app.config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = app.config.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000;
+  server.requestTimeout = Math.max(server.requestTimeout, server.headersTimeout);
   const sockets = attachWebSockets(app, server, yoga);
   const stopSweeper = startSlaSweeper(app);
 
