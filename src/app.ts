@@ -12,6 +12,7 @@ import { type Database, type Db, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiTokenVerifier, createApiTokenVerifier } from './machine/token-verifier.ts';
 import { createMailer, type Mailer } from './mail/outbox.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { applyMigrations } from './migrations.ts';
 import { createEventBus, type EventBus } from './pubsub.ts';
 import { createRateLimits, type RateLimits } from './ratelimit.ts';
@@ -23,6 +24,7 @@ export interface App {
   database: Database;
   jwt: JwtSettings;
   logger: Logger;
+  metrics: Metrics;
   pubsub: EventBus;
   mailer: Mailer;
   limits: RateLimits;
@@ -44,7 +46,9 @@ export interface AppOptions {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL);
   const namespace = options.namespace ?? 'herald';
+  const metrics = createMetrics({ enabled: config.METRICS });
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  metrics.sources.pool = database.poolStats;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => database.close()];
   try {
     const applied = await applyMigrations(database.adapterFactory);
@@ -113,9 +117,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       database,
       jwt: { keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
       logger,
+      metrics,
       pubsub,
       mailer,
-      limits: createRateLimits(config, redis, namespace),
+      limits: createRateLimits(config, redis, namespace, metrics),
       apiTokens,
       sessions,
       verifiedTokens: createVerifiedTokens(),

@@ -61,6 +61,10 @@ const schema = z.object({
    * the server is closing and a request fails with a 502.
    */
   HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(65_000),
+  /** Prometheus metrics at /metrics. */
+  METRICS: z.stringbool().default(true),
+  /** OTLP/HTTP collector; traces are off (and their modules never loaded) while it is unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Trust X-Forwarded-For from a reverse proxy when computing the client IP. */
   TRUST_PROXY: z.stringbool().default(false),

@@ -3,6 +3,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { PrismaClient } from './generated/prisma/client.ts';
 
@@ -14,19 +15,32 @@ export interface Database {
   /** The adapter factory, also what the migration engine connects through. */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
+  /** Connections of the PostgreSQL pool; absent with PGlite, which has one. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 /** PostgreSQL when a URL is given, otherwise PGlite persisted under `dataDir/pglite`. */
 export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
   if (options.url) {
-    const adapterFactory = new PrismaPg({
+    // The pool is ours rather than the adapter's so that its size can be reported.
+    const pool = new pg.Pool({
       connectionString: options.url,
       max: 20,
       // Fail fast when the database is unreachable rather than queueing requests.
       connectionTimeoutMillis: 5000,
     });
+    const adapterFactory = new PrismaPg(pool);
     const db = new PrismaClient({ adapter: adapterFactory });
-    return { kind: 'postgres', db, adapterFactory, close: () => db.$disconnect() };
+    return {
+      kind: 'postgres',
+      db,
+      adapterFactory,
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: async () => {
+        await db.$disconnect();
+        await pool.end();
+      },
+    };
   }
   const dataDir = path.join(options.dataDir, 'pglite');
   await mkdir(dataDir, { recursive: true, mode: 0o700 });

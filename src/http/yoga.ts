@@ -102,6 +102,7 @@ export function createGraphQLHandler(app: App) {
       costLimitPlugin({ maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true }),
       presentErrorsPlugin(app),
       liveStreamRules(app, { maxStreamsPerPrincipal: config.MAX_SUBSCRIPTIONS }),
+      ...app.metrics.plugins,
     ],
     context: async ({ request, req }) => {
       try {
