@@ -17,6 +17,7 @@ import { applyMigrations } from './migrations.ts';
 import { createEventBus, type EventBus } from './pubsub.ts';
 import { createRateLimits, type RateLimits } from './ratelimit.ts';
 import { sharedEpoch } from './shared-epoch.ts';
+import type { Tracing } from './tracing.ts';
 
 export interface App {
   config: Config;
@@ -32,6 +33,8 @@ export interface App {
   sessions: SessionRevocations;
   verifiedTokens: VerifiedTokens;
   redis?: Redis;
+  /** Set when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing?: Tracing;
   /** Runs work after the response (email delivery…) and lets shutdown wait for it. */
   background(task: () => Promise<unknown>): void;
   close(): Promise<void>;
@@ -41,6 +44,7 @@ export interface AppOptions {
   logger?: Logger;
   /** Prefix of shared Redis keys, so that separate deployments (or test runs) never mix. */
   namespace?: string;
+  tracing?: Tracing;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
@@ -125,6 +129,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       sessions,
       verifiedTokens: createVerifiedTokens(),
       redis,
+      tracing: options.tracing,
       background,
       async close() {
         clearInterval(retry);

@@ -12,9 +12,12 @@ try {
   process.exit(1);
 }
 
+// Traces only with a collector to send them to: without one, their modules are never loaded.
+const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? (await import('./tracing.ts')).startTracing() : undefined;
+
 let app: Awaited<ReturnType<typeof createApp>>;
 try {
-  app = await createApp(config);
+  app = await createApp(config, { tracing });
 } catch (error) {
   if (error instanceof KeyConfigError) {
     console.error(`Invalid configuration:\n  JWT_PRIVATE_KEY / JWT_RETIRED_PUBLIC_KEYS: ${error.message}`);
@@ -38,12 +41,15 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     app.logger.info({ signal }, 'draining');
     const force = setTimeout(() => process.exit(1), 15_000);
     force.unref();
-    herald.close().then(
-      () => process.exit(0),
-      (error) => {
-        app.logger.error({ err: error }, 'shutdown failed');
-        process.exit(1);
-      },
-    );
+    herald
+      .close()
+      .then(() => tracing?.shutdown())
+      .then(
+        () => process.exit(0),
+        (error) => {
+          app.logger.error({ err: error }, 'shutdown failed');
+          process.exit(1);
+        },
+      );
   });
 }

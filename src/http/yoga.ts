@@ -96,6 +96,7 @@ export function createGraphQLHandler(app: App) {
       error: (...args) => app.logger.error(redacted(args)),
     },
     plugins: [
+      ...(app.tracing ? [app.tracing.plugin] : []),
       maxTokensPlugin({ n: config.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: config.MAX_ALIASES }),
