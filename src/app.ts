@@ -17,6 +17,7 @@ import { applyMigrations } from './migrations.ts';
 import { createEventBus, type EventBus } from './pubsub.ts';
 import { createRateLimits, type RateLimits } from './ratelimit.ts';
 import { sharedEpoch } from './shared-epoch.ts';
+import { databaseUnreachable, isUnreachableDatabase, redisUnreachable } from './start-problems.ts';
 import type { Tracing } from './tracing.ts';
 
 export interface App {
@@ -48,14 +49,16 @@ export interface AppOptions {
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const namespace = options.namespace ?? 'herald';
   const metrics = createMetrics({ enabled: config.METRICS });
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   metrics.sources.pool = database.poolStats;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => database.close()];
   try {
-    const applied = await applyMigrations(database.adapterFactory);
+    const applied = await applyMigrations(database.adapterFactory).catch((error) => {
+      throw config.DATABASE_URL && isUnreachableDatabase(error) ? databaseUnreachable(config) : error;
+    });
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
 
     const keys = await loadSigningKeys({
@@ -67,13 +70,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     let redis: Redis | undefined;
     let pubsub: EventBus;
     if (config.REDIS_URL) {
-      const connect = () =>
-        new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+      const connect = () => {
+        const client = new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+        // ioredis reports every failed reconnection attempt; one line per outage is enough, and
+        // none before the first connection (the start then fails with its own message).
+        let state: 'new' | 'up' | 'down' = 'new';
+        client.on('error', (error) => {
+          if (state === 'up') logger.warn({ err: error }, 'Redis unreachable; reconnecting');
+          if (state === 'up') state = 'down';
+        });
+        client.on('ready', () => {
+          if (state === 'down') logger.info('Redis reachable again');
+          state = 'up';
+        });
+        return client;
+      };
       redis = connect();
-      const publish = connect();
-      const subscribe = connect();
-      cleanups.push(() => Promise.all([redis?.quit(), publish.quit(), subscribe.quit()]));
-      await redis.ping();
+      const clients = [redis, connect(), connect()] as const;
+      const [, publish, subscribe] = clients;
+      // quit() waits for a connection that may never come; a client not connected is dropped.
+      cleanups.push(() => Promise.all(clients.map((c) => (c.status === 'ready' ? c.quit() : c.disconnect()))));
+      await redis.ping().catch(() => {
+        throw redisUnreachable(config);
+      });
       pubsub = createEventBus({ publish, subscribe, namespace });
     } else {
       pubsub = createEventBus();

@@ -66,6 +66,8 @@ const schema = z.object({
   /** OTLP/HTTP collector; traces are off (and their modules never loaded) while it is unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Readable lines when stdout is a terminal (auto), or always one format. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Trust X-Forwarded-For from a reverse proxy when computing the client IP. */
   TRUST_PROXY: z.stringbool().default(false),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(30),

@@ -2,6 +2,7 @@ import { createApp } from './app.ts';
 import { KeyConfigError } from './auth/keys.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { createHeraldServer } from './server.ts';
+import { listenProblem, StartProblem } from './start-problems.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -23,11 +24,24 @@ try {
     console.error(`Invalid configuration:\n  JWT_PRIVATE_KEY / JWT_RETIRED_PUBLIC_KEYS: ${error.message}`);
     process.exit(1);
   }
+  if (error instanceof StartProblem) {
+    console.error(error.message);
+    process.exit(1);
+  }
   throw error;
 }
 
 const herald = createHeraldServer(app);
-const port = await herald.listen(config.PORT, config.HOST);
+let port: number;
+try {
+  port = await herald.listen(config.PORT, config.HOST);
+} catch (error) {
+  const problem = listenProblem(error, config.PORT, config.HOST);
+  if (!problem) throw error;
+  console.error(problem.message);
+  await herald.close();
+  process.exit(1);
+}
 app.logger.info(
   { port, host: config.HOST, database: app.database.kind, pubsub: app.redis ? 'redis' : 'in-process' },
   `Herald listening: GraphiQL at http://${config.HOST}:${port}/graphql`,
