@@ -12,7 +12,7 @@ import {
 import { connect, notificationProbe, subscribe, wsUrl } from './helpers/live.ts';
 import { eventually } from './helpers/machine.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
-import { ok, startServer, type TestServer, usingPostgres } from './helpers/server.ts';
+import { needing, ok, startServer, type TestServer } from './helpers/server.ts';
 import { addMember } from './helpers/work.ts';
 
 let server: TestServer;
@@ -127,7 +127,8 @@ describe('/metrics', () => {
     expect(await sample('herald_sla_items_claimed_total', { kind: 'warning' })).toBe(warned + 1);
   });
 
-  it.skipIf(!usingPostgres)('reports the PostgreSQL pool (needs DATABASE_URL)', async () => {
+  const pool = needing('reports the PostgreSQL pool', 'DATABASE_URL');
+  it.skipIf(pool.skip)(pool.title, async () => {
     expect(await sample('herald_db_pool_connections', { state: 'total' })).toBeGreaterThan(0);
     expect(await sample('herald_db_pool_connections', { state: 'waiting' })).toBe(0);
   });
