@@ -71,3 +71,18 @@ it('leaves health checks and scrapes out, and cuts tokens from traced URLs', asy
   expect(serialized).not.toContain('/healthz');
   expect(serialized).not.toContain('/metrics');
 });
+
+it('continues the trace a caller started (traceparent)', async () => {
+  exporter.reset();
+  const traceId = '4bf92f3577b34da6a3ce929d0e0e4736';
+  await server.post(
+    { query: 'query Traced { __typename }' },
+    { headers: { traceparent: `00-${traceId}-00f067aa0ba902b7-01` } },
+  );
+  const operation = await eventually(async () => {
+    const found = exporter.getFinishedSpans().find((span) => span.name === 'query.Traced');
+    expect(found).toBeDefined();
+    return found as ReadableSpan;
+  });
+  expect(operation.spanContext().traceId).toBe(traceId);
+});
