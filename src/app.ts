@@ -51,7 +51,7 @@ export interface AppOptions {
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
   const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const namespace = options.namespace ?? 'herald';
-  const metrics = createMetrics({ enabled: config.METRICS });
+  const metrics = await createMetrics({ enabled: config.METRICS });
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
   metrics.sources.pool = database.poolStats;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => database.close()];
