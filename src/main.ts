@@ -42,11 +42,8 @@ try {
   await herald.close();
   process.exit(1);
 }
-app.logger.info(
-  { port, host: config.HOST, database: app.database.kind, pubsub: app.redis ? 'redis' : 'in-process' },
-  `Herald listening: GraphiQL at http://${config.HOST}:${port}/graphql`,
-);
 
+// Before the line that says Herald is up: whoever reads it may stop Herald at once.
 let stopping = false;
 for (const signal of ['SIGTERM', 'SIGINT'] as const) {
   process.once(signal, () => {
@@ -67,3 +64,8 @@ for (const signal of ['SIGTERM', 'SIGINT'] as const) {
       );
   });
 }
+
+app.logger.info(
+  { port, host: config.HOST, database: app.database.kind, pubsub: app.redis ? 'redis' : 'in-process' },
+  `Herald listening: GraphiQL at http://${config.HOST}:${port}/graphql`,
+);
