@@ -22,19 +22,22 @@ export interface Database {
 /** PostgreSQL when a URL is given, otherwise PGlite persisted under `dataDir/pglite`. */
 export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
   if (options.url) {
-    // The pool is ours rather than the adapter's so that its size can be reported.
-    const pool = new pg.Pool({
+    const settings = {
       connectionString: options.url,
       max: 20,
       // Fail fast when the database is unreachable rather than queueing requests.
       connectionTimeoutMillis: 5000,
-    });
-    const adapterFactory = new PrismaPg(pool);
-    const db = new PrismaClient({ adapter: adapterFactory });
+    };
+    // The client's pool is ours rather than the adapter's so that its size can be reported.
+    const pool = new pg.Pool(settings);
+    const db = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       kind: 'postgres',
       db,
-      adapterFactory,
+      // The migration engine gets a pool of its own, ended when it is done: it takes a session
+      // advisory lock, and a connection returned to a shared pool would keep holding it, so the
+      // next instance's migrations would wait forever.
+      adapterFactory: new PrismaPg(settings),
       poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
       close: async () => {
         await db.$disconnect();
