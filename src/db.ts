@@ -30,6 +30,9 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
     };
     // The client's pool is ours rather than the adapter's so that its size can be reported.
     const pool = new pg.Pool(settings);
+    // A connection the server ends while idle (a restart, DROP DATABASE … WITH (FORCE)) errors
+    // on the pool; the next query reports the outage, and unheard it would end the process.
+    pool.on('error', () => {});
     const db = new PrismaClient({ adapter: new PrismaPg(pool) });
     return {
       kind: 'postgres',
