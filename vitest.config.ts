@@ -17,6 +17,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     // Each file starts its own server and database; two cores run two files at a time.
     pool: 'forks',
+    // Prisma's migration engine is a WebAssembly ES module, which Node 24 loads with an
+    // ExperimentalWarning in every process (as the npm scripts, the forks run without it).
+    execArgv: ['--disable-warning=ExperimentalWarning'],
     maxWorkers: 2,
   },
 });

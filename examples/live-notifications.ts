@@ -25,6 +25,20 @@ if (!email || !password) {
   process.exit(2);
 }
 
+/** Herald answered with an error: retrying will not help, the person has to act. */
+class Refused extends Error {}
+
+/** Ends the example with one line saying what went wrong and what to do. */
+function stop(message: string): never {
+  console.error(message);
+  process.exit(1);
+}
+
+const unreachable = (error: unknown) => {
+  const cause = (error as { cause?: { code?: string } }).cause?.code ?? String(error);
+  return `Cannot reach Herald at ${base} (${cause}): start it with \`npm start\`, or set HERALD_URL to where it runs.`;
+};
+
 async function gql<TData, TVariables>(
   document: TypedDocumentNode<TData, TVariables>,
   variables: TVariables,
@@ -35,14 +49,28 @@ async function gql<TData, TVariables>(
     headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify({ query: print(document), variables }),
   });
-  const body = (await response.json()) as { data?: TData; errors?: { message: string }[] };
-  if (!body.data || body.errors?.length) throw new Error(body.errors?.map((e) => e.message).join('; ') ?? 'no data');
+  const body = (await response.json().catch(() => null)) as {
+    data?: TData;
+    errors?: { message: string; extensions?: { code?: string } }[];
+  } | null;
+  if (!body) throw new Refused(`${base} answered HTTP ${response.status}, not as Herald: check HERALD_URL.`);
+  if (!body.data || body.errors?.length) {
+    throw new Refused(
+      body.errors?.map((e) => `${e.message} (${e.extensions?.code ?? 'error'})`).join('; ') ?? 'no data',
+    );
+  }
   return body.data;
 }
 
 const { login } = await gql(ExampleLoginDocument, {
   input: { email, password, organizationId: process.env.HERALD_ORGANIZATION_ID },
-});
+}).catch((error) =>
+  stop(
+    error instanceof Refused
+      ? `Sign-in failed: ${error.message} Check HERALD_EMAIL and HERALD_PASSWORD.`
+      : unreachable(error),
+  ),
+);
 if (login.__typename === 'OrganizationSelection') {
   console.error('You belong to several organizations; set HERALD_ORGANIZATION_ID to one of:');
   for (const org of login.organizations) console.error(`  ${org.id}  ${org.name}`);
@@ -51,7 +79,9 @@ if (login.__typename === 'OrganizationSelection') {
 let { accessToken, refreshToken } = login;
 let connections = 0;
 console.log(`Signed in as ${login.user.name} in ${login.organization.name}.`);
-const { unreadNotificationCount } = await gql(ExampleUnreadCountDocument, {}, accessToken);
+const { unreadNotificationCount } = await gql(ExampleUnreadCountDocument, {}, accessToken).catch((error) =>
+  stop(error instanceof Refused ? error.message : unreachable(error)),
+);
 console.log(`${unreadNotificationCount} unread. Waiting for notifications (Ctrl-C to stop)…`);
 
 const client = createClient({
@@ -59,22 +89,31 @@ const client = createClient({
   webSocketImpl: WebSocket,
   // Called for every (re)connection: after the first, take a fresh pair first.
   connectionParams: async () => {
-    if (connections++ > 0)
-      ({
-        refresh: { accessToken, refreshToken },
-      } = await gql(ExampleRefreshDocument, { input: { refreshToken } }));
+    if (connections++ > 0) {
+      try {
+        ({
+          refresh: { accessToken, refreshToken },
+        } = await gql(ExampleRefreshDocument, { input: { refreshToken } }));
+      } catch (error) {
+        // A refused refresh (the session ended) needs a new sign-in; a server that is away, patience.
+        if (error instanceof Refused) stop(`The session ended: ${error.message} Run the example again to sign in.`);
+        throw error;
+      }
+    }
     return { authorization: `Bearer ${accessToken}` };
   },
   retryAttempts: Number.POSITIVE_INFINITY,
+  // Keep trying while the server is away (a restart, a deploy), whatever the failure looks like.
+  shouldRetry: () => true,
   on: { closed: (event) => console.log(`(socket closed: ${(event as { code?: number }).code}; reconnecting)`) },
 });
 
-const stop = async () => {
+const quit = async () => {
   await client.dispose();
   process.exit(0);
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+process.once('SIGINT', quit);
+process.once('SIGTERM', quit);
 
 for await (const { data, errors } of client.iterate<ExampleNotificationsSubscription>({
   query: print(ExampleNotificationsDocument),

@@ -12,10 +12,13 @@ import { type Database, type Db, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
 import { type ApiTokenVerifier, createApiTokenVerifier } from './machine/token-verifier.ts';
 import { createMailer, type Mailer } from './mail/outbox.ts';
+import { createMetrics, type Metrics } from './metrics.ts';
 import { applyMigrations, hasPendingMigrations } from './migrations.ts';
 import { createEventBus, type EventBus } from './pubsub.ts';
 import { createRateLimits, type RateLimits } from './ratelimit.ts';
 import { sharedEpoch } from './shared-epoch.ts';
+import { databaseUnreachable, isUnreachableDatabase, redisUnreachable } from './start-problems.ts';
+import type { Tracing } from './tracing.ts';
 
 export interface App {
   config: Config;
@@ -23,6 +26,7 @@ export interface App {
   database: Database;
   jwt: JwtSettings;
   logger: Logger;
+  metrics: Metrics;
   pubsub: EventBus;
   mailer: Mailer;
   limits: RateLimits;
@@ -30,6 +34,8 @@ export interface App {
   sessions: SessionRevocations;
   verifiedTokens: VerifiedTokens;
   redis?: Redis;
+  /** Set when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT). */
+  tracing?: Tracing;
   /** Runs work after the response (email delivery…) and lets shutdown wait for it. */
   background(task: () => Promise<unknown>): void;
   close(): Promise<void>;
@@ -39,15 +45,22 @@ export interface AppOptions {
   logger?: Logger;
   /** Prefix of shared Redis keys, so that separate deployments (or test runs) never mix. */
   namespace?: string;
+  tracing?: Tracing;
 }
 
 export async function createApp(config: Config, options: AppOptions = {}): Promise<App> {
-  const logger = options.logger ?? createLogger(config.LOG_LEVEL);
+  const logger = options.logger ?? createLogger(config.LOG_LEVEL, config.LOG_FORMAT);
   const namespace = options.namespace ?? 'herald';
+  const metrics = await createMetrics({ enabled: config.METRICS });
   const database = await openDatabase({ url: config.DATABASE_URL, dataDir: config.DATA_DIR });
+  metrics.sources.pool = database.poolStats;
   const cleanups: (() => Promise<unknown> | unknown)[] = [() => database.close()];
   try {
-    const applied = (await hasPendingMigrations(database.db)) ? await applyMigrations(database.adapterFactory) : [];
+    const applied = (await hasPendingMigrations(database.db))
+      ? await applyMigrations(database.adapterFactory).catch((error) => {
+          throw config.DATABASE_URL && isUnreachableDatabase(error) ? databaseUnreachable(config) : error;
+        })
+      : [];
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
 
     const keys = await loadSigningKeys({
@@ -61,13 +74,29 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (config.REDIS_URL) {
       // Loaded only for Redis: the embedded setup never needs the client.
       const { Redis } = await import('ioredis');
-      const connect = () =>
-        new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+      const connect = () => {
+        const client = new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+        // ioredis reports every failed reconnection attempt; one line per outage is enough, and
+        // none before the first connection (the start then fails with its own message).
+        let state: 'new' | 'up' | 'down' = 'new';
+        client.on('error', (error) => {
+          if (state === 'up') logger.warn({ err: error }, 'Redis unreachable; reconnecting');
+          if (state === 'up') state = 'down';
+        });
+        client.on('ready', () => {
+          if (state === 'down') logger.info('Redis reachable again');
+          state = 'up';
+        });
+        return client;
+      };
       redis = connect();
-      const publish = connect();
-      const subscribe = connect();
-      cleanups.push(() => Promise.all([redis?.quit(), publish.quit(), subscribe.quit()]));
-      await redis.ping();
+      const clients = [redis, connect(), connect()] as const;
+      const [, publish, subscribe] = clients;
+      // quit() waits for a connection that may never come; a client not connected is dropped.
+      cleanups.push(() => Promise.all(clients.map((c) => (c.status === 'ready' ? c.quit() : c.disconnect()))));
+      await redis.ping().catch(() => {
+        throw redisUnreachable(config);
+      });
       pubsub = createEventBus({ publish, subscribe, namespace });
     } else {
       pubsub = createEventBus();
@@ -115,13 +144,15 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       database,
       jwt: { keys, issuer: config.JWT_ISSUER, audience: config.JWT_AUDIENCE },
       logger,
+      metrics,
       pubsub,
       mailer,
-      limits: createRateLimits(config, redis, namespace),
+      limits: createRateLimits(config, redis, namespace, metrics),
       apiTokens,
       sessions,
       verifiedTokens: createVerifiedTokens(),
       redis,
+      tracing: options.tracing,
       background,
       async close() {
         clearInterval(retry);

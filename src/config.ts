@@ -55,7 +55,19 @@ const schema = z.object({
   /** The product's pages that take an invitation or a password reset token. */
   INVITATION_URL: tokenLinkTemplate,
   PASSWORD_RESET_URL: tokenLinkTemplate,
+  /**
+   * How long an idle keep-alive connection stays open. Behind a load balancer it must be longer
+   * than the balancer's idle timeout (60 s on common ones), or the balancer reuses a connection
+   * the server is closing and a request fails with a 502.
+   */
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(65_000),
+  /** Prometheus metrics at /metrics. */
+  METRICS: z.stringbool().default(true),
+  /** OTLP/HTTP collector; traces are off (and their modules never loaded) while it is unset. */
+  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Readable lines when stdout is a terminal (auto), or always one format. */
+  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
   /** Trust X-Forwarded-For from a reverse proxy when computing the client IP. */
   TRUST_PROXY: z.stringbool().default(false),
   RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(30),

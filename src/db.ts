@@ -2,6 +2,7 @@ import path from 'node:path';
 import { setFlagsFromString } from 'node:v8';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
+import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { startPGliteThread } from './pglite-thread.ts';
 
@@ -13,20 +14,39 @@ export interface Database {
   /** The adapter factory, also what the migration engine connects through. */
   adapterFactory: SqlMigrationAwareDriverAdapterFactory;
   close(): Promise<void>;
+  /** Connections of the PostgreSQL pool; absent with PGlite, which has one. */
+  poolStats?: () => { total: number; idle: number; waiting: number };
 }
 
 /** PostgreSQL when a URL is given, otherwise PGlite persisted under `dataDir/pglite`, in a thread of its own. */
 export async function openDatabase(options: { url?: string; dataDir: string }): Promise<Database> {
   keepWebAssemblyBaseline();
   if (options.url) {
-    const adapterFactory = new PrismaPg({
+    const settings = {
       connectionString: options.url,
       max: 20,
       // Fail fast when the database is unreachable rather than queueing requests.
       connectionTimeoutMillis: 5000,
-    });
-    const db = new PrismaClient({ adapter: adapterFactory });
-    return { kind: 'postgres', db, adapterFactory, close: () => db.$disconnect() };
+    };
+    // The client's pool is ours rather than the adapter's so that its size can be reported.
+    const pool = new pg.Pool(settings);
+    // A connection the server ends while idle (a restart, DROP DATABASE … WITH (FORCE)) errors
+    // on the pool; the next query reports the outage, and unheard it would end the process.
+    pool.on('error', () => {});
+    const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+    return {
+      kind: 'postgres',
+      db,
+      // The migration engine gets a pool of its own, ended when it is done: it takes a session
+      // advisory lock, and a connection returned to a shared pool would keep holding it, so the
+      // next instance's migrations would wait forever.
+      adapterFactory: new PrismaPg(settings),
+      poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
+      close: async () => {
+        await db.$disconnect();
+        await pool.end();
+      },
+    };
   }
   const thread = await startPGliteThread(path.join(options.dataDir, 'pglite'));
   const db = new PrismaClient({ adapter: thread.adapterFactory });

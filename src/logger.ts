@@ -1,4 +1,5 @@
-import pino, { type Logger } from 'pino';
+import { createRequire } from 'node:module';
+import pino, { type DestinationStream, type Logger } from 'pino';
 
 export type { Logger };
 
@@ -11,8 +12,21 @@ export function redactUrl(url: string): string {
   return url.replace(/([?&](?:token|access_token|refresh_token|query|variables)=)[^&#]*/gi, '$1[REDACTED]');
 }
 
-export function createLogger(level: string): Logger {
-  return pino({
+export type LogFormat = 'auto' | 'json' | 'pretty';
+
+/**
+ * Readable lines for a person at a terminal; JSON for everything that collects logs. pino-pretty
+ * is loaded only when it is used.
+ */
+function destination(format: LogFormat): DestinationStream | undefined {
+  const pretty = format === 'pretty' || (format === 'auto' && process.stdout.isTTY === true);
+  if (!pretty) return undefined;
+  const build = createRequire(import.meta.url)('pino-pretty') as (options: object) => DestinationStream;
+  return build({ colorize: process.stdout.isTTY === true, translateTime: 'SYS:HH:MM:ss.l', ignore: 'pid,hostname' });
+}
+
+export function createLogger(level: string, format: LogFormat = 'auto'): Logger {
+  const options: pino.LoggerOptions = {
     level,
     redact: {
       paths: [
@@ -32,5 +46,7 @@ export function createLogger(level: string): Logger {
     serializers: {
       url: (url: string) => redactUrl(url),
     },
-  });
+  };
+  const stream = destination(format);
+  return stream ? pino(options, stream) : pino(options);
 }

@@ -10,6 +10,7 @@ import {
 } from 'rate-limiter-flexible';
 import type { Config } from './config.ts';
 import { rateLimited } from './errors.ts';
+import type { Metrics } from './metrics.ts';
 
 export interface RateLimits {
   /** Counts one request from `ip` against the per-IP budget of auth endpoints. */
@@ -25,12 +26,20 @@ export interface RateLimits {
   assertTokenAllowed(ip: string): Promise<void>;
 }
 
-function retryAfter(error: unknown): never {
-  if (error instanceof RateLimiterRes) throw rateLimited(error.msBeforeNext / 1000);
-  throw error;
-}
+export function createRateLimits(
+  config: Config,
+  redis: Redis | undefined,
+  namespace: string,
+  metrics: Pick<Metrics, 'rateLimitRefusals'>,
+): RateLimits {
+  const refuse =
+    (limit: string) =>
+    (error: unknown): never => {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      metrics.rateLimitRefusals.inc({ limit });
+      throw rateLimited(error.msBeforeNext / 1000);
+    };
 
-export function createRateLimits(config: Config, redis: Redis | undefined, namespace: string): RateLimits {
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
     const options: IRateLimiterOptions = { keyPrefix: `${namespace}:rl:${keyPrefix}`, points, duration };
     if (!redis) return new RateLimiterMemory(options);
@@ -42,18 +51,18 @@ export function createRateLimits(config: Config, redis: Redis | undefined, names
   const resets = make('reset', 5, 3600);
   const badTokens = make('token', config.RATE_LIMIT_IP_PER_MINUTE, 60);
 
-  const assertBelow = async (limiter: RateLimiterAbstract, key: string) => {
+  const assertBelow = async (limiter: RateLimiterAbstract, key: string, limit: string) => {
     const state = await limiter.get(key);
-    if (state && state.consumedPoints >= limiter.points) retryAfter(state);
+    if (state && state.consumedPoints >= limiter.points) refuse(limit)(state);
   };
 
   return {
-    hitIp: (address) => ip.consume(address).then(() => undefined, retryAfter),
-    assertLoginAllowed: (email) => assertBelow(logins, email),
+    hitIp: (address) => ip.consume(address).then(() => undefined, refuse('ip')),
+    assertLoginAllowed: (email) => assertBelow(logins, email, 'login_failures'),
     loginFailed: (email) => logins.penalty(email).then(() => undefined),
     loginSucceeded: (email) => logins.delete(email).then(() => undefined),
-    hitPasswordReset: (email) => resets.consume(email).then(() => undefined, retryAfter),
+    hitPasswordReset: (email) => resets.consume(email).then(() => undefined, refuse('password_reset')),
     tokenFailed: (address) => badTokens.penalty(address).then(() => undefined),
-    assertTokenAllowed: (address) => assertBelow(badTokens, address),
+    assertTokenAllowed: (address) => assertBelow(badTokens, address, 'token_failures'),
   };
 }

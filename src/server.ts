@@ -6,6 +6,7 @@ import { routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
 import { redactUrl } from './logger.ts';
+import { METRICS_PATH } from './metrics.ts';
 import { startSlaSweeper } from './work/sla.ts';
 
 export interface HeraldServer {
@@ -17,6 +18,8 @@ export interface HeraldServer {
   close(): Promise<void>;
 }
 
+const quietPaths = new Set(['/healthz', '/readyz', METRICS_PATH]);
+
 export function createHeraldServer(app: App): HeraldServer {
   const yoga = createGraphQLHandler(app);
   const server = createServer((req, res) => {
@@ -27,8 +30,11 @@ export function createHeraldServer(app: App): HeraldServer {
     req.headers['x-request-id'] = requestId;
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
+    const path = (req.url ?? '/').split('?')[0] as string;
+    // Probes and scrapes come every few seconds; at info they would bury everything else.
+    const level = quietPaths.has(path) ? 'debug' : 'info';
     res.once('finish', () =>
-      app.logger.info(
+      app.logger[level](
         {
           requestId,
           method: req.method,
@@ -40,9 +46,10 @@ export function createHeraldServer(app: App): HeraldServer {
       ),
     );
 
-    const path = (req.url ?? '/').split('?')[0] as string;
     const route = req.method === 'GET' || req.method === 'HEAD' ? routes[path] : undefined;
     if (route) {
+      const timer = app.metrics.routeSeconds.startTimer({ route: path });
+      res.once('finish', () => timer({ status: res.statusCode }));
       Promise.resolve(route(app, req, res)).catch((error) => {
         app.logger.error({ err: error, path }, 'route failed');
         if (!res.headersSent) res.writeHead(500).end();
@@ -51,7 +58,14 @@ export function createHeraldServer(app: App): HeraldServer {
     }
     yoga(req, res);
   });
+  // Node closes idle keep-alive connections after 5 s; a load balancer that keeps them longer
+  // then sends a request down a closing socket. The header timeout must outlast the idle one,
+  // and the whole-request timeout the header one.
+  server.keepAliveTimeout = app.config.HTTP_KEEP_ALIVE_TIMEOUT_MS;
+  server.headersTimeout = app.config.HTTP_KEEP_ALIVE_TIMEOUT_MS + 1000;
+  server.requestTimeout = Math.max(server.requestTimeout, server.headersTimeout);
   const sockets = attachWebSockets(app, server, yoga);
+  app.metrics.sources.openSockets = () => sockets.size;
   const stopSweeper = startSlaSweeper(app);
 
   return {

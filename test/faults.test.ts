@@ -3,7 +3,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { MeDocument } from './generated/graphql.ts';
 import { createOwner } from './helpers/seed.ts';
-import { failure, ok, startServer, type TestServer, usingPostgres } from './helpers/server.ts';
+import { failure, needing, ok, startServer, type TestServer, usingPostgres } from './helpers/server.ts';
 import { startProxy } from './helpers/tcp-proxy.ts';
 
 let first: TestServer;
@@ -29,7 +29,8 @@ afterAll(async () => {
   await first?.close();
 });
 
-it.skipIf(!usingPostgres)('fails fast with UNAVAILABLE while the database is down, then recovers', async () => {
+const outage = needing('fails fast with UNAVAILABLE while the database is down, then recovers', 'DATABASE_URL');
+it.skipIf(outage.skip)(outage.title, async () => {
   const owner = await createOwner(server);
   await proxy.cut();
 

@@ -32,5 +32,6 @@ async function buildTemplate(): Promise<string> {
 }
 
 export default async function setup(project: TestProject) {
-  project.provide('pgliteTemplate', process.env.DATABASE_URL ? null : await buildTemplate());
+  // Built in both modes: tests that start the real process use the embedded database either way.
+  project.provide('pgliteTemplate', await buildTemplate());
 }

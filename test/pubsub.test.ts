@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, expect, it } from 'vitest';
 import { createEventBus } from '../src/pubsub.ts';
-import { usingRedis } from './helpers/server.ts';
+import { needing } from './helpers/server.ts';
 
 const clients: Redis[] = [];
 const bus = (namespace: string) => {
@@ -17,7 +17,8 @@ afterAll(async () => {
   await Promise.all(clients.map((client) => client.quit()));
 });
 
-it.skipIf(!usingRedis)('delivers across instances of one namespace only', async () => {
+const acrossInstances = needing('delivers across instances of one namespace only', 'REDIS_URL');
+it.skipIf(acrossInstances.skip)(acrossInstances.title, async () => {
   const namespace = `ns-${randomUUID()}`;
   const [publisher, sameDeployment, otherDeployment] = [bus(namespace), bus(namespace), bus(`other-${randomUUID()}`)];
   const recipient = randomUUID();

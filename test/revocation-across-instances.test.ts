@@ -5,11 +5,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CurrentOrganizationDocument, RevokeApiTokenDocument, UpdateApiTokenDocument } from './generated/graphql.ts';
 import { createMachineToken } from './helpers/machine.ts';
 import { createOwner } from './helpers/seed.ts';
-import { failure, ok, startServer, type TestServer, usingPostgres, usingRedis } from './helpers/server.ts';
+import { failure, needing, ok, startServer, type TestServer } from './helpers/server.ts';
 
-const scaledOut = usingPostgres && usingRedis;
-
-describe.skipIf(!scaledOut)('API token changes across instances', () => {
+const scaledOut = needing('API token changes across instances', 'DATABASE_URL', 'REDIS_URL');
+describe.skipIf(scaledOut.skip)(scaledOut.title, () => {
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {

@@ -23,7 +23,7 @@ import { connect, notificationProbe, subscribe, within, wsUrl } from './helpers/
 import { createMachineToken } from './helpers/machine.ts';
 import { tokenFromEmail, waitForEmail } from './helpers/mail.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
-import { failure, ok, startServer, type TestServer, usingPostgres, usingRedis } from './helpers/server.ts';
+import { failure, needing, ok, startServer, type TestServer } from './helpers/server.ts';
 import { notificationStream } from './helpers/sse.ts';
 import { addMember, loginTo } from './helpers/work.ts';
 
@@ -192,7 +192,8 @@ describe('sessions end at once on one instance', () => {
   });
 });
 
-describe.skipIf(!(usingPostgres && usingRedis))('sessions end at once across instances', () => {
+const acrossInstances = needing('sessions end at once across instances', 'DATABASE_URL', 'REDIS_URL');
+describe.skipIf(acrossInstances.skip)(acrossInstances.title, () => {
   let first: TestServer;
   let second: TestServer;
   beforeAll(async () => {

@@ -11,7 +11,7 @@ import {
 } from './generated/graphql.ts';
 import { connect, notificationProbe, subscribe, wsUrl } from './helpers/live.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
-import { ok, startServer, type TestServer, usingPostgres, usingRedis } from './helpers/server.ts';
+import { needing, ok, startServer, type TestServer } from './helpers/server.ts';
 import { addMember, loginTo } from './helpers/work.ts';
 
 let server: TestServer;
@@ -163,7 +163,8 @@ describe('SLA sweep', () => {
   });
 });
 
-describe.skipIf(!usingPostgres || !usingRedis)('on PostgreSQL and Redis, with two instances', () => {
+const scaledOut = needing('on PostgreSQL and Redis, with two instances', 'DATABASE_URL', 'REDIS_URL');
+describe.skipIf(scaledOut.skip)(scaledOut.title, () => {
   let second: TestServer;
   beforeAll(async () => {
     second = await startServer({ reuse: server, env: { SLA_SWEEP_INTERVAL_MS: '0' } });

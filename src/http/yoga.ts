@@ -96,12 +96,14 @@ export function createGraphQLHandler(app: App) {
       error: (...args) => app.logger.error(redacted(args)),
     },
     plugins: [
+      ...(app.tracing ? [app.tracing.plugin] : []),
       maxTokensPlugin({ n: config.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: config.MAX_ALIASES }),
       costLimitPlugin({ maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true }),
       presentErrorsPlugin(app),
       liveStreamRules(app, { maxStreamsPerPrincipal: config.MAX_SUBSCRIPTIONS }),
+      ...app.metrics.plugins,
     ],
     context: async ({ request, req }) => {
       try {

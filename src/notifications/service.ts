@@ -72,6 +72,7 @@ async function publishUnreadCount(app: App, recipientId: string, organizationId:
  * the caller: the rows are written.
  */
 export async function publishNotifications(app: App, notifications: Notification[]): Promise<void> {
+  for (const notification of notifications) app.metrics.notificationsPublished.inc({ type: notification.type });
   const byRecipient = Map.groupBy(notifications, (n) => `${n.recipientId}:${n.organizationId}`);
   for (const group of byRecipient.values()) {
     const { recipientId, organizationId } = group[0] as Notification;

@@ -114,8 +114,12 @@ async function claimUntilDone(app: App, kind: Kind, now: string): Promise<number
 /** One sweep at `now`: warnings first, then breaches. Answers how many items it claimed. */
 export async function sweepSla(app: App, now: Date = new Date()) {
   const at = now.toISOString();
+  const timer = app.metrics.slaSweepSeconds.startTimer();
   const warnings = await sweepOne(app, 'SLA_WARNING', at);
   const breaches = await sweepOne(app, 'SLA_BREACH', at);
+  timer();
+  app.metrics.slaClaimed.inc({ kind: 'warning' }, warnings);
+  app.metrics.slaClaimed.inc({ kind: 'breach' }, breaches);
   return { warnings, breaches };
 }
 

@@ -13,9 +13,22 @@ import { type App, createApp } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { createLogger } from '../../src/logger.ts';
 import { createHeraldServer } from '../../src/server.ts';
+import type { Tracing } from '../../src/tracing.ts';
 
 export const usingPostgres = !!process.env.DATABASE_URL;
 export const usingRedis = !!process.env.REDIS_URL;
+
+/**
+ * For tests that only mean something on PostgreSQL and/or Redis: their title with what they
+ * need, and whether to skip them. A skipped one says so, and why, in the run's output (the
+ * default reporter counts skipped tests without naming them).
+ */
+export function needing(title: string, ...variables: ('DATABASE_URL' | 'REDIS_URL')[]) {
+  const full = `${title} (needs ${variables.join(' and ')})`;
+  const skip = variables.some((name) => !process.env[name]);
+  if (skip) console.warn(`skipped: ${full}`);
+  return { skip, title: full };
+}
 
 export interface GraphQLResponse<T> {
   data?: T | null;
@@ -73,6 +86,8 @@ export interface StartOptions {
   /** Reuse the data, and the shared Redis namespace, of an earlier server: a second instance of one deployment. */
   reuse?: Pick<TestServer, 'dataDir' | 'databaseUrl'> & { namespace?: string };
   namespace?: string;
+  /** Traces of this server, as main.ts starts them when OTEL_EXPORTER_OTLP_ENDPOINT is set. */
+  tracing?: Tracing;
 }
 
 export async function startServer(options: StartOptions = {}): Promise<TestServer> {
@@ -100,6 +115,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   const app = await createApp(config, {
     logger: createLogger(config.LOG_LEVEL),
     namespace,
+    tracing: options.tracing,
   });
   const herald = createHeraldServer(app);
   const port = await herald.listen(0, '127.0.0.1');
