@@ -13,6 +13,7 @@ import {
   type TransactionOptions,
 } from '@prisma/driver-adapter-utils';
 import type { Call, Reply } from './pglite-worker.ts';
+import { workerModule } from './worker-module.ts';
 
 type Request = Call extends infer C ? (C extends Call ? Omit<C, 'id'> : never) : never;
 
@@ -22,9 +23,7 @@ export interface PGliteThread {
 }
 
 export async function startPGliteThread(dataDir: string): Promise<PGliteThread> {
-  // TypeScript when run from src/, JavaScript when built into dist/.
-  const extension = import.meta.url.endsWith('.ts') ? '.ts' : '.js';
-  const worker = new Worker(new URL(`./pglite-worker${extension}`, import.meta.url), {
+  const worker = new Worker(workerModule('pglite-worker', import.meta.url), {
     workerData: { dataDir },
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
   });

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { Algorithm } from '@node-rs/argon2';
 import { Piscina } from 'piscina';
+import { workerModule } from '../worker-module.ts';
 import type { PasswordTask } from './password-hasher.ts';
 
 // OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1.
@@ -15,8 +16,7 @@ const options = { algorithm: 2 as Algorithm.Argon2id, memoryCost: 19456, timeCos
 let pool: Piscina | undefined;
 function hashing(task: PasswordTask): Promise<string | boolean> {
   pool ??= new Piscina({
-    // The worker is TypeScript when run from src/, JavaScript when built into dist/.
-    filename: new URL(`./password-hasher${import.meta.url.endsWith('.ts') ? '.ts' : '.js'}`, import.meta.url).href,
+    filename: workerModule('password-hasher', import.meta.url).href,
     minThreads: 0,
     maxThreads: availableParallelism(),
     idleTimeout: 60_000,
