@@ -166,6 +166,36 @@ describe('read state and the badge', () => {
     await Promise.all(tabs.map((tab) => tab.dispose()));
   });
 
+  it('keeps the badge equal to the unread notifications under concurrent assignments and reads', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const as = { token: member.accessToken };
+    const unread = async () => {
+      const { notifications } = ok(await server.gql(NotificationsDocument, { unreadOnly: true, first: 100 }, as));
+      const { unreadNotificationCount } = ok(await server.gql(UnreadNotificationCountDocument, {}, as));
+      return { listed: notifications.totalCount, badge: unreadNotificationCount, ids: notifications.edges };
+    };
+    await Promise.all(Array.from({ length: 12 }, (_, i) => assignNew(owner, member, `first ${i}`)));
+    const before = await unread();
+    expect(before).toMatchObject({ listed: 12, badge: 12 });
+    // The same notification read twice at once, others read while more work arrives.
+    const [one, two] = before.ids.map((e) => e.node.id);
+    await Promise.all([
+      ...[one, one, two].map((id) =>
+        server.gql(MarkNotificationReadDocument, { input: { id: id as string } }, as).then(ok),
+      ),
+      ...Array.from({ length: 6 }, (_, i) => assignNew(owner, member, `second ${i}`)),
+    ]);
+    expect(await unread()).toMatchObject({ listed: 16, badge: 16 });
+    const [all] = await Promise.all([
+      server.gql(MarkAllNotificationsReadDocument, {}, as).then(ok),
+      ...Array.from({ length: 4 }, (_, i) => assignNew(owner, member, `third ${i}`)),
+    ]);
+    const after = await unread();
+    expect(after.badge).toBe(after.listed);
+    expect(after.listed + all.markAllNotificationsRead).toBe(20);
+  });
+
   it('answers NOT_FOUND for someone else’s notification and leaves it unread', async () => {
     const owner = await createOwner(server);
     const member = await addMember(server, owner);

@@ -2,6 +2,7 @@
 // the truth and a push is only a hint, so a lost push is repaired by the next query.
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { v7 as uuidv7 } from 'uuid';
+import { z } from 'zod';
 import type { App } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db.ts';
@@ -23,9 +24,20 @@ export interface NewNotification {
 type Writer = Prisma.TransactionClient | Db;
 
 /**
+ * Each recipient's unread count right after a stored notification, known from the statement
+ * that stored it; publishing then needs no query. Kept beside the rows rather than on them,
+ * so that they stay plain Notifications wherever they travel.
+ */
+const unreadAfter = new WeakMap<Notification, number>();
+
+export function rememberUnreadCount(notification: Notification, unreadCount: number) {
+  unreadAfter.set(notification, unreadCount);
+}
+
+/**
  * Writes notifications, in the caller's transaction when there is one; publish after commit.
  * The rows are built here (ids are UUIDv7, like the database's own) and inserted without
- * reading them back.
+ * reading them back; the same statement adds them to their recipients' unread counts.
  */
 export async function storeNotifications(tx: Writer, list: NewNotification[]): Promise<Notification[]> {
   if (list.length === 0) return [];
@@ -45,31 +57,51 @@ export async function storeNotifications(tx: Writer, list: NewNotification[]): P
   const column = <K extends keyof Notification>(key: K) => rows.map((row) => row[key]);
   // One statement over arrays: a Prisma createMany of a thousand rows binds ten thousand
   // parameters and costs several times more. The enum travels as text[]: PGlite's driver
-  // cannot serialize an array of a type it does not know.
-  await tx.$executeRaw`
-    INSERT INTO "Notification" (id, "recipientId", "organizationId", type, title, message, url, "workItemId", "createdAt")
-    SELECT * FROM unnest(
-      ${column('id')}::uuid[], ${column('recipientId')}::uuid[], ${column('organizationId')}::uuid[],
-      ${column('type')}::text[]::"NotificationType"[], ${column('title')}::text[], ${column('message')}::text[],
-      ${column('url')}::text[], ${column('workItemId')}::uuid[], ${rows.map(() => createdAt.toISOString())}::timestamp[]
-    )`;
+  // cannot serialize an array of a type it does not know. Counts are upserted in key order,
+  // so that two statements counting for the same recipients never wait on each other in a cycle.
+  const counts = await tx.$queryRaw<{ recipientId: string; organizationId: string; count: number }[]>`
+    WITH inserted AS (
+      INSERT INTO "Notification" (id, "recipientId", "organizationId", type, title, message, url, "workItemId", "createdAt")
+      SELECT * FROM unnest(
+        ${column('id')}::uuid[], ${column('recipientId')}::uuid[], ${column('organizationId')}::uuid[],
+        ${column('type')}::text[]::"NotificationType"[], ${column('title')}::text[], ${column('message')}::text[],
+        ${column('url')}::text[], ${column('workItemId')}::uuid[], ${rows.map(() => createdAt.toISOString())}::timestamp[]
+      )
+      RETURNING "recipientId", "organizationId"
+    ), counted AS (
+      INSERT INTO "UnreadNotificationCount" AS c ("recipientId", "organizationId", count)
+      SELECT "recipientId", "organizationId", COUNT(*)::int FROM inserted GROUP BY 1, 2 ORDER BY 1, 2
+      ON CONFLICT ("recipientId", "organizationId") DO UPDATE SET count = c.count + EXCLUDED.count
+      RETURNING "recipientId", "organizationId", count
+    )
+    SELECT "recipientId"::text, "organizationId"::text, count FROM counted`;
+  const total = new Map(counts.map((c) => [`${c.recipientId}:${c.organizationId}`, Number(c.count)]));
+  for (const group of Map.groupBy(rows, (n) => `${n.recipientId}:${n.organizationId}`).values()) {
+    const after = total.get(`${group[0]?.recipientId}:${group[0]?.organizationId}`);
+    // The count after each one, all of them new and unread.
+    if (after === undefined) continue;
+    group.forEach((row, index) => {
+      rememberUnreadCount(row, after - (group.length - 1 - index));
+    });
+  }
   return rows;
 }
 
-export function countUnread(db: Db, recipientId: string, organizationId: string) {
-  return db.notification.count({ where: { recipientId, organizationId, readAt: null } });
+export async function countUnread(db: Db, recipientId: string, organizationId: string) {
+  const row = await db.unreadNotificationCount.findUnique({
+    where: { recipientId_organizationId: { recipientId, organizationId } },
+    select: { count: true },
+  });
+  return row?.count ?? 0;
 }
 
-async function publishUnreadCount(app: App, recipientId: string, organizationId: string) {
-  const unreadCount = await countUnread(app.db, recipientId, organizationId);
+function publishUnreadCount(app: App, recipientId: string, organizationId: string, unreadCount: number) {
   app.pubsub.publish('unreadCountChanged', recipientId, { recipientId, organizationId, unreadCount });
-  return unreadCount;
 }
 
 /**
- * Pushes stored notifications to their recipients, counting each recipient's unread ones
- * once however many arrive together (an SLA sweep stores hundreds at a time). Never fails
- * the caller: the rows are written.
+ * Pushes stored notifications to their recipients with the unread count after each. Never
+ * fails the caller: the rows are written.
  */
 export async function publishNotifications(app: App, notifications: Notification[]): Promise<void> {
   for (const notification of notifications) app.metrics.notificationsPublished.inc({ type: notification.type });
@@ -77,12 +109,14 @@ export async function publishNotifications(app: App, notifications: Notification
   for (const group of byRecipient.values()) {
     const { recipientId, organizationId } = group[0] as Notification;
     try {
-      const unreadCount = await publishUnreadCount(app, recipientId, organizationId);
-      // The count after each one, all of them new and unread.
+      // Rows that did not come from storeNotifications carry no count: read it.
+      const last = group.at(-1) as Notification;
+      const unreadCount = unreadAfter.get(last) ?? (await countUnread(app.db, recipientId, organizationId));
+      publishUnreadCount(app, recipientId, organizationId, unreadCount);
       group.forEach((notification, index) => {
         app.pubsub.publish('notificationAdded', recipientId, {
           notification: toMessage(notification),
-          unreadCount: unreadCount - (group.length - 1 - index),
+          unreadCount: unreadAfter.get(notification) ?? unreadCount - (group.length - 1 - index),
         });
       });
     } catch (error) {
@@ -118,23 +152,40 @@ export function listNotifications(
 export const countNotifications = (app: App, principal: Principal, options: { unreadOnly: boolean }) =>
   app.db.notification.count({ where: listed(principal, options) });
 
+/**
+ * Marks notifications read and takes them off the unread count in one statement; answers how
+ * many changed and the count after.
+ */
+async function markRead(app: App, principal: Principal, id: string | null) {
+  const [row] = await app.db.$queryRaw<{ marked: number; unreadCount: number | null }[]>`
+    WITH marked AS (
+      UPDATE "Notification" SET "readAt" = ${new Date().toISOString()}::timestamp(3)
+      WHERE "recipientId" = ${principal.id}::uuid AND "organizationId" = ${principal.organizationId}::uuid
+        AND "readAt" IS NULL AND (${id}::uuid IS NULL OR id = ${id}::uuid)
+      RETURNING id
+    ), counted AS (
+      UPDATE "UnreadNotificationCount" SET count = count - (SELECT COUNT(*) FROM marked)::int
+      WHERE "recipientId" = ${principal.id}::uuid AND "organizationId" = ${principal.organizationId}::uuid
+        AND EXISTS (SELECT 1 FROM marked)
+      RETURNING count
+    )
+    SELECT (SELECT COUNT(*) FROM marked)::int AS marked, (SELECT count FROM counted) AS "unreadCount"`;
+  const marked = Number(row?.marked ?? 0);
+  if (marked > 0 && row?.unreadCount != null) {
+    publishUnreadCount(app, principal.id, principal.organizationId, Number(row.unreadCount));
+  }
+  return marked;
+}
+
 export async function markNotificationRead(app: App, principal: Principal, id: string): Promise<Notification> {
-  const { count } = await app.db.notification.updateMany({
-    where: { id, ...own(principal), readAt: null },
-    data: { readAt: new Date() },
-  });
-  const notification = await app.db.notification.findFirst({ where: { id, ...own(principal) } });
+  const uuid = z.uuid().safeParse(id).success;
+  if (uuid) await markRead(app, principal, id);
+  const notification = uuid ? await app.db.notification.findFirst({ where: { id, ...own(principal) } }) : null;
   if (!notification) throw notFound('Notification');
-  if (count > 0) await publishUnreadCount(app, principal.id, principal.organizationId);
   return notification;
 }
 
 /** Marks every unread notification read; answers how many changed. */
-export async function markAllNotificationsRead(app: App, principal: Principal): Promise<number> {
-  const { count } = await app.db.notification.updateMany({
-    where: { ...own(principal), readAt: null },
-    data: { readAt: new Date() },
-  });
-  if (count > 0) await publishUnreadCount(app, principal.id, principal.organizationId);
-  return count;
+export function markAllNotificationsRead(app: App, principal: Principal): Promise<number> {
+  return markRead(app, principal, null);
 }

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import { actorOf, auditAs, type Caller } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { Prisma, WorkItem, WorkItemPriority, WorkItemStatus } from '../generated/prisma/client.ts';
-import { publishNotifications, storeNotifications } from '../notifications/service.ts';
+import { publishNotifications, rememberUnreadCount, storeNotifications } from '../notifications/service.ts';
 import { idPage } from '../pagination.ts';
 import { parseInput } from '../validation.ts';
 import { DONE, slaSchedule } from './schedule.ts';
@@ -113,6 +113,7 @@ export async function findItem(tx: Tx, principal: Principal, workItemId: string,
 interface AssignmentRow extends WorkItem {
   isMember: boolean;
   changed: boolean;
+  unreadCount: number | null;
 }
 
 /**
@@ -156,11 +157,18 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
       SELECT ${notificationId}::uuid, ${assigneeId}::uuid, ${organizationId}::uuid, 'ASSIGNMENT',
         changed.key || ' was assigned to you', changed.title, changed.id, ${now.toISOString()}::timestamp(3)
       FROM changed WHERE ${notify}::boolean
+      RETURNING "recipientId"
+    ), counted AS (
+      INSERT INTO "UnreadNotificationCount" AS c ("recipientId", "organizationId", count)
+      SELECT "recipientId", ${organizationId}::uuid, 1 FROM notified
+      ON CONFLICT ("recipientId", "organizationId") DO UPDATE SET count = c.count + 1
+      RETURNING count
     )
-    SELECT current.*, EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM changed) AS changed
+    SELECT current.*, EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM changed) AS changed,
+      (SELECT count FROM counted) AS "unreadCount"
     FROM current`;
   if (!row) throw notFound('WorkItem', 'workItemId');
-  const { isMember, changed, ...current } = row;
+  const { isMember, changed, unreadCount, ...current } = row;
   if (assigneeId && !isMember) throw badInput('assigneeId', 'notAMember');
   if (!changed) return current;
   const item: WorkItem = { ...current, assigneeId, updatedAt: now };
@@ -172,6 +180,7 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
       createdAt: now,
       readAt: null,
     }));
+    for (const n of notice) if (unreadCount !== null) rememberUnreadCount(n, Number(unreadCount));
     await publishNotifications(app, notice);
   }
   return item;
