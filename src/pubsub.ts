@@ -2,7 +2,6 @@
 // when REDIS_URL is set. Topics are keyed by their recipient where there is one.
 import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
-import { Repeater, SlidingBuffer } from '@repeaterjs/repeater';
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
 import type { NotificationAddedEvent, UnreadCountEvent } from './notifications/events.ts';
@@ -32,29 +31,104 @@ function namespaced(target: EventTarget, namespace: string): EventTarget {
 }
 
 export function createEventBus(redis?: { publish: Redis; subscribe: Redis; namespace: string }) {
-  if (!redis) {
+  let eventTarget: EventTarget;
+  if (redis) {
+    const shared = createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe });
+    eventTarget = namespaced(shared, redis.namespace);
+  } else {
     // One listener per open subscription: a user with many tabs is no leak.
-    const eventTarget = new EventTarget();
+    eventTarget = new EventTarget();
     setMaxListeners(0, eventTarget);
-    return createPubSub<PubSubEvents>({ eventTarget });
   }
-  const eventTarget = createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe });
-  return createPubSub<PubSubEvents>({ eventTarget: namespaced(eventTarget, redis.namespace) });
+  const pubsub = createPubSub<PubSubEvents>({ eventTarget });
+  return {
+    ...pubsub,
+    /**
+     * The events of one recipient's topic that `accept` lets through, for a subscription
+     * resolver. Published as `publish(routingKey, recipientId, event)` names them.
+     */
+    listen<K extends RecipientTopic>(
+      routingKey: K,
+      recipientId: string,
+      accept: (event: PubSubEvents[K][1]) => boolean,
+      size?: number,
+    ): AsyncIterableIterator<PubSubEvents[K][1]> {
+      return new TopicStream(eventTarget, `${routingKey}:${recipientId}`, accept, size);
+    },
+  };
 }
+
+type RecipientTopic = {
+  [K in keyof PubSubEvents]: PubSubEvents[K] extends [string, unknown] ? K : never;
+}[keyof PubSubEvents];
 
 export type EventBus = ReturnType<typeof createEventBus>;
 
 /**
- * Reads a subscription eagerly and keeps at most `size` events for a consumer that lags,
- * dropping the oldest. A subscriber that cannot keep up (a socket whose client stopped
- * reading) then holds bounded memory, and the publisher never waits on it. Dropped
- * notifications stay in the database, and unread counts are absolute, so the next event
- * repairs what was skipped.
+ * One subscriber's events: it listens while it is open and keeps at most `size` events for a
+ * consumer that lags, dropping the oldest. A subscriber that cannot keep up (a socket whose
+ * client stopped reading) then holds bounded memory, and the publisher never waits on it.
+ * Dropped notifications stay in the database, and unread counts are absolute, so the next
+ * event repairs what was skipped. One small object per open subscription, with one listener
+ * function: tens of thousands are open at once, and a general-purpose stream (a Repeater
+ * for the topic, another for the window, a third for the filter) costs several times more.
  */
-export function slidingWindow<T>(source: AsyncIterableIterator<T>, size = 64): AsyncIterableIterator<T> {
-  return new Repeater<T>(async (push, stop) => {
-    stop.then(() => source.return?.());
-    for await (const value of source) await push(value);
-    stop();
-  }, new SlidingBuffer(size));
+export class TopicStream<T> implements AsyncIterableIterator<T> {
+  #pending: T[] = [];
+  #waiting: ((result: IteratorResult<T>) => void) | null = null;
+  #open = true;
+  readonly #listener = (event: Event) => this.#offer((event as CustomEvent<T>).detail);
+
+  readonly #target: EventTarget;
+  readonly #topic: string;
+  readonly #accept: (event: T) => boolean;
+  readonly #size: number;
+
+  constructor(target: EventTarget, topic: string, accept: (event: T) => boolean, size = 64) {
+    this.#target = target;
+    this.#topic = topic;
+    this.#accept = accept;
+    this.#size = size;
+    target.addEventListener(topic, this.#listener);
+  }
+
+  #offer(value: T) {
+    if (!this.#open || !this.#accept(value)) return;
+    const waiting = this.#waiting;
+    if (waiting) {
+      this.#waiting = null;
+      waiting({ value, done: false });
+      return;
+    }
+    this.#pending.push(value);
+    if (this.#pending.length > this.#size) this.#pending.shift();
+  }
+
+  next(): Promise<IteratorResult<T>> {
+    if (this.#pending.length > 0) return Promise.resolve({ value: this.#pending.shift() as T, done: false });
+    if (!this.#open) return Promise.resolve({ value: undefined, done: true });
+    return new Promise((resolve) => {
+      this.#waiting = resolve;
+    });
+  }
+
+  return(): Promise<IteratorResult<T>> {
+    if (this.#open) {
+      this.#open = false;
+      this.#pending = [];
+      this.#target.removeEventListener(this.#topic, this.#listener);
+      this.#waiting?.({ value: undefined, done: true });
+      this.#waiting = null;
+    }
+    return Promise.resolve({ value: undefined, done: true });
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<T>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }

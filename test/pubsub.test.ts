@@ -2,7 +2,7 @@
 // no one else's.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { createEventBus } from '../src/pubsub.ts';
 import { needing } from './helpers/server.ts';
 
@@ -39,4 +39,40 @@ it.skipIf(acrossInstances.skip)(acrossInstances.title, async () => {
   ]);
   expect(leaked).toBe('silence');
   await Promise.all([heard.return?.(), overheard.return?.()]);
+});
+
+describe('listen', () => {
+  const event = (recipientId: string, unreadCount: number, organizationId = 'o') => ({
+    recipientId,
+    organizationId,
+    unreadCount,
+  });
+
+  it('hands each accepted event of its recipient to a waiting reader', async () => {
+    const local = createEventBus();
+    const stream = local.listen('unreadCountChanged', 'r1', (e) => e.organizationId === 'o');
+    const waiting = stream.next();
+    local.publish('unreadCountChanged', 'r2', event('r2', 9));
+    local.publish('unreadCountChanged', 'r1', event('r1', 8, 'elsewhere'));
+    local.publish('unreadCountChanged', 'r1', event('r1', 1));
+    expect(await waiting).toEqual({ value: event('r1', 1), done: false });
+  });
+
+  it('keeps only the newest events for a reader that lags, in order', async () => {
+    const local = createEventBus();
+    const stream = local.listen('unreadCountChanged', 'r1', () => true, 3);
+    for (let count = 1; count <= 5; count++) local.publish('unreadCountChanged', 'r1', event('r1', count));
+    const read = [await stream.next(), await stream.next(), await stream.next()].map((r) => r.value?.unreadCount);
+    expect(read).toEqual([3, 4, 5]);
+  });
+
+  it('ends a waiting read when returned, and hears nothing after', async () => {
+    const local = createEventBus();
+    const stream = local.listen('unreadCountChanged', 'r1', () => true);
+    const waiting = stream.next();
+    await stream.return?.();
+    expect(await waiting).toEqual({ value: undefined, done: true });
+    local.publish('unreadCountChanged', 'r1', event('r1', 1));
+    expect(await stream.next()).toEqual({ value: undefined, done: true });
+  });
 });

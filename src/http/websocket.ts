@@ -44,7 +44,7 @@ const closeFor = (socket: WebSocket) => (why: SessionEnd) =>
   socket.close(CloseCode.Forbidden, why === 'expired' ? 'Token expired' : 'Session ended');
 
 // Memory per socket is bounded on two sides. Each subscription keeps at most a small window
-// of pending events (slidingWindow in pubsub.ts), and graphql-ws sends one message at a time,
+// of pending events (TopicStream in pubsub.ts), and graphql-ws sends one message at a time,
 // waiting until the previous one is written. A client that stops reading therefore holds a
 // few kilobytes, and it stops answering pings too: at the next keep-alive it is cut off.
 export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketServer {

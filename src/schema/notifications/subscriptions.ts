@@ -1,7 +1,5 @@
-import { filter, pipe } from 'graphql-yoga';
 import { builder } from '../../builder.ts';
 import { fromMessage } from '../../notifications/events.ts';
-import { slidingWindow } from '../../pubsub.ts';
 import { NotificationEventRef } from './types.ts';
 
 // Topics are keyed by recipient; each event is still checked against the subscriber, so a
@@ -11,21 +9,21 @@ builder.subscriptionFields((t) => ({
     type: NotificationEventRef,
     description: 'Each new notification of the connected user, with the unread count after it.',
     subscribe: (_root, _args, { app, principal }) =>
-      pipe(
-        slidingWindow(app.pubsub.subscribe('notificationAdded', principal.id)),
-        filter(
-          ({ notification }) =>
-            notification.recipientId === principal.id && notification.organizationId === principal.organizationId,
-        ),
+      app.pubsub.listen(
+        'notificationAdded',
+        principal.id,
+        ({ notification }) =>
+          notification.recipientId === principal.id && notification.organizationId === principal.organizationId,
       ),
     resolve: (event) => ({ notification: fromMessage(event.notification), unreadCount: event.unreadCount }),
   }),
   unreadCountChanged: t.withAuth({ user: true }).int({
     description: 'The absolute unread count whenever it changes, so badges agree across tabs.',
     subscribe: (_root, _args, { app, principal }) =>
-      pipe(
-        slidingWindow(app.pubsub.subscribe('unreadCountChanged', principal.id)),
-        filter((event) => event.recipientId === principal.id && event.organizationId === principal.organizationId),
+      app.pubsub.listen(
+        'unreadCountChanged',
+        principal.id,
+        (event) => event.recipientId === principal.id && event.organizationId === principal.organizationId,
       ),
     resolve: (event) => event.unreadCount,
   }),
