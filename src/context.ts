@@ -13,8 +13,16 @@ export interface Context {
   requestId: string;
   /** The language the request asked for (`?locale=`, then Accept-Language), if any. */
   requestedLocale?: Locale;
-  /** Set on WebSocket operations: closes the socket (4403) when its session ends. */
-  endConnection?: (why: SessionEnd) => void;
+  /** Set on WebSocket operations: the socket, which watches its session for all of them. */
+  connection?: LiveConnection;
+}
+
+/** A connection that carries several operations and ends them all when its session ends. */
+export interface LiveConnection {
+  /** Ends every operation that asked to hear it, then the connection itself. */
+  end(why: SessionEnd): void;
+  /** Calls `listener` when the connection's session ends; answers a function that stops listening. */
+  onEnd(listener: (why: SessionEnd) => void): () => void;
 }
 
 export interface RequestFacts {

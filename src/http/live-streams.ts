@@ -35,9 +35,10 @@ function guarded(
     const end = (why: SessionEnd) => {
       push({ errors: [endedError(app, context, why)] });
       stop();
-      context.endConnection?.(why);
+      context.connection?.end(why);
     };
-    const unwatch = watchSession(app, principal, end);
+    // Over a WebSocket the socket watches the session once for all its operations.
+    const unwatch = context.connection?.onEnd(end) ?? watchSession(app, principal, end);
     stop.then(() => {
       unwatch();
       release();
@@ -62,7 +63,7 @@ export function liveStreamRules(app: App, limits: { maxStreamsPerPrincipal: numb
       // Anonymous subscriptions are refused by their fields' authScopes.
       if (!principal) return;
       // A WebSocket bounds its own operations; over HTTP each stream is a request of its own.
-      const overHttp = !context.endConnection;
+      const overHttp = !context.connection;
       const key = `${principal.kind}:${principal.id}`;
       if (overHttp && (open.get(key) ?? 0) >= limits.maxStreamsPerPrincipal) {
         const error = new AppError('RATE_LIMITED', 'tooManyStreams', {

@@ -11,7 +11,7 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type App, newRequestId } from '../app.ts';
 import { bearer } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
-import { createContext, headersOf, type RequestFacts } from '../context.ts';
+import { createContext, headersOf, type LiveConnection, type RequestFacts } from '../context.ts';
 import { AppError } from '../errors.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
@@ -40,8 +40,34 @@ function credentialOf(request: IncomingMessage, params: Record<string, unknown> 
   return /^bearer\s/i.test(header) ? bearer(header) : header;
 }
 
-const closeFor = (socket: WebSocket) => (why: SessionEnd) =>
-  socket.close(CloseCode.Forbidden, why === 'expired' ? 'Token expired' : 'Session ended');
+/**
+ * One watch of the session per socket, shared by its operations: each of them still ends with
+ * its own last error before the socket closes with 4403.
+ */
+class SocketConnection implements LiveConnection {
+  readonly #socket: WebSocket;
+  readonly #listeners = new Set<(why: SessionEnd) => void>();
+  #ended = false;
+
+  constructor(socket: WebSocket) {
+    this.#socket = socket;
+  }
+
+  end(why: SessionEnd) {
+    if (this.#ended) return;
+    this.#ended = true;
+    for (const listener of this.#listeners) listener(why);
+    this.#listeners.clear();
+    this.#socket.close(CloseCode.Forbidden, why === 'expired' ? 'Token expired' : 'Session ended');
+  }
+
+  onEnd(listener: (why: SessionEnd) => void) {
+    this.#listeners.add(listener);
+    return () => {
+      this.#listeners.delete(listener);
+    };
+  }
+}
 
 // Memory per socket is bounded on two sides. Each subscription keeps at most a small window
 // of pending events (TopicStream in pubsub.ts), and graphql-ws sends one message at a time,
@@ -54,7 +80,7 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
   // What each operation is authenticated with again: the credential the socket opened with.
-  const facts = new WeakMap<WebSocket, RequestFacts>();
+  const facts = new WeakMap<WebSocket, { request: RequestFacts; connection: SocketConnection }>();
   let closing = false;
 
   server.on('upgrade', (request, socket, head) => {
@@ -82,8 +108,9 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
           if (!context.principal) return false;
           // The serializer cuts `token=` from the logged URL.
           app.logger.debug({ url: extra.request.url, principal: context.principal.id }, 'socket connected');
-          facts.set(extra.socket, request);
-          const unwatch = watchSession(app, context.principal, closeFor(extra.socket));
+          const connection = new SocketConnection(extra.socket);
+          facts.set(extra.socket, { request, connection });
+          const unwatch = watchSession(app, context.principal, (why) => connection.end(why));
           extra.socket.once('close', unwatch);
           return true;
         } catch (error) {
@@ -93,8 +120,9 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
         }
       },
       onSubscribe: async ({ extra, subscriptions }, _id, params) => {
-        const request = facts.get(extra.socket);
-        if (!request) return [new AppError('UNAUTHENTICATED', 'unauthenticated')];
+        const socketFacts = facts.get(extra.socket);
+        if (!socketFacts) return [new AppError('UNAUTHENTICATED', 'unauthenticated')];
+        const { request, connection } = socketFacts;
         if (Object.keys(subscriptions).length > limits.maxSubscriptions) {
           return [new AppError('RATE_LIMITED', 'tooManySubscriptions', { params: { max: limits.maxSubscriptions } })];
         }
@@ -104,10 +132,10 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
         } catch (error) {
           if (!(error instanceof AppError)) throw error;
           // Expired or revoked since the socket opened (its watch is about to close it too).
-          closeFor(extra.socket)(error.messageKey === 'expiredAccessToken' ? 'expired' : 'revoked');
+          connection.end(error.messageKey === 'expiredAccessToken' ? 'expired' : 'revoked');
           return [error];
         }
-        context.endConnection = closeFor(extra.socket);
+        context.connection = connection;
         const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...context, params });
         let document: ReturnType<typeof parse>;
         try {
