@@ -5,6 +5,7 @@ import { z } from 'zod';
 import type { App } from '../app.ts';
 import { auditAs, type Caller } from '../caller.ts';
 import { badInput } from '../errors.ts';
+import { parseInput } from '../validation.ts';
 import { isAcceptableWebhookUrl, maskWebhookUrl } from './slack.ts';
 
 export interface SecurityAlertSettings {
@@ -33,7 +34,7 @@ export async function updateSecurityAlertSettings(
 ): Promise<SecurityAlertSettings> {
   const { app, principal } = caller;
   if (input.slackWebhookUrl === undefined) throw badInput('slackWebhookUrl', 'required');
-  const { slackWebhookUrl } = updateInput.parse(input);
+  const { slackWebhookUrl } = parseInput(updateInput, input);
   const url = slackWebhookUrl || null;
   if (url !== null && !isAcceptableWebhookUrl(url, app.config.WEBHOOK_ALLOW_PRIVATE_TARGETS)) {
     throw badInput('slackWebhookUrl', 'invalidSlackWebhookUrl');
