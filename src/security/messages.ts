@@ -140,7 +140,8 @@ export function alertEmail(
   const line = (key: keyof typeof email, extra: AlertParams = {}) => fill(email[key][locale], { ...params, ...extra });
   const title = alertTitle(text, locale, params);
   return {
-    subject: line('subject', { title }),
+    // Names are free text: a line break must not reach a mail header.
+    subject: line('subject', { title }).replace(/\s+/g, ' '),
     text: [
       line('greeting', { name: recipient.name }),
       '',
