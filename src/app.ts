@@ -16,6 +16,8 @@ import { createMetrics, type Metrics } from './metrics.ts';
 import { applyMigrations, hasPendingMigrations } from './migrations.ts';
 import { createEventBus, type EventBus } from './pubsub.ts';
 import { createRateLimits, type RateLimits } from './ratelimit.ts';
+import { deliverSlackAlerts } from './security/alerts.ts';
+import { type CredentialUseTracker, createCredentialUseTracker } from './security/credential-use.ts';
 import { sharedEpoch } from './shared-epoch.ts';
 import { databaseUnreachable, isUnreachableDatabase, redisUnreachable } from './start-problems.ts';
 import type { Tracing } from './tracing.ts';
@@ -31,6 +33,8 @@ export interface App {
   mailer: Mailer;
   limits: RateLimits;
   apiTokens: ApiTokenVerifier;
+  /** Where machine credentials are used from (the new_ip security alert). */
+  credentialUse: CredentialUseTracker;
   sessions: SessionRevocations;
   verifiedTokens: VerifiedTokens;
   redis?: Redis;
@@ -135,10 +139,13 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         .finally(() => pending.delete(promise));
       pending.add(promise);
     };
-    const retry = setInterval(() => background(() => mailer.retryPending()), 30_000);
+    const retry = setInterval(() => {
+      background(() => mailer.retryPending());
+      background(() => deliverSlackAlerts(app));
+    }, 30_000);
     retry.unref();
 
-    return {
+    const app: App = {
       config,
       db: database.db,
       database,
@@ -149,6 +156,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       mailer,
       limits: createRateLimits(config, redis, namespace, metrics),
       apiTokens,
+      credentialUse: createCredentialUseTracker(() => app),
       sessions,
       verifiedTokens: createVerifiedTokens(),
       redis,
@@ -160,6 +168,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         for (const cleanup of cleanups.reverse()) await cleanup();
       },
     };
+    return app;
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});
     throw error;

@@ -65,6 +65,11 @@ const schema = z.object({
   METRICS: z.stringbool().default(true),
   /** OTLP/HTTP collector; traces are off (and their modules never loaded) while it is unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
+  /**
+   * Let webhooks (the Slack URL of security alerts) reach loopback, private and link-local
+   * addresses, and use http: for receivers on a developer's machine or in tests only.
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Readable lines when stdout is a terminal (auto), or always one format. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),

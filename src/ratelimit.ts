@@ -17,7 +17,8 @@ export interface RateLimits {
   hitIp(ip: string): Promise<void>;
   /** Refuses when the account has had too many failed logins lately. */
   assertLoginAllowed(email: string): Promise<void>;
-  loginFailed(email: string): Promise<void>;
+  /** Counts a failed login; answers true for the one failure that reaches the limit. */
+  loginFailed(email: string): Promise<boolean>;
   loginSucceeded(email: string): Promise<void>;
   /** Counts a password reset request for an email, existing or not. */
   hitPasswordReset(email: string): Promise<void>;
@@ -59,7 +60,9 @@ export function createRateLimits(
   return {
     hitIp: (address) => ip.consume(address).then(() => undefined, refuse('ip')),
     assertLoginAllowed: (email) => assertBelow(logins, email, 'login_failures'),
-    loginFailed: (email) => logins.penalty(email).then(() => undefined),
+    // The counter is incremented atomically (in Redis across instances), so exactly one
+    // failure sees it reach the limit.
+    loginFailed: (email) => logins.penalty(email).then((state) => state.consumedPoints === logins.points),
     loginSucceeded: (email) => logins.delete(email).then(() => undefined),
     hitPasswordReset: (email) => resets.consume(email).then(() => undefined, refuse('password_reset')),
     tokenFailed: (address) => badTokens.penalty(address).then(() => undefined),

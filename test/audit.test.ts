@@ -25,9 +25,11 @@ describe('auditEvents', () => {
     // Presented again after the (zero) grace window: taken for a stolen token.
     await new Promise((resolve) => setTimeout(resolve, 10));
     failure(await server.gql(RefreshDocument, { input: { refreshToken: owner.refreshToken } }));
+    // The owner is told of the reuse by a security alert, raised (and audited) after the answer.
+    expect(await waitForEmail(server.dataDir, owner.email)).toMatch(/^Subject: Security alert:/m);
 
     ok(await server.gql(RequestPasswordResetDocument, { input: { email: owner.email } }));
-    const token = tokenFromEmail(await waitForEmail(server.dataDir, owner.email));
+    const token = tokenFromEmail(await waitForEmail(server.dataDir, owner.email, { after: 1 }));
     const password = 'a brand new long password';
     ok(await server.gql(ResetPasswordDocument, { input: { token, password } }));
     const { login } = ok(await server.gql(LoginDocument, { input: { email: owner.email, password } }));
@@ -37,6 +39,7 @@ describe('auditEvents', () => {
     expect(events.map((e) => e.action)).toEqual([
       'login.succeeded',
       'password.reset',
+      'security_alert.raised',
       'refresh_token.reuse_detected',
       'login.succeeded',
       'user.registered',

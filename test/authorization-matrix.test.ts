@@ -171,6 +171,8 @@ describe('authorization matrix', () => {
     updateSlaPolicy: { scope: 'write:sla_policies' },
     deleteSlaPolicy: { scope: 'write:sla_policies' },
     updateOrganization: { scope: 'write:organization' },
+    securityAlertSettings: { scope: 'read:organization' },
+    updateSecurityAlertSettings: { scope: 'write:organization' },
     revokeInvitation: { scope: 'write:members' },
     leaveOrganization: { user: true },
     notifications: { user: true },

@@ -32,6 +32,7 @@ describe('configuration', () => {
     ['SMTP_URL', 'http://mail'],
     ['LOG_LEVEL', 'loud'],
     ['TRUST_PROXY', 'maybe'],
+    ['WEBHOOK_ALLOW_PRIVATE_TARGETS', 'maybe'],
     ['MAX_SUBSCRIPTIONS', '0'],
     ['INVITATION_URL', 'https://app.example.com/invite'],
     ['INVITATION_URL', 'https://app.example.com/invite?token=TOKEN'],

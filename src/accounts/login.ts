@@ -7,6 +7,7 @@ import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { AppError, forbidden, notFound, unauthenticated } from '../errors.ts';
 import { Prisma, type User } from '../generated/prisma/client.ts';
+import { alertAccountLocked } from '../security/causes.ts';
 import { email, name, newPassword, parseInput } from '../validation.ts';
 import { type Session, sessionForMembership } from './sessions.ts';
 import { slugify, suffixed } from './slug.ts';
@@ -24,7 +25,9 @@ async function checkCredentials(app: App, address: string, password: string, ip:
   const user = await app.db.user.findUnique({ where: { email: address } });
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
   if (!user || !ok || user.disabledAt) {
-    await app.limits.loginFailed(address);
+    const locked = await app.limits.loginFailed(address);
+    // The answer stays the same: the owners and admins hear of it, the one guessing does not.
+    if (locked && user) app.background(() => alertAccountLocked(app, user, ip));
     // Recorded in each organization of a known user, where its admins can read it; a miss
     // on an unknown email belongs to no organization.
     const organizations = user

@@ -10,6 +10,7 @@ import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import type { Db } from '../db.ts';
 import { unauthenticated } from '../errors.ts';
 import type { Organization, Prisma, Role, User } from '../generated/prisma/client.ts';
+import { alertRefreshTokenReuse } from '../security/causes.ts';
 
 export interface Session {
   accessToken: string;
@@ -110,6 +111,7 @@ export async function refreshSession(app: App, refreshToken: string, ip: string)
           ip,
         }),
       ]);
+      app.background(() => alertRefreshTokenReuse(app, row, ip));
       throw await invalid();
     }
     // Inside the grace window (tabs refreshing at once): a sibling in the same family.

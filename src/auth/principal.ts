@@ -96,6 +96,7 @@ async function authenticateApiToken(app: App, secret: string, ip: string): Promi
     throw withStatus(unauthenticated(verification?.reason === 'expired' ? 'expiredApiToken' : 'invalidApiToken'));
   }
   const { token } = verification;
+  app.credentialUse.note({ kind: 'api_token', id: token.tokenId, organizationId: token.organizationId, ip });
   return {
     kind: 'serviceAccount',
     id: token.serviceAccountId,

@@ -283,6 +283,11 @@ const catalog = {
     cs: 'Na jednom spojení může běžet nejvýše {max} operací.',
     de: 'Auf einer Verbindung dürfen höchstens {max} Operationen laufen.',
   },
+  invalidSlackWebhookUrl: {
+    en: '{field} must be an absolute https URL of an incoming webhook, such as https://hooks.slack.com/services/…, without credentials and not pointing to a private address.',
+    cs: 'Pole {field} musí být absolutní adresa https příchozího webhooku, například https://hooks.slack.com/services/…, bez přihlašovacích údajů a nesmí mířit na privátní adresu.',
+    de: '{field} muss eine absolute https-URL eines eingehenden Webhooks sein, etwa https://hooks.slack.com/services/…, ohne Zugangsdaten und nicht auf eine private Adresse.',
+  },
   // The landing pages of emailed links (src/http/link-pages.ts). `{mutation}` and the like
   // mark code, set in its own type on the page.
   invitationPageTitle: {

@@ -9,6 +9,7 @@ import { sha256 } from '../auth/secrets.ts';
 import { actorOf, auditAs, beyondOwnScopes, type Caller, refuse, scopesNotHeld } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
+import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
 import { name, parseInput } from '../validation.ts';
 import { serviceAccountOrFail } from './service-accounts.ts';
 
@@ -112,6 +113,7 @@ export async function createApiToken(caller: Caller, input: unknown): Promise<Cr
     await tokenAudit(caller, tx, 'api_token.created', created);
     return created;
   });
+  if (holdsWriteAll(apiToken.scopes)) app.background(() => alertPrivilegedToken(app, caller, apiToken, 'created'));
   return { token, apiToken };
 }
 
@@ -139,6 +141,9 @@ export async function updateApiToken(caller: Caller, input: unknown): Promise<Ap
     return updated;
   });
   await app.apiTokens.invalidate([current.id]);
+  if (holdsWriteAll(updated.scopes) && !holdsWriteAll(current.scopes)) {
+    app.background(() => alertPrivilegedToken(app, caller, updated, 'updated'));
+  }
   return updated;
 }
 
@@ -189,6 +194,7 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
     return created;
   });
   await app.apiTokens.invalidate([current.id]);
+  if (holdsWriteAll(apiToken.scopes)) app.background(() => alertPrivilegedToken(app, caller, apiToken, 'rotated'));
   return { token, apiToken };
 }
 

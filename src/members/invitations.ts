@@ -11,6 +11,7 @@ import { AppError, badInput, conflict, notFound, unauthenticated } from '../erro
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import { alertAccountLocked } from '../security/causes.ts';
 import { email, name, newPassword, parseInput } from '../validation.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -144,7 +145,9 @@ export async function acceptInvitation(app: App, input: unknown, ip: string): Pr
   if (existing) {
     await app.limits.assertLoginAllowed(existing.email);
     if (!(await verifyPassword(existing.passwordHash, data.password)) || existing.disabledAt) {
-      await app.limits.loginFailed(existing.email);
+      if (await app.limits.loginFailed(existing.email)) {
+        app.background(() => alertAccountLocked(app, existing, ip));
+      }
       throw unauthenticated('invalidCredentials');
     }
   } else {

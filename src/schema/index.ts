@@ -3,6 +3,7 @@ import './accounts/types.ts';
 import './accounts/queries.ts';
 import './accounts/mutations.ts';
 import './organizations/mutations.ts';
+import './security/settings.ts';
 import './members/types.ts';
 import './members/queries.ts';
 import './members/mutations.ts';
