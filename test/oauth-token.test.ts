@@ -5,6 +5,7 @@
 import { createRemoteJWKSet, decodeProtectedHeader, generateKeyPair, jwtVerify, SignJWT } from 'jose';
 import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { authenticateClient, issueClientToken } from '../src/machine/oauth-token-grant.ts';
 import {
   CurrentOrganizationDocument,
   DeleteServiceAccountDocument,
@@ -346,6 +347,17 @@ describe('access tokens of OAuth clients', () => {
     const rotated = { clientId: client.clientId, clientSecret: rotateOAuthClientSecret.clientSecret };
     const { access_token: after } = await library.token(as, rotated, 'post');
     ok(await server.gql(CurrentOrganizationDocument, {}, { token: after }));
+  });
+
+  it('whose secret was checked just before a rotation committed, and signed after it, are refused', async () => {
+    const owner = await createOwner(server);
+    const client = await createTestClient(server, owner, ['read:organization']);
+    // The grant's two steps, with the rotation landing between them.
+    const checked = await authenticateClient(server.app, client, '127.0.0.1');
+    ok(await server.gql(RotateOAuthClientSecretDocument, { input: { id: client.id } }, { token: owner.accessToken }));
+    const late = await issueClientToken(server.app, checked, ['read:organization'], '127.0.0.1');
+    const refused = failure(await server.gql(CurrentOrganizationDocument, {}, { token: late.access_token }));
+    expect(refused.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('stop while the service account is disabled, and when it is deleted', async () => {

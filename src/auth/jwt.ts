@@ -25,13 +25,17 @@ export async function signAccessToken(
   claims: { sub: string; org: string; scopes: readonly string[] },
   ttlSeconds: number,
   type = 'access',
-  /** More claims, and the header's `typ` (`at+jwt` for RFC 9068 access tokens). */
-  options: { claims?: Record<string, unknown>; typ?: string } = {},
+  /**
+   * More claims; the header's `typ` (`at+jwt` for RFC 9068 access tokens); the instant the
+   * token counts as issued at (ms), when it must be earlier than the signing.
+   */
+  options: { claims?: Record<string, unknown>; typ?: string; issuedAtMs?: number } = {},
 ): Promise<{ token: string; expiresIn: number; exp: number; jti: string }> {
-  const iat = Math.floor(Date.now() / 1000);
+  const issuedAt = options.issuedAtMs ?? Date.now();
+  const iat = Math.floor(issuedAt / 1000);
   const exp = iat + ttlSeconds;
-  // A UUIDv7 carries the signing instant to the millisecond (see issuedAtMs).
-  const jti = uuidv7();
+  // A UUIDv7 carries the issuing instant to the millisecond (see issuedAtMs).
+  const jti = uuidv7({ msecs: issuedAt });
   const token = await new SignJWT({ ...options.claims, org: claims.org, scopes: [...claims.scopes], type })
     .setProtectedHeader({ alg: 'ES256', kid: settings.keys.kid, typ: options.typ ?? 'JWT' })
     .setIssuer(settings.issuer)

@@ -108,8 +108,8 @@ async function grant(app: App, req: IncomingMessage, ip: string) {
     throw new OAuthError('unsupported_grant_type', 'Only the client_credentials grant is supported.');
   }
   const credentials = clientCredentials(headersOf(req).get('authorization'), params);
-  const client = await authenticateClient(app, credentials, ip);
-  return issueClientToken(app, client, grantedScopes(client, params.get('scope')), ip);
+  const authenticated = await authenticateClient(app, credentials, ip);
+  return issueClientToken(app, authenticated, grantedScopes(authenticated.client, params.get('scope')), ip);
 }
 
 export async function tokenEndpoint(app: App, req: IncomingMessage, res: ServerResponse) {

@@ -119,16 +119,19 @@ export async function rotateOAuthClientSecret(caller: Caller, input: { id: strin
   // Handing out a secret anew hands out its scopes anew.
   await assertHeld(caller, current.scopes as Scope[], { type: 'OAuthClient', id: current.id });
   const { clientSecret, data: secret } = secretFields();
-  const now = new Date();
-  const oauthClient = await app.db.$transaction(async (tx) => {
+  await app.db.$transaction(async (tx) => {
     const claimed = await tx.oAuthClient.updateMany({
       where: { id: current.id, revokedAt: null },
-      data: { ...secret, secretRotatedAt: now, tokensNotBefore: now },
+      data: { ...secret, secretRotatedAt: new Date() },
     });
     if (claimed.count === 0) throw badInput('id', 'invalidOAuthClient');
-    const rotated = await tx.oAuthClient.findUniqueOrThrow({ where: { id: current.id } });
-    await clientAudit(caller, tx, 'oauth_client.secret_rotated', rotated);
-    return rotated;
+    await clientAudit(caller, tx, 'oauth_client.secret_rotated', current);
+  });
+  // Once the new secret is committed: a token issued after a check of the old secret counts
+  // as issued before this instant, and nobody has the new secret until this answers.
+  const oauthClient = await app.db.oAuthClient.update({
+    where: { id: current.id },
+    data: { tokensNotBefore: new Date() },
   });
   await app.oauthClients.changed([current.clientId]);
   return { clientId: oauthClient.clientId, clientSecret, oauthClient };

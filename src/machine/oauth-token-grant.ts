@@ -34,6 +34,12 @@ export interface TokenResponse {
   scope: string;
 }
 
+export interface AuthenticatedClient {
+  client: OAuthClient;
+  /** When the client's secret was read from the database (ms). */
+  checkedAtMs: number;
+}
+
 /** Compared against when the client id is unknown, so that a miss costs what a hit costs. */
 const NO_SECRET_HASH = sha256('no client has this secret');
 
@@ -48,11 +54,14 @@ export async function authenticateClient(
   app: App,
   credentials: { clientId: string; clientSecret: string },
   ip: string,
-): Promise<OAuthClient> {
+): Promise<AuthenticatedClient> {
   const { clientId, clientSecret } = credentials;
   // Malformed ids and secrets are refused before any lookup or counting.
   if (!isWellFormedClientId(clientId) || !isWellFormedClientSecret(clientSecret)) throw badClient();
   await app.limits.assertClientAllowed(clientId);
+  // A token counts as issued before the secret was checked: should a rotation commit between
+  // the check and the signing, the token still falls before the rotation and is refused.
+  const checkedAtMs = Date.now();
   const client = await app.db.oAuthClient.findUnique({
     where: { clientId },
     include: { serviceAccount: { select: { disabledAt: true } } },
@@ -76,7 +85,7 @@ export async function authenticateClient(
   }
   await app.limits.clientSucceeded(clientId);
   const { serviceAccount: _account, ...row } = client;
-  return row;
+  return { client: row, checkedAtMs };
 }
 
 /**
@@ -100,7 +109,7 @@ export function grantedScopes(client: Pick<OAuthClient, 'scopes'>, requested: st
 /** Signs the access token and records that the client received it. */
 export async function issueClientToken(
   app: App,
-  client: OAuthClient,
+  { client, checkedAtMs }: AuthenticatedClient,
   scopes: readonly string[],
   ip: string,
 ): Promise<TokenResponse> {
@@ -111,7 +120,7 @@ export async function issueClientToken(
     { sub: client.serviceAccountId, org: client.organizationId, scopes },
     ttl,
     CLIENT_CREDENTIALS_TOKEN_TYPE,
-    { typ: 'at+jwt', claims: { client_id: client.clientId, scope } },
+    { typ: 'at+jwt', claims: { client_id: client.clientId, scope }, issuedAtMs: checkedAtMs },
   );
   await clientAuthenticated(app, { client, ip, scopes, jti, expiresAt: exp });
   return { access_token: token, token_type: 'Bearer', expires_in: ttl, scope };
