@@ -68,11 +68,9 @@ function clientCredentials(authorization: string | null, params: Map<string, str
   const bodyId = params.get('client_id');
   if (authorization !== null) {
     const match = /^Basic\s+([A-Za-z0-9+/]+={0,2})\s*$/i.exec(authorization);
-    if (!match)
-      throw new OAuthError(
-        'invalid_client',
-        'Only HTTP Basic client authentication is accepted in the Authorization header.',
-      );
+    if (!match) {
+      throw new OAuthError('invalid_client', 'The Authorization header takes HTTP Basic client credentials only.');
+    }
     if (bodySecret !== undefined) {
       throw invalidRequest('The client authenticates with one method only: HTTP Basic or client_secret in the body.');
     }
