@@ -10,6 +10,7 @@ import { createVerifiedTokens, type VerifiedTokens } from './auth/verified-token
 import type { Config } from './config.ts';
 import { type Database, type Db, openDatabase } from './db.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createOAuthClientRevocations, type OAuthClientRevocations } from './machine/oauth-client-revocations.ts';
 import { type ApiTokenVerifier, createApiTokenVerifier } from './machine/token-verifier.ts';
 import { createMailer, type Mailer } from './mail/outbox.ts';
 import { createMetrics, type Metrics } from './metrics.ts';
@@ -36,6 +37,8 @@ export interface App {
   /** Where machine credentials are used from (the new_ip security alert). */
   credentialUse: CredentialUseTracker;
   sessions: SessionRevocations;
+  /** Whether access tokens issued to OAuth clients still hold. */
+  oauthClients: OAuthClientRevocations;
   verifiedTokens: VerifiedTokens;
   redis?: Redis;
   /** Set when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT). */
@@ -132,6 +135,14 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     cleanups.push(() => sessions.close());
 
+    const oauthClients = createOAuthClientRevocations({
+      db: database.db,
+      pubsub,
+      logger,
+      epoch: sharedEpoch(redis && { redis, key: `${namespace}:oauthClients:epoch` }),
+    });
+    cleanups.push(() => oauthClients.close());
+
     const pending = new Set<Promise<unknown>>();
     const background = (task: () => Promise<unknown>) => {
       const promise = task()
@@ -158,6 +169,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       apiTokens,
       credentialUse: createCredentialUseTracker(() => app),
       sessions,
+      oauthClients,
       verifiedTokens: createVerifiedTokens(),
       redis,
       tracing: options.tracing,

@@ -42,6 +42,8 @@ const schema = z.object({
   JWT_AUDIENCE: z.string().min(1).default('herald'),
   ACCESS_TOKEN_TTL: seconds(3600),
   REFRESH_TOKEN_TTL: seconds(30 * 24 * 3600),
+  /** Lifetime of access tokens issued at /oauth/token; ACCESS_TOKEN_TTL when unset. */
+  OAUTH_ACCESS_TOKEN_TTL: z.coerce.number().int().positive().optional(),
   REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).default(10),
   SLA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
   /** Ping period of WebSockets; a client that misses a ping (it stopped reading) is cut off. */

@@ -9,7 +9,10 @@ export type { Logger };
  * is logged.
  */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|access_token|refresh_token|query|variables)=)[^&#]*/gi, '$1[REDACTED]');
+  return url.replace(
+    /([?&](?:token|access_token|refresh_token|client_secret|query|variables)=)[^&#]*/gi,
+    '$1[REDACTED]',
+  );
 }
 
 export type LogFormat = 'auto' | 'json' | 'pretty';

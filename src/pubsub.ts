@@ -10,6 +10,8 @@ import type { NotificationAddedEvent, UnreadCountEvent } from './notifications/e
 export type PubSubEvents = {
   /** API tokens revoked or changed: every instance drops them from its verification cache. */
   'apiTokens:invalidated': [{ tokenIds: string[] }];
+  /** OAuth clients revoked or changed: see machine/oauth-client-revocations.ts. */
+  'oauthClients:changed': [{ clientIds: string[] }];
   /** A user's sessions ended (in one organization, or in all when null): see auth/session-revocations.ts. */
   'sessions:revoked': [{ userId: string; organizationId: string | null }];
   notificationAdded: [recipientId: string, event: NotificationAddedEvent];

@@ -22,6 +22,10 @@ export interface RateLimits {
   loginSucceeded(email: string): Promise<void>;
   /** Counts a password reset request for an email, existing or not. */
   hitPasswordReset(email: string): Promise<void>;
+  /** Refuses when an OAuth client id has had too many failed authentications lately (as logins). */
+  assertClientAllowed(clientId: string): Promise<void>;
+  clientFailed(clientId: string): Promise<void>;
+  clientSucceeded(clientId: string): Promise<void>;
   /** Counts a failed token verification from `ip`. */
   tokenFailed(ip: string): Promise<void>;
   assertTokenAllowed(ip: string): Promise<void>;
@@ -49,6 +53,7 @@ export function createRateLimits(
   };
   const ip = make('ip', config.RATE_LIMIT_IP_PER_MINUTE, 60);
   const logins = make('login', config.RATE_LIMIT_LOGIN_FAILURES, config.RATE_LIMIT_LOGIN_WINDOW);
+  const clients = make('oauth_client', config.RATE_LIMIT_LOGIN_FAILURES, config.RATE_LIMIT_LOGIN_WINDOW);
   const resets = make('reset', 5, 3600);
   const badTokens = make('token', config.RATE_LIMIT_IP_PER_MINUTE, 60);
 
@@ -64,6 +69,9 @@ export function createRateLimits(
     // failure sees it reach the limit.
     loginFailed: (email) => logins.penalty(email).then((state) => state.consumedPoints === logins.points),
     loginSucceeded: (email) => logins.delete(email).then(() => undefined),
+    assertClientAllowed: (clientId) => assertBelow(clients, clientId, 'oauth_client_failures'),
+    clientFailed: (clientId) => clients.penalty(clientId).then(() => undefined),
+    clientSucceeded: (clientId) => clients.delete(clientId).then(() => undefined),
     hitPasswordReset: (email) => resets.consume(email).then(() => undefined, refuse('password_reset')),
     tokenFailed: (address) => badTokens.penalty(address).then(() => undefined),
     assertTokenAllowed: (address) => assertBelow(badTokens, address, 'token_failures'),

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, newRequestId } from './app.ts';
 import { listeningUrl } from './config.ts';
-import { routes } from './http/routes.ts';
+import { anyMethodRoutes, routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
 import { redactUrl } from './logger.ts';
@@ -46,7 +46,7 @@ export function createHeraldServer(app: App): HeraldServer {
       ),
     );
 
-    const route = req.method === 'GET' || req.method === 'HEAD' ? routes[path] : undefined;
+    const route = anyMethodRoutes[path] ?? (req.method === 'GET' || req.method === 'HEAD' ? routes[path] : undefined);
     if (route) {
       const timer = app.metrics.routeSeconds.startTimer({ route: path });
       res.once('finish', () => timer({ status: res.statusCode }));

@@ -197,6 +197,11 @@ describe('authorization matrix', () => {
     updateApiToken: { scope: 'write:tokens' },
     revokeApiToken: { scope: 'write:tokens' },
     rotateApiToken: { scope: 'write:tokens' },
+    oauthClients: { scope: 'read:tokens' },
+    oauthClient: { scope: 'read:tokens' },
+    createOAuthClient: { scope: 'write:tokens' },
+    revokeOAuthClient: { scope: 'write:tokens' },
+    rotateOAuthClientSecret: { scope: 'write:tokens' },
     auditEvents: { scope: 'read:audit' },
   };
   it.each(Object.entries(declared))('%s requires %o', (name, requirement) => {

@@ -19,6 +19,9 @@ describe('configuration', () => {
     expect(config.PASSWORD_RESET_URL).toBeUndefined();
     expect(config.DATABASE_URL).toBeUndefined();
     expect(config.REDIS_URL).toBeUndefined();
+    // Tokens of the client credentials grant live as long as other access tokens unless set.
+    expect(config.OAUTH_ACCESS_TOKEN_TTL).toBeUndefined();
+    expect(loadConfig({ OAUTH_ACCESS_TOKEN_TTL: '300' }).OAUTH_ACCESS_TOKEN_TTL).toBe(300);
   });
 
   it.each([
@@ -28,6 +31,8 @@ describe('configuration', () => {
     ['REDIS_URL', 'not a url'],
     ['ACCESS_TOKEN_TTL', '-5'],
     ['ACCESS_TOKEN_TTL', '1.5'],
+    ['OAUTH_ACCESS_TOKEN_TTL', '0'],
+    ['OAUTH_ACCESS_TOKEN_TTL', 'an hour'],
     ['SLA_SWEEP_INTERVAL_MS', 'often'],
     ['SMTP_URL', 'http://mail'],
     ['LOG_LEVEL', 'loud'],

@@ -25,6 +25,7 @@ import {
 import { connect, notificationProbe, subscribe, wsUrl } from './helpers/live.ts';
 import { auditActions, createMachineToken, eventually } from './helpers/machine.ts';
 import { countEmails, emailBody, tokenFromEmail, waitForEmail } from './helpers/mail.ts';
+import { createTestClient, type TestClient } from './helpers/oauth.ts';
 import { type Account, createOwner, PASSWORD } from './helpers/seed.ts';
 import { failure, needing, ok, startServer, type TestServer } from './helpers/server.ts';
 import { addMember } from './helpers/work.ts';
@@ -242,6 +243,42 @@ describe('an API token used from a new address', () => {
     const [alert] = await alertsOf(owner, 1);
     expect(alert?.message).toContain('127.0.0.1');
     await socket.client.dispose();
+  });
+});
+
+describe('an OAuth client used from a new address, or created with write:*', () => {
+  const tokenFrom = (client: TestClient, ip: string) =>
+    fetch(`${server.url}/oauth/token`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded', ...from(ip) },
+      body: new URLSearchParams({
+        grant_type: 'client_credentials',
+        client_id: client.clientId,
+        client_secret: client.clientSecret,
+      }),
+    });
+
+  it('alerts from the second address the token endpoint sees, naming the client id, never the secret', async () => {
+    const { owner, hook } = await organization();
+    const client = await createTestClient(server, owner, ['read:organization']);
+    expect((await tokenFrom(client, '198.51.100.20')).status).toBe(200);
+    expect((await tokenFrom(client, '198.51.100.20')).status).toBe(200);
+    expect((await tokenFrom(client, '198.51.100.21')).status).toBe(200);
+    const [alert] = await alertsOf(owner, 1);
+    expect(alert?.title).toBe(`OAuth client "sync" (${client.clientId}) used from a new address`);
+    expect(alert?.message).toContain('198.51.100.21');
+    const [post] = await slackPosts(hook, 1);
+    for (const text of [JSON.stringify(alert), JSON.stringify(post)]) expect(text).not.toContain(client.clientSecret);
+  });
+
+  it('alerts when a client is created with write:*, and not for narrower ones', async () => {
+    const { owner, admin } = await organization();
+    await createTestClient(server, owner, ['read:*']);
+    const privileged = await createTestClient(server, owner, ['write:*']);
+    const [alert] = await alertsOf(admin, 1);
+    expect(alert?.title).toBe('OAuth client with write:* created');
+    expect(alert?.message).toContain(privileged.clientSecret.slice(0, 10));
+    expect(alert?.message).not.toContain(privileged.clientSecret);
   });
 });
 

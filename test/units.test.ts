@@ -62,6 +62,8 @@ describe('log redaction', () => {
     ['/graphql?locale=cs&token=abc&x=1', '/graphql?locale=cs&token=[REDACTED]&x=1'],
     ['/graphql?access_token=abc', '/graphql?access_token=[REDACTED]'],
     ['/graphql?tokens=2', '/graphql?tokens=2'],
+    // Refused there, but a client that sends it must not get it written to the log.
+    ['/oauth/token?client_secret=hldcs_abc', '/oauth/token?client_secret=[REDACTED]'],
     ['/graphql?query=mutation%20%7B%20x(token%3A%20%22s%22)%20%7D&x=1', '/graphql?query=[REDACTED]&x=1'],
     ['/graphql?variables=%7B%7D&queryPlan=1', '/graphql?variables=[REDACTED]&queryPlan=1'],
   ])('%s', (url, expected) => {

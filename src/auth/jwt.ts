@@ -9,6 +9,9 @@ export interface AccessClaims {
   jti: string;
   exp: number;
   iat: number;
+  type: string;
+  /** The OAuth client a client-credentials token was issued to (RFC 9068). */
+  client_id?: string;
 }
 
 export interface JwtSettings {
@@ -22,20 +25,27 @@ export async function signAccessToken(
   claims: { sub: string; org: string; scopes: readonly string[] },
   ttlSeconds: number,
   type = 'access',
-): Promise<{ token: string; expiresIn: number; exp: number }> {
-  const iat = Math.floor(Date.now() / 1000);
+  /**
+   * More claims; the header's `typ` (`at+jwt` for RFC 9068 access tokens); the instant the
+   * token counts as issued at (ms), when it must be earlier than the signing.
+   */
+  options: { claims?: Record<string, unknown>; typ?: string; issuedAtMs?: number } = {},
+): Promise<{ token: string; expiresIn: number; exp: number; jti: string }> {
+  const issuedAt = options.issuedAtMs ?? Date.now();
+  const iat = Math.floor(issuedAt / 1000);
   const exp = iat + ttlSeconds;
-  const token = await new SignJWT({ org: claims.org, scopes: [...claims.scopes], type })
-    .setProtectedHeader({ alg: 'ES256', kid: settings.keys.kid, typ: 'JWT' })
+  // A UUIDv7 carries the issuing instant to the millisecond (see issuedAtMs).
+  const jti = uuidv7({ msecs: issuedAt });
+  const token = await new SignJWT({ ...options.claims, org: claims.org, scopes: [...claims.scopes], type })
+    .setProtectedHeader({ alg: 'ES256', kid: settings.keys.kid, typ: options.typ ?? 'JWT' })
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
     .setSubject(claims.sub)
-    // A UUIDv7 carries the signing instant to the millisecond (see issuedAtMs).
-    .setJti(uuidv7())
+    .setJti(jti)
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(settings.keys.privateKey);
-  return { token, expiresIn: ttlSeconds, exp };
+  return { token, expiresIn: ttlSeconds, exp, jti };
 }
 
 export type VerifyFailure = 'malformed' | 'unknownKey' | 'invalid' | 'expired';
@@ -52,7 +62,12 @@ export class TokenVerificationError extends Error {
  * Verifies an access token. The algorithm is pinned to ES256, the key chosen by `kid`
  * among our own keys only: `alg: none`, HS256 and foreign keys never verify.
  */
-export async function verifyAccessToken(settings: JwtSettings, token: string, type = 'access'): Promise<AccessClaims> {
+export async function verifyAccessToken(
+  settings: JwtSettings,
+  token: string,
+  type: string | readonly string[] = 'access',
+): Promise<AccessClaims> {
+  const types: readonly string[] = typeof type === 'string' ? [type] : type;
   let kid: string | undefined;
   try {
     kid = decodeProtectedHeader(token).kid;
@@ -69,7 +84,9 @@ export async function verifyAccessToken(settings: JwtSettings, token: string, ty
       requiredClaims: ['iss', 'aud', 'sub', 'exp', 'iat', 'jti'],
     });
     if (
-      payload.type !== type ||
+      typeof payload.type !== 'string' ||
+      !types.includes(payload.type) ||
+      (payload.client_id !== undefined && typeof payload.client_id !== 'string') ||
       typeof payload.org !== 'string' ||
       !Array.isArray(payload.scopes) ||
       !payload.scopes.every((s) => typeof s === 'string')

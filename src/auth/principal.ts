@@ -1,7 +1,13 @@
 import type { App } from '../app.ts';
 import { type AppError, unauthenticated } from '../errors.ts';
 import { API_TOKEN_PREFIX, isWellFormedApiToken } from './api-token-format.ts';
-import { issuedAtMs, TokenVerificationError, verifyAccessToken } from './jwt.ts';
+import { type AccessClaims, issuedAtMs, TokenVerificationError, verifyAccessToken } from './jwt.ts';
+
+/**
+ * The `type` claim of access tokens issued to OAuth clients at /oauth/token: they act as the
+ * client's service account.
+ */
+export const CLIENT_CREDENTIALS_TOKEN_TYPE = 'client_credentials';
 
 /** Who is making a request: a user (access JWT) or a service account (API token). */
 export interface Principal {
@@ -14,7 +20,9 @@ export interface Principal {
   expiresAt?: number;
   /** The API token a service account acts through. */
   tokenId?: string;
-  /** When a user's access token was signed (ms): it holds while no revocation came after. */
+  /** The OAuth client (its public client id) whose access token a service account acts through. */
+  oauthClientId?: string;
+  /** When an access token was signed (ms): it holds while no revocation came after. */
   issuedAtMs?: number;
 }
 
@@ -50,17 +58,10 @@ export async function authenticate(app: App, credential: string | null, ip: stri
     if (!claims) {
       // The per-IP budget guards the work a token costs: a repeated good one costs none.
       await app.limits.assertTokenAllowed(ip);
-      claims = await verifyAccessToken(app.jwt, credential);
+      claims = await verifyAccessToken(app.jwt, credential, ['access', CLIENT_CREDENTIALS_TOKEN_TYPE]);
       app.verifiedTokens.remember(credential, claims);
     }
-    principal = {
-      kind: 'user',
-      id: claims.sub,
-      organizationId: claims.org,
-      scopes: claims.scopes,
-      expiresAt: claims.exp,
-      issuedAtMs: issuedAtMs(claims),
-    };
+    principal = principalOf(claims);
   } catch (error) {
     if (!(error instanceof TokenVerificationError)) throw error;
     await refusedToken(app, ip);
@@ -68,9 +69,23 @@ export async function authenticate(app: App, credential: string | null, ip: stri
   }
   if (!(await sessionHolds(app, principal))) {
     await refusedToken(app, ip);
-    throw withStatus(unauthenticated('sessionEnded'));
+    throw withStatus(unauthenticated(principal.oauthClientId ? 'oauthClientRevoked' : 'sessionEnded'));
   }
   return principal;
+}
+
+/** A user's access token, or a service account's token from the client credentials grant. */
+function principalOf(claims: AccessClaims): Principal {
+  const common = {
+    id: claims.sub,
+    organizationId: claims.org,
+    scopes: claims.scopes,
+    expiresAt: claims.exp,
+    issuedAtMs: issuedAtMs(claims),
+  };
+  if (claims.type !== CLIENT_CREDENTIALS_TOKEN_TYPE) return { kind: 'user', ...common };
+  if (!claims.client_id) throw new TokenVerificationError('invalid');
+  return { kind: 'serviceAccount', ...common, oauthClientId: claims.client_id };
 }
 
 /** A refused credential counts against its IP, which gets RATE_LIMITED once over budget. */
@@ -79,11 +94,14 @@ async function refusedToken(app: App, ip: string) {
   await app.limits.tokenFailed(ip);
 }
 
-/** Whether a user's access token survived every revocation since it was signed. */
-export const sessionHolds = (app: App, principal: Principal): Promise<boolean> =>
-  principal.kind === 'user'
-    ? app.sessions.holds(principal.id, principal.organizationId, principal.issuedAtMs ?? 0)
-    : Promise.resolve(true);
+/** Whether an access token (a user's, or an OAuth client's) survived every revocation since it was signed. */
+export function sessionHolds(app: App, principal: Principal): Promise<boolean> {
+  if (principal.kind === 'user') {
+    return app.sessions.holds(principal.id, principal.organizationId, principal.issuedAtMs ?? 0);
+  }
+  if (principal.oauthClientId) return app.oauthClients.holds(principal.oauthClientId, principal.issuedAtMs ?? 0);
+  return Promise.resolve(true);
+}
 
 /** An API token acts as its service account, with the token's scopes. */
 async function authenticateApiToken(app: App, secret: string, ip: string): Promise<Principal> {

@@ -1,7 +1,8 @@
 // The rules every live transport keeps (WebSocket, Server-Sent Events): a
 // connection or stream ends when its credential expires, when the user's sessions are
 // revoked (logoutAll, password change or reset, removal, role change, disabled account) on
-// any instance, and when the API token it acts through is revoked or changed.
+// any instance, when the API token it acts through is revoked or changed, and when the OAuth
+// client its access token was issued to is revoked or its secret rotated.
 import type { App } from '../app.ts';
 import type { Principal } from './principal.ts';
 import { sessionHolds } from './principal.ts';
@@ -34,6 +35,14 @@ export function watchSession(app: App, principal: Principal, onEnd: (why: Sessio
       sessionHolds(app, principal).then(
         (holds) => holds || end('revoked'),
         (error) => app.logger.warn({ err: error }, 'could not re-check a session'),
+      );
+    });
+  } else if (principal.oauthClientId) {
+    // A rotated secret ends only the tokens issued before it; a revocation ends them all.
+    unwatch = app.oauthClients.watch(principal.oauthClientId, () => {
+      sessionHolds(app, principal).then(
+        (holds) => holds || end('revoked'),
+        (error) => app.logger.warn({ err: error }, 'could not re-check an OAuth client'),
       );
     });
   } else {

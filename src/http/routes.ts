@@ -3,6 +3,8 @@ import type { App } from '../app.ts';
 import { validateApiToken } from './forward-auth.ts';
 import { json } from './json.ts';
 import { linkPages } from './link-pages.ts';
+import { METADATA_PATH, serveMetadata } from './oauth-metadata.ts';
+import { tokenEndpoint } from './oauth-token.ts';
 
 type Route = (app: App, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -29,10 +31,16 @@ export const routes: Record<string, Route> = {
     json(res, 200, app.jwt.keys.jwks(), { 'cache-control': 'public, max-age=300' }),
   '/healthz': (_app, _req, res) => json(res, 200, { status: 'ok' }),
   '/api/tokens/validate': validateApiToken,
+  [METADATA_PATH]: (app, _req, res) => serveMetadata(app, res),
   ...linkPages,
   '/readyz': async (app, _req, res) => {
     const checks = await ready(app);
     const ok = Object.values(checks).every((state) => state === 'ok');
     json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks });
   },
+};
+
+/** Endpoints that answer every method themselves (the OAuth token endpoint refuses all but POST). */
+export const anyMethodRoutes: Record<string, Route> = {
+  '/oauth/token': tokenEndpoint,
 };

@@ -188,6 +188,16 @@ const catalog = {
     cs: 'Platnost API tokenu vypršela.',
     de: 'Das API-Token ist abgelaufen.',
   },
+  oauthClientRevoked: {
+    en: 'The OAuth client this access token was issued to has been revoked or its secret rotated; request a new token.',
+    cs: 'OAuth klient, kterému byl tento přístupový token vydán, byl zneplatněn nebo dostal nové tajemství; vyžádejte si nový token.',
+    de: 'Der OAuth-Client, für den dieses Zugriffstoken ausgestellt wurde, wurde widerrufen oder sein Geheimnis erneuert; fordern Sie ein neues Token an.',
+  },
+  invalidOAuthClient: {
+    en: 'The OAuth client has been revoked.',
+    cs: 'OAuth klient byl zneplatněn.',
+    de: 'Der OAuth-Client wurde widerrufen.',
+  },
   unknownScope: {
     en: 'Unknown scope "{scope}". Valid scopes: {allowed}.',
     cs: 'Neznámý rozsah „{scope}“. Platné rozsahy: {allowed}.',

@@ -22,7 +22,7 @@ export interface CreatedApiToken {
 const DAY_MS = 24 * 3600 * 1000;
 
 /** Validates requested scopes against the grammar; an unknown one is named with the valid list. */
-function parseScopes(values: readonly string[]): Scope[] {
+export function parseScopes(values: readonly string[]): Scope[] {
   if (values.length === 0) throw badInput('scopes', 'required');
   const unknown = values.find((value) => !isScope(value));
   if (unknown !== undefined) {
@@ -41,7 +41,7 @@ function parseExpiry(app: App, value: Date | null | undefined): Date {
   return value;
 }
 
-async function assertHeld(caller: Caller, scopes: Scope[], target?: { type: string; id: string }) {
+export async function assertHeld(caller: Caller, scopes: Scope[], target?: { type: string; id: string }) {
   const missing = await scopesNotHeld(caller, scopes);
   if (missing.length > 0) {
     throw await refuse(caller, 'token_scopes_beyond_caller', target, beyondOwnScopes(missing));

@@ -1,5 +1,6 @@
 // Service accounts: machine users of one organization, named by a slug unique there.
-// Disabling or deleting one stops every token it has, on every instance.
+// Disabling or deleting one stops every token it has, and every OAuth client's, on every
+// instance.
 import { z } from 'zod';
 import { slugify } from '../accounts/slug.ts';
 import type { App } from '../app.ts';
@@ -63,7 +64,8 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
   const data = parseInput(updateInput, input);
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
   const disabling = data.disabled === true && !account.disabledAt;
-  const { updated, tokenIds } = await app.db.$transaction(async (tx) => {
+  const togglesDisabled = data.disabled != null && data.disabled !== !!account.disabledAt;
+  const { updated, tokenIds, clientIds } = await app.db.$transaction(async (tx) => {
     const updated = await tx.serviceAccount.update({
       where: { id: account.id },
       data: {
@@ -72,23 +74,29 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
         disabledAt: data.disabled == null ? undefined : data.disabled ? (account.disabledAt ?? new Date()) : null,
       },
     });
-    if (data.disabled != null && data.disabled !== !!account.disabledAt) {
+    if (togglesDisabled) {
       const action = data.disabled ? 'service_account.disabled' : 'service_account.enabled';
       await auditAs(caller, tx, action, { type: 'ServiceAccount', id: account.id });
     }
     const tokens = disabling
       ? await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true } })
       : [];
-    return { updated, tokenIds: tokens.map((t) => t.id) };
+    // Clients' tokens stop while the account is disabled and hold again once it is enabled.
+    const clients = togglesDisabled
+      ? await tx.oAuthClient.findMany({ where: { serviceAccountId: account.id }, select: { clientId: true } })
+      : [];
+    return { updated, tokenIds: tokens.map((t) => t.id), clientIds: clients.map((c) => c.clientId) };
   });
   await app.apiTokens.invalidate(tokenIds);
+  await app.oauthClients.changed(clientIds);
   return updated;
 }
 
 const deleteInput = z.object({ slug });
 
 /**
- * Deletes the account and, in the same transaction, its tokens (each audited as revoked);
+ * Deletes the account and, in the same transaction, its tokens and OAuth clients (each
+ * audited as revoked);
  * audit events keep their ids. The account's row is locked first, so a token created
  * meanwhile is either among those revoked or refused for want of its account.
  */
@@ -96,9 +104,24 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
   const { app, principal } = caller;
   const data = parseInput(deleteInput, input);
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
-  const tokenIds = await app.db.$transaction(async (tx) => {
+  const { tokenIds, clientIds } = await app.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "ServiceAccount" WHERE id = ${account.id}::uuid FOR UPDATE`;
     const tokens = await tx.apiToken.findMany({ where: { serviceAccountId: account.id } });
+    const clients = await tx.oAuthClient.findMany({ where: { serviceAccountId: account.id } });
+    for (const client of clients.filter((c) => !c.revokedAt)) {
+      await auditAs(
+        caller,
+        tx,
+        'oauth_client.revoked',
+        { type: 'OAuthClient', id: client.id },
+        {
+          serviceAccountId: account.id,
+          clientId: client.clientId,
+          name: client.name,
+          reason: 'service_account_deleted',
+        },
+      );
+    }
     for (const token of tokens.filter((t) => !t.revokedAt)) {
       await auditAs(
         caller,
@@ -118,8 +141,9 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
         slug: account.slug,
       },
     );
-    return tokens.map((t) => t.id);
+    return { tokenIds: tokens.map((t) => t.id), clientIds: clients.map((c) => c.clientId) };
   });
   await app.apiTokens.invalidate(tokenIds);
+  await app.oauthClients.changed(clientIds);
   return account;
 }

@@ -10,6 +10,7 @@ import './members/mutations.ts';
 import './machine/types.ts';
 import './machine/queries.ts';
 import './machine/mutations.ts';
+import './machine/oauth-clients.ts';
 import './audit/types.ts';
 import './audit/queries.ts';
 import './work/types.ts';

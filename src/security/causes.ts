@@ -59,8 +59,8 @@ export const holdsWriteAll = (scopes: readonly string[]) => scopes.includes(WRIT
 export async function alertPrivilegedToken(
   app: App,
   who: { principal: Principal; ip: string },
-  token: ApiToken,
-  how: 'created' | 'rotated' | 'updated',
+  token: Pick<ApiToken, 'id' | 'name' | 'prefix' | 'organizationId' | 'serviceAccountId'>,
+  how: 'created' | 'rotated' | 'updated' | 'oauth_client_created',
 ) {
   const { principal } = who;
   const [actor, account] = await Promise.all([

@@ -102,7 +102,7 @@ async function record(app: App, use: CredentialUse) {
     select: { ip: true },
   });
   if (!earlier) return;
-  const named = use.kind === 'api_token' ? await apiTokenNames(app, use.id) : null;
+  const named = use.kind === 'api_token' ? await apiTokenNames(app, use.id) : await oauthClientNames(app, use.id);
   await raiseSecurityAlert(app, {
     organizationId: use.organizationId,
     cause: 'new_ip',
@@ -113,7 +113,7 @@ async function record(app: App, use: CredentialUse) {
       owner: named?.owner ?? use.owner ?? '',
       ip: use.ip,
     },
-    actor: use.kind === 'api_token' ? { type: 'SERVICE_ACCOUNT', id: named?.ownerId ?? null } : undefined,
+    actor: { type: 'SERVICE_ACCOUNT', id: named?.ownerId ?? null },
     ip: use.ip,
   });
 }
@@ -128,5 +128,18 @@ async function apiTokenNames(app: App, tokenId: string) {
     credential: `"${token.name}" (${token.prefix}…)`,
     owner: `${token.serviceAccount.name} (${token.serviceAccount.slug})`,
     ownerId: token.serviceAccount.id,
+  };
+}
+
+async function oauthClientNames(app: App, id: string) {
+  const client = await app.db.oAuthClient.findUnique({
+    where: { id },
+    select: { name: true, clientId: true, serviceAccount: { select: { id: true, name: true, slug: true } } },
+  });
+  if (!client) return null;
+  return {
+    credential: `"${client.name}" (${client.clientId})`,
+    owner: `${client.serviceAccount.name} (${client.serviceAccount.slug})`,
+    ownerId: client.serviceAccount.id,
   };
 }

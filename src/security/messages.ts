@@ -68,6 +68,18 @@ const alerts = {
       de: '{actor} hat das API-Token {credential} für das Dienstkonto {owner} mit write:* erstellt, das in der Organisation alles erlaubt.',
     },
   },
+  'privileged_token:oauth_client_created': {
+    title: {
+      en: 'OAuth client with write:* created',
+      cs: 'Vytvořen OAuth klient s rozsahem write:*',
+      de: 'OAuth-Client mit write:* erstellt',
+    },
+    message: {
+      en: '{actor} created the OAuth client {credential} for the service account {owner} with write:*, which allows everything in the organization.',
+      cs: '{actor} vytvořil(a) OAuth klienta {credential} pro servisní účet {owner} s rozsahem write:*, který v organizaci dovoluje vše.',
+      de: '{actor} hat den OAuth-Client {credential} für das Dienstkonto {owner} mit write:* erstellt, der in der Organisation alles erlaubt.',
+    },
+  },
   'privileged_token:rotated': {
     title: {
       en: 'API token with write:* rotated',

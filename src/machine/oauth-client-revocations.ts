@@ -1,0 +1,101 @@
+// Access tokens issued to OAuth clients are stateless JWTs, but revoking a client (or
+// rotating its secret, or disabling or deleting its service account) must stop them at
+// once on every instance. Each client keeps a "not before" instant, as users' sessions do
+// (see auth/session-revocations.ts): a token signed before it no longer holds, and a revoked
+// client, or one whose service account is disabled or gone, holds nothing. The instants are
+// cached per client so a request costs a map lookup; a change evicts the entry everywhere
+// through the pub/sub, and bumps the shared epoch before it is answered so that no instance
+// serves an entry read before it.
+import type { Db } from '../db.ts';
+import type { Logger } from '../logger.ts';
+import type { EventBus } from '../pubsub.ts';
+import type { SharedEpoch } from '../shared-epoch.ts';
+import { keyedListeners } from '../watchers.ts';
+
+const CHANGED = 'oauthClients:changed';
+/** A safety net: even if an invalidation were lost, an entry is re-read this often. */
+const CACHE_TTL_MS = 60_000;
+const CACHE_MAX_ENTRIES = 10_000;
+
+interface Entry {
+  /** Milliseconds since the epoch; Infinity when the client no longer issues valid tokens. */
+  notBefore: number;
+  cachedAt: number;
+  epoch: string | null;
+}
+
+export interface OAuthClientRevocations {
+  /** Whether a token issued to the client (its public client id) at `issuedAtMs` still holds. */
+  holds(clientId: string, issuedAtMs: number): Promise<boolean>;
+  /** Call once a change to the clients is committed: every instance reads them again. */
+  changed(clientIds: readonly string[]): Promise<void>;
+  /** Calls `listener` on this instance when any instance changes the client. */
+  watch(clientId: string, listener: () => void): () => void;
+  close(): Promise<void>;
+}
+
+export function createOAuthClientRevocations(options: {
+  db: Db;
+  pubsub: EventBus;
+  logger: Logger;
+  epoch: SharedEpoch;
+}): OAuthClientRevocations {
+  const { db, pubsub, logger, epoch: shared } = options;
+  const entries = new Map<string, Entry>();
+  const watchers = keyedListeners();
+  // Bumped by every eviction: a lookup that started before one must not cache what it read.
+  let generation = 0;
+
+  const evict = (clientIds: readonly string[]) => {
+    generation++;
+    for (const id of clientIds) entries.delete(id);
+  };
+
+  const lookup = async (clientId: string): Promise<number> => {
+    const client = await db.oAuthClient.findUnique({
+      where: { clientId },
+      select: { revokedAt: true, tokensNotBefore: true, serviceAccount: { select: { disabledAt: true } } },
+    });
+    if (!client || client.revokedAt || client.serviceAccount.disabledAt) return Number.POSITIVE_INFINITY;
+    return client.tokensNotBefore?.getTime() ?? 0;
+  };
+
+  const events = pubsub.subscribe(CHANGED);
+  const listening = (async () => {
+    for await (const { clientIds } of events) {
+      evict(clientIds);
+      for (const id of clientIds) watchers.notify(id);
+    }
+  })().catch((error) => logger.error({ err: error }, 'OAuth client revocation listener stopped'));
+
+  return {
+    async holds(clientId, issuedAtMs) {
+      const epoch = await shared.read();
+      let entry = entries.get(clientId);
+      if (entry && (Date.now() - entry.cachedAt > CACHE_TTL_MS || epoch === undefined || entry.epoch !== epoch)) {
+        entries.delete(clientId);
+        entry = undefined;
+      }
+      if (!entry) {
+        const startedAt = generation;
+        entry = { notBefore: await lookup(clientId), cachedAt: Date.now(), epoch: epoch ?? null };
+        if (generation === startedAt && epoch !== undefined) {
+          if (entries.size >= CACHE_MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
+          entries.set(clientId, entry);
+        }
+      }
+      return issuedAtMs >= entry.notBefore;
+    },
+    async changed(clientIds) {
+      if (clientIds.length === 0) return;
+      evict(clientIds);
+      await shared.bump();
+      pubsub.publish(CHANGED, { clientIds: [...clientIds] });
+    },
+    watch: watchers.add,
+    async close() {
+      await events.return();
+      await listening;
+    },
+  };
+}
