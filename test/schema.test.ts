@@ -45,7 +45,17 @@ describe('schema', () => {
 
   it('has connections to check', () => {
     expect(connections.map((field) => field.name).sort()).toEqual(
-      ['apiTokens', 'auditEvents', 'invitations', 'members', 'notifications', 'serviceAccounts', 'workItems'].sort(),
+      [
+        'apiTokens',
+        'auditEvents',
+        'invitations',
+        'members',
+        'notifications',
+        'serviceAccounts',
+        'webhookDeliveries',
+        'webhookEndpoints',
+        'workItems',
+      ].sort(),
     );
   });
 

@@ -8,6 +8,7 @@ import type { Db } from '../db.ts';
 import { notFound } from '../errors.ts';
 import type { Notification, NotificationType, Prisma } from '../generated/prisma/client.ts';
 import { idPage } from '../pagination.ts';
+import { enqueueWebhookEvents, notificationEvents } from '../webhooks/outbox.ts';
 import { toMessage } from './events.ts';
 
 export interface NewNotification {
@@ -53,6 +54,8 @@ export async function storeNotifications(tx: Writer, list: NewNotification[]): P
       ${column('type')}::text[]::"NotificationType"[], ${column('title')}::text[], ${column('message')}::text[],
       ${column('url')}::text[], ${column('workItemId')}::uuid[], ${rows.map(() => createdAt.toISOString())}::timestamp[]
     )`;
+  // notification.created for each, in the same transaction (the outbox).
+  await enqueueWebhookEvents(tx, notificationEvents(rows), createdAt);
   return rows;
 }
 
@@ -93,7 +96,7 @@ export async function publishNotifications(app: App, notifications: Notification
 
 /** Stores and then publishes notifications outside any other transaction. */
 export async function notify(app: App, list: NewNotification[]): Promise<Notification[]> {
-  const stored = await storeNotifications(app.db, list);
+  const stored = await app.db.$transaction((tx) => storeNotifications(tx, list));
   await publishNotifications(app, stored);
   return stored;
 }

@@ -10,6 +10,8 @@ import type { Prisma, WorkItem, WorkItemPriority, WorkItemStatus } from '../gene
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
 import { idPage } from '../pagination.ts';
 import { parseInput } from '../validation.ts';
+import { newMessageId, workItemData } from '../webhooks/events.ts';
+import { enqueueWebhookEvent, uuidV7Sql } from '../webhooks/outbox.ts';
 import { DONE, slaSchedule } from './schedule.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -92,6 +94,7 @@ export async function createWorkItem(caller: Caller, input: z.input<typeof Creat
       },
     });
     await auditAs(caller, tx, 'work_item.created', { type: 'WorkItem', id: item.id });
+    await enqueueWebhookEvent(tx, { organizationId, type: 'work_item.created', data: workItemData(item) }, createdAt);
     const notices = await storeNotifications(
       tx,
       item.assigneeId ? assignmentNotice(item, item.assigneeId, principal) : [],
@@ -131,6 +134,7 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
   const now = new Date();
   const auditId = uuidv7();
   const notificationId = uuidv7();
+  const at = now.toISOString();
   // Nobody needs to be told about work they gave themselves.
   const notify = assigneeId !== null && !(principal.kind === 'user' && principal.id === assigneeId);
   const [row] = await app.db.$queryRaw<AssignmentRow[]>`
@@ -144,7 +148,8 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
       FROM current
       WHERE item.id = current.id AND current."assigneeId" IS DISTINCT FROM ${assigneeId}::uuid
         AND (${assigneeId}::uuid IS NULL OR EXISTS (SELECT 1 FROM member))
-      RETURNING current.id, current."assigneeId" AS "previousAssigneeId", current.key, current.title
+      RETURNING current.id, current."assigneeId" AS "previousAssigneeId", current.key, current.title,
+        current.status, current.priority, current."dueAt"
     ), audited AS (
       INSERT INTO "AuditEvent" (id, "organizationId", "actorType", "actorId", action, "targetType", "targetId", ip, metadata)
       SELECT ${auditId}::uuid, ${organizationId}::uuid, ${actorType}::text::"ActorType", ${actorId}::uuid,
@@ -156,6 +161,26 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
       SELECT ${notificationId}::uuid, ${assigneeId}::uuid, ${organizationId}::uuid, 'ASSIGNMENT',
         changed.key || ' was assigned to you', changed.title, changed.id, ${now.toISOString()}::timestamp(3)
       FROM changed WHERE ${notify}::boolean
+    ), hooked AS (
+      -- The outbox: work_item.assigned and the notification's notification.created, for each
+      -- enabled endpoint subscribed to them (none: nothing is written).
+      INSERT INTO "WebhookDelivery"
+        (id, "organizationId", "endpointId", "messageId", "eventType", payload, "nextAttemptAt", "createdAt", "updatedAt")
+      SELECT ${uuidV7Sql}, endpoint."organizationId", endpoint.id, m.message_id, m.type, m.payload,
+        ${at}::timestamp(3), ${at}::timestamp(3), ${at}::timestamp(3)
+      FROM changed CROSS JOIN LATERAL (VALUES
+        ('work_item.assigned', ${newMessageId()}::text, jsonb_build_object('type', 'work_item.assigned', 'timestamp', ${at}::text,
+          'data', jsonb_build_object('id', changed.id, 'key', changed.key, 'title', changed.title, 'status', changed.status,
+            'priority', changed.priority, 'assigneeId', ${assigneeId}::uuid, 'previousAssigneeId', changed."previousAssigneeId",
+            'dueAt', to_char(changed."dueAt", 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')))::text),
+        ('notification.created', ${newMessageId()}::text, jsonb_build_object('type', 'notification.created', 'timestamp', ${at}::text,
+          'data', jsonb_build_object('id', ${notificationId}::uuid, 'recipientId', ${assigneeId}::uuid, 'type', 'ASSIGNMENT',
+            'title', changed.key || ' was assigned to you', 'message', changed.title, 'url', NULL, 'workItemId', changed.id,
+            'createdAt', ${at}::text))::text)
+      ) AS m(type, message_id, payload)
+      JOIN "WebhookEndpoint" AS endpoint ON endpoint."organizationId" = ${organizationId}::uuid
+        AND endpoint."disabledAt" IS NULL AND m.type = ANY(endpoint.events)
+      WHERE m.type = 'work_item.assigned' OR ${notify}::boolean
     )
     SELECT current.*, EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM changed) AS changed
     FROM current`;
@@ -205,6 +230,11 @@ export function updateWorkItemStatus(caller: Caller, input: { workItemId: string
       { type: 'WorkItem', id: item.id },
       { from: current.status, to: input.status },
     );
+    await enqueueWebhookEvent(tx, {
+      organizationId: item.organizationId,
+      type: 'work_item.status_changed',
+      data: { ...workItemData(item), previousStatus: current.status },
+    });
     return item;
   });
 }
