@@ -134,7 +134,8 @@ export async function postJson(url: string, body: string, options: PostOptions):
             body: Buffer.concat(chunks).toString('utf8').slice(0, MAX_BODY),
           }),
         );
-        response.on('error', reject);
+        // A body still streaming at the deadline ends as a timeout too.
+        response.on('error', (error) => reject(signal.aborted ? signal.reason : error));
       },
     );
     request.on('error', (error) => reject(signal.aborted ? signal.reason : error));
