@@ -8,7 +8,7 @@ import type { Db } from '../db.ts';
 import { notFound } from '../errors.ts';
 import type { Notification, NotificationType, Prisma } from '../generated/prisma/client.ts';
 import { idPage } from '../pagination.ts';
-import { enqueueWebhookEvents, notificationEvents } from '../webhooks/outbox.ts';
+import { notificationEvents, webhookDeliveriesInsert } from '../webhooks/outbox.ts';
 import { toMessage } from './events.ts';
 
 export interface NewNotification {
@@ -46,16 +46,18 @@ export async function storeNotifications(tx: Writer, list: NewNotification[]): P
   const column = <K extends keyof Notification>(key: K) => rows.map((row) => row[key]);
   // One statement over arrays: a Prisma createMany of a thousand rows binds ten thousand
   // parameters and costs several times more. The enum travels as text[]: PGlite's driver
-  // cannot serialize an array of a type it does not know.
+  // cannot serialize an array of a type it does not know. The same statement stores the
+  // notification.created webhook deliveries (the outbox), without another round trip.
   await tx.$executeRaw`
+    WITH stored AS (
     INSERT INTO "Notification" (id, "recipientId", "organizationId", type, title, message, url, "workItemId", "createdAt")
     SELECT * FROM unnest(
       ${column('id')}::uuid[], ${column('recipientId')}::uuid[], ${column('organizationId')}::uuid[],
       ${column('type')}::text[]::"NotificationType"[], ${column('title')}::text[], ${column('message')}::text[],
       ${column('url')}::text[], ${column('workItemId')}::uuid[], ${rows.map(() => createdAt.toISOString())}::timestamp[]
-    )`;
-  // notification.created for each, in the same transaction (the outbox).
-  await enqueueWebhookEvents(tx, notificationEvents(rows), createdAt);
+    )
+    )
+    ${webhookDeliveriesInsert(notificationEvents(rows), createdAt)}`;
   return rows;
 }
 

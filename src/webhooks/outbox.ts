@@ -18,11 +18,13 @@ export const uuidV7Sql = Prisma.sql`encode(set_bit(set_bit(overlay(uuid_send(gen
   substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3) from 1 for 6),
   52, 1), 53, 1), 'hex')::uuid`;
 
-/** Stores a delivery of each event to each of its organization's subscribed endpoints. */
-export async function enqueueWebhookEvents(tx: Writer, events: WebhookEvent[], at: Date = new Date()): Promise<number> {
-  if (events.length === 0) return 0;
+/**
+ * The statement storing a delivery of each event to each of its organization's subscribed
+ * endpoints, for callers that fold it into a statement of their own (saving a round trip).
+ */
+export function webhookDeliveriesInsert(events: WebhookEvent[], at: Date): Prisma.Sql {
   const when = at.toISOString();
-  return tx.$executeRaw`
+  return Prisma.sql`
     INSERT INTO "WebhookDelivery"
       (id, "organizationId", "endpointId", "messageId", "eventType", payload, "nextAttemptAt", "createdAt", "updatedAt")
     SELECT ${uuidV7Sql}, endpoint."organizationId", endpoint.id, m.message_id, m.type, m.payload,
@@ -33,6 +35,12 @@ export async function enqueueWebhookEvents(tx: Writer, events: WebhookEvent[], a
     ) AS m(organization_id, type, message_id, payload)
     JOIN "WebhookEndpoint" AS endpoint
       ON endpoint."organizationId" = m.organization_id AND endpoint."disabledAt" IS NULL AND m.type = ANY(endpoint.events)`;
+}
+
+/** Stores a delivery of each event to each of its organization's subscribed endpoints. */
+export async function enqueueWebhookEvents(tx: Writer, events: WebhookEvent[], at: Date = new Date()): Promise<number> {
+  if (events.length === 0) return 0;
+  return tx.$executeRaw(webhookDeliveriesInsert(events, at));
 }
 
 export const enqueueWebhookEvent = (tx: Writer, event: WebhookEvent, at?: Date) =>

@@ -66,13 +66,20 @@ export async function createWorkItem(caller: Caller, input: z.input<typeof Creat
   const { item, notices } = await app.db.$transaction(async (tx) => {
     if (data.assigneeId) await assertMember(tx, organizationId, data.assigneeId);
     const policy = data.slaPolicyId ? await policyOf(tx, organizationId, data.slaPolicyId) : null;
-    // The row lock on the organization serializes concurrent creations, so numbers never repeat.
-    const { workItemSeq: number } = await tx.organization.update({
-      where: { id: organizationId },
-      data: { workItemSeq: { increment: 1 } },
-      select: { workItemSeq: true },
-    });
     const createdAt = new Date();
+    // The row lock on the organization serializes concurrent creations, so numbers never repeat.
+    // The same statement tells whether any endpoint wants the event, so that an organization
+    // without webhooks pays no extra round trip for them.
+    const [counter] = await tx.$queryRaw<{ number: number; subscribed: boolean }[]>`
+      UPDATE "Organization" SET "workItemSeq" = "workItemSeq" + 1, "updatedAt" = ${createdAt.toISOString()}::timestamp(3)
+      WHERE id = ${organizationId}::uuid
+      RETURNING "workItemSeq" AS number, EXISTS (
+        SELECT 1 FROM "WebhookEndpoint" AS endpoint
+        WHERE endpoint."organizationId" = ${organizationId}::uuid AND endpoint."disabledAt" IS NULL
+          AND 'work_item.created' = ANY(endpoint.events)
+      ) AS subscribed`;
+    if (!counter) throw notFound('Organization');
+    const { number, subscribed } = counter;
     const dueAt = data.dueAt ?? (policy ? new Date(createdAt.getTime() + policy.targetMinutes * 60_000) : null);
     const item = await tx.workItem.create({
       data: {
@@ -94,7 +101,9 @@ export async function createWorkItem(caller: Caller, input: z.input<typeof Creat
       },
     });
     await auditAs(caller, tx, 'work_item.created', { type: 'WorkItem', id: item.id });
-    await enqueueWebhookEvent(tx, { organizationId, type: 'work_item.created', data: workItemData(item) }, createdAt);
+    if (subscribed) {
+      await enqueueWebhookEvent(tx, { organizationId, type: 'work_item.created', data: workItemData(item) }, createdAt);
+    }
     const notices = await storeNotifications(
       tx,
       item.assigneeId ? assignmentNotice(item, item.assigneeId, principal) : [],
