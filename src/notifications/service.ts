@@ -8,7 +8,8 @@ import type { Db } from '../db.ts';
 import { notFound } from '../errors.ts';
 import type { Notification, NotificationType, Prisma } from '../generated/prisma/client.ts';
 import { idPage } from '../pagination.ts';
-import { notificationEvents, webhookDeliveriesInsert } from '../webhooks/outbox.ts';
+import type { WebhookEvent } from '../webhooks/events.ts';
+import { enqueueWebhookEvents, notificationEvents, webhookDeliveriesInsert } from '../webhooks/outbox.ts';
 import { toMessage } from './events.ts';
 
 export interface NewNotification {
@@ -26,10 +27,18 @@ type Writer = Prisma.TransactionClient | Db;
 /**
  * Writes notifications, in the caller's transaction when there is one; publish after commit.
  * The rows are built here (ids are UUIDv7, like the database's own) and inserted without
- * reading them back.
+ * reading them back. Their notification.created webhook deliveries, and those of `events`
+ * (the caller's own, e.g. the SLA sweep's), go in with them.
  */
-export async function storeNotifications(tx: Writer, list: NewNotification[]): Promise<Notification[]> {
-  if (list.length === 0) return [];
+export async function storeNotifications(
+  tx: Writer,
+  list: NewNotification[],
+  events: WebhookEvent[] = [],
+): Promise<Notification[]> {
+  if (list.length === 0) {
+    await enqueueWebhookEvents(tx, events);
+    return [];
+  }
   const createdAt = new Date();
   const rows: Notification[] = list.map((n) => ({
     id: uuidv7(),
@@ -57,7 +66,7 @@ export async function storeNotifications(tx: Writer, list: NewNotification[]): P
       ${column('url')}::text[], ${column('workItemId')}::uuid[], ${rows.map(() => createdAt.toISOString())}::timestamp[]
     )
     )
-    ${webhookDeliveriesInsert(notificationEvents(rows), createdAt)}`;
+    ${webhookDeliveriesInsert([...events, ...notificationEvents(rows)], createdAt)}`;
   return rows;
 }
 

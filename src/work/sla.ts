@@ -8,7 +8,6 @@ import type { App } from '../app.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
-import { enqueueWebhookEvents } from '../webhooks/outbox.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -115,8 +114,7 @@ async function claimUntilDone(app: App, kind: Kind, now: string): Promise<number
           dueAt: item.dueAt.toISOString(),
         },
       }));
-      await enqueueWebhookEvents(tx, events, new Date(now));
-      return { count: items.length, stored: await storeNotifications(tx, list) };
+      return { count: items.length, stored: await storeNotifications(tx, list, events) };
     });
     await publishNotifications(app, stored);
     total += count;
