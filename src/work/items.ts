@@ -150,8 +150,8 @@ export async function assignWorkItem(caller: Caller, input: { workItemId: string
   const { app, principal } = caller;
   if (!isUuid(input.workItemId)) throw notFound('WorkItem', 'workItemId');
   if (input.assigneeId && !isUuid(input.assigneeId)) throw badInput('assigneeId', 'notAMember');
-  let known = subscribedOrganizations.get(app);
-  if (!known) subscribedOrganizations.set(app, (known = new Set()));
+  const known = subscribedOrganizations.get(app) ?? new Set<string>();
+  subscribedOrganizations.set(app, known);
   if (!known.has(principal.organizationId)) {
     const item = await assign(caller, input, false);
     if (item) return item;
