@@ -67,11 +67,6 @@ const schema = z.object({
   METRICS: z.stringbool().default(true),
   /** OTLP/HTTP collector; traces are off (and their modules never loaded) while it is unset. */
   OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
-  /**
-   * Let webhooks (the Slack URL of security alerts) reach loopback, private and link-local
-   * addresses, and use http: for receivers on a developer's machine or in tests only.
-   */
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Readable lines when stdout is a terminal (auto), or always one format. */
   LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
@@ -83,6 +78,22 @@ const schema = z.object({
   API_TOKEN_MAX_TTL_DAYS: z.coerce.number().int().positive().default(365),
   /** How often collected API token usage is written as lastUsedAt (at most a minute). */
   API_TOKEN_USAGE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(30_000),
+  /** How often due webhook deliveries are claimed and sent (0: never, on this instance). */
+  WEBHOOK_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
+  /** The longest one webhook attempt may take, from resolving the host to the end of the answer. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** An endpoint whose every attempt has failed for this long is disabled. */
+  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
+    .number()
+    .int()
+    .min(1)
+    .max(24 * 30)
+    .default(120),
+  /**
+   * Webhooks and the Slack URL of security alerts may target loopback, private and link-local
+   * addresses, and plain http (development, tests).
+   */
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
   MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
   MAX_ALIASES: z.coerce.number().int().positive().default(15),
   MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),

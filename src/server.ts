@@ -7,6 +7,7 @@ import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
 import { redactUrl } from './logger.ts';
 import { METRICS_PATH } from './metrics.ts';
+import { startWebhookWorker } from './webhooks/delivery.ts';
 import { startSlaSweeper } from './work/sla.ts';
 
 export interface HeraldServer {
@@ -67,6 +68,7 @@ export function createHeraldServer(app: App): HeraldServer {
   const sockets = attachWebSockets(app, server, yoga);
   app.metrics.sources.openSockets = () => sockets.size;
   const stopSweeper = startSlaSweeper(app);
+  const stopWebhooks = startWebhookWorker(app);
 
   return {
     server,
@@ -86,7 +88,7 @@ export function createHeraldServer(app: App): HeraldServer {
         server.close(() => resolve());
         server.closeIdleConnections();
       });
-      await Promise.all([sockets.close(), stopSweeper()]);
+      await Promise.all([sockets.close(), stopSweeper(), stopWebhooks()]);
       await closed;
       await app.close();
     },

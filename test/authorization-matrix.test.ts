@@ -203,6 +203,15 @@ describe('authorization matrix', () => {
     revokeOAuthClient: { scope: 'write:tokens' },
     rotateOAuthClientSecret: { scope: 'write:tokens' },
     auditEvents: { scope: 'read:audit' },
+    webhookEndpoints: { scope: 'read:organization' },
+    webhookEndpoint: { scope: 'read:organization' },
+    webhookDeliveries: { scope: 'read:organization' },
+    createWebhookEndpoint: { scope: 'write:organization' },
+    updateWebhookEndpoint: { scope: 'write:organization' },
+    deleteWebhookEndpoint: { scope: 'write:organization' },
+    rotateWebhookEndpointSecret: { scope: 'write:organization' },
+    replayWebhookDelivery: { scope: 'write:organization' },
+    sendTestWebhook: { scope: 'write:organization' },
   };
   it.each(Object.entries(declared))('%s requires %o', (name, requirement) => {
     expect(rootFields.find((entry) => entry.field.name === name)?.requirement).toEqual(requirement);

@@ -53,6 +53,9 @@ describe('schema', () => {
         'notifications',
         'oauthClients',
         'serviceAccounts',
+        'serviceAccounts',
+        'webhookDeliveries',
+        'webhookEndpoints',
         'workItems',
       ].sort(),
     );

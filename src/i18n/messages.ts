@@ -370,6 +370,26 @@ const catalog = {
     cs: 'Na naší straně došlo k chybě (reference {requestId}).',
     de: 'Bei uns ist ein Fehler aufgetreten (Referenz {requestId}).',
   },
+  unknownWebhookEvent: {
+    en: 'Unknown event type "{event}". Valid event types: {allowed}.',
+    cs: 'Neznámý typ události „{event}“. Platné typy událostí: {allowed}.',
+    de: 'Unbekannter Ereignistyp „{event}“. Gültig sind: {allowed}.',
+  },
+  invalidWebhookUrl: {
+    en: '{field} must be an absolute https URL without credentials, e.g. https://hooks.example.com/herald.',
+    cs: 'Pole {field} musí být absolutní https URL bez přihlašovacích údajů, např. https://hooks.example.com/herald.',
+    de: '{field} muss eine absolute https-URL ohne Zugangsdaten sein, z. B. https://hooks.example.com/herald.',
+  },
+  webhookTargetForbidden: {
+    en: '{field} leads to a loopback, private, link-local or other non-public address, which webhooks may not reach.',
+    cs: 'Pole {field} vede na adresu loopback, privátní, link-local nebo jinou neveřejnou, kam webhooky nesmějí.',
+    de: '{field} führt zu einer Loopback-, privaten, Link-Local- oder anderen nicht öffentlichen Adresse, die Webhooks nicht erreichen dürfen.',
+  },
+  webhookHostUnresolvable: {
+    en: 'The host of {field} does not resolve.',
+    cs: 'Hostitele v poli {field} nelze přeložit na adresu.',
+    de: 'Der Host von {field} lässt sich nicht auflösen.',
+  },
 } satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof catalog;

@@ -11,6 +11,8 @@ import { badInput, notFound } from '../errors.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
 import { name, parseInput } from '../validation.ts';
+import type { WebhookEvent } from '../webhooks/events.ts';
+import { enqueueWebhookEvent, enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import { serviceAccountOrFail } from './service-accounts.ts';
 
 export interface CreatedApiToken {
@@ -111,6 +113,7 @@ export async function createApiToken(caller: Caller, input: unknown): Promise<Cr
       },
     });
     await tokenAudit(caller, tx, 'api_token.created', created);
+    await enqueueWebhookEvent(tx, tokenEvent('api_token.created', created));
     return created;
   });
   if (holdsWriteAll(apiToken.scopes)) app.background(() => alertPrivilegedToken(app, caller, apiToken, 'created'));
@@ -157,6 +160,7 @@ export async function revokeApiToken(caller: Caller, input: { id: string }): Pro
       data: { revokedAt: new Date(), revokedById: principal.id },
     });
     await tokenAudit(caller, tx, 'api_token.revoked', revoked);
+    await enqueueWebhookEvent(tx, tokenEvent('api_token.revoked', revoked));
     return revoked;
   });
   await app.apiTokens.invalidate([current.id]);
@@ -191,6 +195,11 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
       },
     });
     await tokenAudit(caller, tx, 'api_token.rotated', created, { replaces: current.id });
+    // A rotation revokes one token and creates another.
+    await enqueueWebhookEvents(tx, [
+      tokenEvent('api_token.revoked', { ...current, revokedAt: new Date(), revokedById: principal.id }),
+      tokenEvent('api_token.created', created, { replaces: current.id }),
+    ]);
     return created;
   });
   await app.apiTokens.invalidate([current.id]);
@@ -216,4 +225,26 @@ function tokenAudit(
       ...extra,
     },
   );
+}
+
+/** What api_token.* messages say: never the secret nor its hash. */
+function tokenEvent(
+  type: 'api_token.created' | 'api_token.revoked',
+  token: ApiToken,
+  extra: Record<string, unknown> = {},
+): WebhookEvent {
+  return {
+    organizationId: token.organizationId,
+    type,
+    data: {
+      id: token.id,
+      name: token.name,
+      prefix: token.prefix,
+      scopes: token.scopes,
+      serviceAccountId: token.serviceAccountId,
+      expiresAt: token.expiresAt?.toISOString() ?? null,
+      revokedAt: token.revokedAt?.toISOString() ?? null,
+      ...extra,
+    },
+  };
 }

@@ -13,6 +13,7 @@ import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { email, name, newPassword, parseInput } from '../validation.ts';
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
 
@@ -186,6 +187,11 @@ export async function acceptInvitation(app: App, input: unknown, ip: string): Pr
       targetId: invitation.id,
       ip,
       metadata: { role: invitation.role },
+    });
+    await enqueueWebhookEvent(tx, {
+      organizationId: invitation.organizationId,
+      type: 'member.added',
+      data: { userId, email: invitation.email, role: invitation.role, invitationId: invitation.id },
     });
     return (await sessionForMembership(app, tx, userId, invitation.organizationId)) as Session;
   });

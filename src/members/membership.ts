@@ -9,6 +9,7 @@ import { conflict, notFound } from '../errors.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { parseInput } from '../validation.ts';
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -84,6 +85,11 @@ export async function removeMember(caller: Caller, input: unknown): Promise<bool
       data: { revokedAt: new Date() },
     });
     await auditAs(caller, tx, 'member.removed', { type: 'User', id: data.userId }, { role: target.role });
+    await enqueueWebhookEvent(tx, {
+      organizationId: principal.organizationId,
+      type: 'member.removed',
+      data: { userId: data.userId, email: target.user.email, role: target.role, left: false },
+    });
   });
   await app.sessions.changed(data.userId, principal.organizationId);
   return true;
@@ -115,6 +121,11 @@ export async function leaveOrganization(caller: Caller, input: unknown): Promise
       targetId: principal.id,
       ip: caller.ip,
       metadata: { role: membership.role },
+    });
+    await enqueueWebhookEvent(tx, {
+      organizationId,
+      type: 'member.removed',
+      data: { userId: principal.id, email: membership.user.email, role: membership.role, left: true },
     });
   });
   await app.sessions.changed(principal.id, organizationId);

@@ -9,6 +9,8 @@ import type { Db } from '../db.ts';
 import { notFound } from '../errors.ts';
 import type { Notification, NotificationType, Prisma } from '../generated/prisma/client.ts';
 import { idPage } from '../pagination.ts';
+import type { WebhookEvent } from '../webhooks/events.ts';
+import { enqueueWebhookEvents, notificationEvents, webhookDeliveriesInsert } from '../webhooks/outbox.ts';
 import { toMessage } from './events.ts';
 
 export interface NewNotification {
@@ -37,10 +39,19 @@ export function rememberUnreadCount(notification: Notification, unreadCount: num
 /**
  * Writes notifications, in the caller's transaction when there is one; publish after commit.
  * The rows are built here (ids are UUIDv7, like the database's own) and inserted without
- * reading them back; the same statement adds them to their recipients' unread counts.
+ * reading them back; the same statement adds them to their recipients' unread counts and
+ * stores their notification.created webhook deliveries, and those of `events` (the caller's
+ * own, e.g. the SLA sweep's).
  */
-export async function storeNotifications(tx: Writer, list: NewNotification[]): Promise<Notification[]> {
-  if (list.length === 0) return [];
+export async function storeNotifications(
+  tx: Writer,
+  list: NewNotification[],
+  events: WebhookEvent[] = [],
+): Promise<Notification[]> {
+  if (list.length === 0) {
+    await enqueueWebhookEvents(tx, events);
+    return [];
+  }
   const createdAt = new Date();
   const rows: Notification[] = list.map((n) => ({
     id: uuidv7(),
@@ -59,6 +70,7 @@ export async function storeNotifications(tx: Writer, list: NewNotification[]): P
   // parameters and costs several times more. The enum travels as text[]: PGlite's driver
   // cannot serialize an array of a type it does not know. Counts are upserted in key order,
   // so that two statements counting for the same recipients never wait on each other in a cycle.
+  // The notification.created webhook deliveries (the outbox) go in without another round trip.
   const counts = await tx.$queryRaw<{ recipientId: string; organizationId: string; count: number }[]>`
     WITH inserted AS (
       INSERT INTO "Notification" (id, "recipientId", "organizationId", type, title, message, url, "workItemId", "createdAt")
@@ -73,7 +85,7 @@ export async function storeNotifications(tx: Writer, list: NewNotification[]): P
       SELECT "recipientId", "organizationId", COUNT(*)::int FROM inserted GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT ("recipientId", "organizationId") DO UPDATE SET count = c.count + EXCLUDED.count
       RETURNING "recipientId", "organizationId", count
-    )
+    ), hooked AS (${webhookDeliveriesInsert([...events, ...notificationEvents(rows)], createdAt)})
     SELECT "recipientId"::text, "organizationId"::text, count FROM counted`;
   const total = new Map(counts.map((c) => [`${c.recipientId}:${c.organizationId}`, Number(c.count)]));
   for (const group of Map.groupBy(rows, (n) => `${n.recipientId}:${n.organizationId}`).values()) {
@@ -127,7 +139,7 @@ export async function publishNotifications(app: App, notifications: Notification
 
 /** Stores and then publishes notifications outside any other transaction. */
 export async function notify(app: App, list: NewNotification[]): Promise<Notification[]> {
-  const stored = await storeNotifications(app.db, list);
+  const stored = await app.db.$transaction((tx) => storeNotifications(tx, list));
   await publishNotifications(app, stored);
   return stored;
 }

@@ -20,5 +20,8 @@ import './notifications/types.ts';
 import './notifications/queries.ts';
 import './notifications/mutations.ts';
 import './notifications/subscriptions.ts';
+import './webhooks/types.ts';
+import './webhooks/queries.ts';
+import './webhooks/mutations.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

@@ -6,6 +6,8 @@ import { auditAs, type Caller } from '../caller.ts';
 import { badInput } from '../errors.ts';
 import type { WorkItemPriority } from '../generated/prisma/client.ts';
 import { parseInput } from '../validation.ts';
+import { workItemData } from '../webhooks/events.ts';
+import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { findItem } from './items.ts';
 import { slaSchedule } from './schedule.ts';
 
@@ -74,6 +76,11 @@ export async function updateWorkItem(caller: Caller, input: WorkItemEdit) {
           : {}),
       },
     );
+    await enqueueWebhookEvent(tx, {
+      organizationId: item.organizationId,
+      type: 'work_item.updated',
+      data: { ...workItemData(item), changed },
+    });
     return item;
   });
 }

@@ -7,6 +7,7 @@
 import type { App } from '../app.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
+import type { WebhookEvent } from '../webhooks/events.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -16,6 +17,7 @@ interface Claimed {
   assigneeId: string | null;
   key: string;
   title: string;
+  dueAt: Date;
 }
 
 /** Items claimed per transaction, so that one sweep never holds a huge set of row locks. */
@@ -37,7 +39,7 @@ const claimWarnings = (tx: Tx, now: string) => tx.$queryRaw<Claimed[]>`
     FOR UPDATE OF i SKIP LOCKED
   )
   AND w."pendingWarningAt" IS NOT NULL
-  RETURNING w.id, w."organizationId", w."assigneeId", w.key, w.title`;
+  RETURNING w.id, w."organizationId", w."assigneeId", w.key, w.title, w."dueAt"`;
 
 const claimBreaches = (tx: Tx, now: string) => tx.$queryRaw<Claimed[]>`
   UPDATE "WorkItem" AS w
@@ -50,7 +52,7 @@ const claimBreaches = (tx: Tx, now: string) => tx.$queryRaw<Claimed[]>`
     FOR UPDATE OF i SKIP LOCKED
   )
   AND w."pendingBreachAt" IS NOT NULL
-  RETURNING w.id, w."organizationId", w."assigneeId", w.key, w.title`;
+  RETURNING w.id, w."organizationId", w."assigneeId", w.key, w.title, w."dueAt"`;
 
 /** The assignee, or the organization's owners and admins when nobody is assigned. */
 async function recipients(tx: Tx, items: Claimed[]): Promise<Map<string, string[]>> {
@@ -103,7 +105,16 @@ async function claimUntilDone(app: App, kind: Kind, now: string): Promise<number
           workItemId: item.id,
         })),
       );
-      return { count: items.length, stored: await storeNotifications(tx, list) };
+      // sla.warning / sla.breach in the claim's transaction: claimed once, enqueued once.
+      const events: WebhookEvent[] = items.map((item) => ({
+        organizationId: item.organizationId,
+        type: kind === 'SLA_WARNING' ? 'sla.warning' : 'sla.breach',
+        data: {
+          workItem: { id: item.id, key: item.key, title: item.title, assigneeId: item.assigneeId },
+          dueAt: item.dueAt.toISOString(),
+        },
+      }));
+      return { count: items.length, stored: await storeNotifications(tx, list, events) };
     });
     await publishNotifications(app, stored);
     total += count;
