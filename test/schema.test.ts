@@ -53,7 +53,6 @@ describe('schema', () => {
         'notifications',
         'oauthClients',
         'serviceAccounts',
-        'serviceAccounts',
         'webhookDeliveries',
         'webhookEndpoints',
         'workItems',
