@@ -10,6 +10,7 @@ import type { App } from '../app.ts';
 import { audit } from '../audit.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
+import { startRepeating } from '../repeating-task.ts';
 import { postJson, UnsafeTargetError } from './safe-fetch.ts';
 import { signatureHeaders } from './signing.ts';
 
@@ -194,24 +195,8 @@ export async function deliverNow(app: App, deliveryId: string, now: Date = new D
 
 /** Delivers every WEBHOOK_DELIVERY_INTERVAL_MS (0 disables); the returned function drains and stops it. */
 export function startWebhookWorker(app: App): () => Promise<void> {
-  const interval = app.config.WEBHOOK_DELIVERY_INTERVAL_MS;
-  if (interval === 0) return async () => {};
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = deliverDueWebhooks(app)
-      .catch((error) => app.logger.error({ err: error }, 'webhook delivery failed'))
-      .finally(() => {
-        // A timeout chain: passes never overlap on one instance.
-        if (!stopped) timer = setTimeout(tick, interval).unref();
-      });
-  };
-  timer = setTimeout(tick, interval).unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    // Attempts in flight finish (each within WEBHOOK_TIMEOUT_MS) and are recorded.
-    await running;
-  };
+  // Stopping waits for attempts in flight (each within WEBHOOK_TIMEOUT_MS), so they are recorded.
+  return startRepeating(app.config.WEBHOOK_DELIVERY_INTERVAL_MS, () =>
+    deliverDueWebhooks(app).catch((error) => app.logger.error({ err: error }, 'webhook delivery failed')),
+  );
 }

@@ -7,6 +7,7 @@
 import type { App } from '../app.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
+import { startRepeating } from '../repeating-task.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 
 type Tx = Prisma.TransactionClient;
@@ -136,26 +137,11 @@ export async function sweepSla(app: App, now: Date = new Date()) {
 
 /** Sweeps every SLA_SWEEP_INTERVAL_MS (0 disables); the returned function stops it. */
 export function startSlaSweeper(app: App): () => Promise<void> {
-  const interval = app.config.SLA_SWEEP_INTERVAL_MS;
-  if (interval === 0) return async () => {};
-  let timer: NodeJS.Timeout | undefined;
-  let running: Promise<unknown> = Promise.resolve();
-  let stopped = false;
-  const tick = () => {
-    running = sweepSla(app)
+  return startRepeating(app.config.SLA_SWEEP_INTERVAL_MS, () =>
+    sweepSla(app)
       .then((result) => {
         if (result.warnings || result.breaches) app.logger.info(result, 'SLA sweep');
       })
-      .catch((error) => app.logger.error({ err: error }, 'SLA sweep failed'))
-      .finally(() => {
-        // A timeout chain rather than an interval: sweeps never overlap on one instance.
-        if (!stopped) timer = setTimeout(tick, interval).unref();
-      });
-  };
-  timer = setTimeout(tick, interval).unref();
-  return async () => {
-    stopped = true;
-    clearTimeout(timer);
-    await running;
-  };
+      .catch((error) => app.logger.error({ err: error }, 'SLA sweep failed')),
+  );
 }
