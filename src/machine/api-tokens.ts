@@ -55,23 +55,6 @@ function secretFields() {
   return { token, data: { tokenHash: sha256(token), prefix: displayPrefix(token) } };
 }
 
-/** Which of the organization's tokens a listing shows; an unknown slug is NOT_FOUND naming it. */
-export async function apiTokensWhere(
-  app: App,
-  organizationId: string,
-  filter: { serviceAccountSlug?: string | null; includeRevoked: boolean },
-): Promise<Prisma.ApiTokenWhereInput> {
-  const account =
-    filter.serviceAccountSlug == null
-      ? null
-      : await serviceAccountOrFail(app, organizationId, filter.serviceAccountSlug, 'serviceAccountSlug');
-  return {
-    organizationId,
-    ...(account ? { serviceAccountId: account.id } : {}),
-    ...(filter.includeRevoked ? {} : { revokedAt: null }),
-  };
-}
-
 export async function apiTokenOrFail(app: App, organizationId: string, id: string): Promise<ApiToken> {
   const parsed = z.uuid().safeParse(id);
   const token = parsed.success ? await app.db.apiToken.findFirst({ where: { id: parsed.data, organizationId } }) : null;

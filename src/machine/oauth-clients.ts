@@ -29,23 +29,6 @@ function secretFields() {
   return { clientSecret, data: { secretHash: sha256(clientSecret), secretPrefix: secretDisplayPrefix(clientSecret) } };
 }
 
-/** Which of the organization's clients a listing shows; an unknown slug is NOT_FOUND naming it. */
-export async function oauthClientsWhere(
-  app: App,
-  organizationId: string,
-  filter: { serviceAccountSlug?: string | null; includeRevoked: boolean },
-): Promise<Prisma.OAuthClientWhereInput> {
-  const account =
-    filter.serviceAccountSlug == null
-      ? null
-      : await serviceAccountOrFail(app, organizationId, filter.serviceAccountSlug, 'serviceAccountSlug');
-  return {
-    organizationId,
-    ...(account ? { serviceAccountId: account.id } : {}),
-    ...(filter.includeRevoked ? {} : { revokedAt: null }),
-  };
-}
-
 export async function oauthClientOrFail(app: App, organizationId: string, id: string): Promise<OAuthClient> {
   const parsed = z.uuid().safeParse(id);
   const client = parsed.success

@@ -21,6 +21,27 @@ export async function serviceAccountOrFail(app: App, organizationId: string, acc
   return account;
 }
 
+/**
+ * Which of the organization's machine credentials (API tokens, OAuth clients) a listing
+ * shows: optionally one account's, revoked ones only when asked. An unknown slug is NOT_FOUND
+ * naming it.
+ */
+export async function credentialsWhere(
+  app: App,
+  organizationId: string,
+  filter: { serviceAccountSlug?: string | null; includeRevoked: boolean },
+) {
+  const account =
+    filter.serviceAccountSlug == null
+      ? null
+      : await serviceAccountOrFail(app, organizationId, filter.serviceAccountSlug, 'serviceAccountSlug');
+  return {
+    organizationId,
+    ...(account ? { serviceAccountId: account.id } : {}),
+    ...(filter.includeRevoked ? {} : { revokedAt: null }),
+  };
+}
+
 const createInput = z.object({ name: name(), slug: slug.nullish(), description });
 
 export async function createServiceAccount(caller: Caller, input: unknown) {

@@ -1,14 +1,15 @@
 // OAuth clients of service accounts (client credentials grant): types, queries, mutations.
+
 import { builder } from '../../builder.ts';
 import type { OAuthClient } from '../../generated/prisma/client.ts';
 import {
   createOAuthClient,
   type OAuthClientCredentials,
   oauthClientOrFail,
-  oauthClientsWhere,
   revokeOAuthClient,
   rotateOAuthClientSecret,
 } from '../../machine/oauth-clients.ts';
+import { credentialsWhere } from '../../machine/service-accounts.ts';
 import { connectionById, idPage } from '../../pagination.ts';
 import { ServiceAccountRef } from './types.ts';
 
@@ -76,7 +77,7 @@ builder.queryFields((t) => ({
         includeRevoked: t.arg.boolean({ required: true, defaultValue: false }),
       },
       resolve: async (_root, args, { app, principal }) => {
-        const matching = await oauthClientsWhere(app, principal.organizationId, args);
+        const matching = await credentialsWhere(app, principal.organizationId, args);
         return connectionById(
           args,
           (page) => {

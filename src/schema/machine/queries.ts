@@ -1,6 +1,6 @@
 import { builder } from '../../builder.ts';
-import { apiTokenOrFail, apiTokensWhere } from '../../machine/api-tokens.ts';
-import { serviceAccountOrFail } from '../../machine/service-accounts.ts';
+import { apiTokenOrFail } from '../../machine/api-tokens.ts';
+import { credentialsWhere, serviceAccountOrFail } from '../../machine/service-accounts.ts';
 import { connectionById, idPage } from '../../pagination.ts';
 import { ApiTokenRef, ServiceAccountRef } from './types.ts';
 
@@ -39,7 +39,7 @@ builder.queryFields((t) => ({
         includeRevoked: t.arg.boolean({ required: true, defaultValue: false }),
       },
       resolve: async (_root, args, { app, principal }) => {
-        const matching = await apiTokensWhere(app, principal.organizationId, args);
+        const matching = await credentialsWhere(app, principal.organizationId, args);
         return connectionById(
           args,
           (page) => {
