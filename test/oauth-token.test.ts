@@ -253,7 +253,10 @@ describe('POST /oauth/token errors (RFC 6749 §5.2)', () => {
     [
       'a mistyped secret (checksum)',
       () =>
-        tokenRequest(server, { ...credentialsGrant(client), client_secret: `${client.clientSecret.slice(0, -1)}x` }),
+        tokenRequest(server, {
+          ...credentialsGrant(client),
+          client_secret: `${client.clientSecret.slice(0, -1)}${client.clientSecret.endsWith('x') ? 'y' : 'x'}`,
+        }),
       401,
       'invalid_client',
     ],
