@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CurrentOrganizationDocument,
+  LeaveOrganizationDocument,
   LoginDocument,
   LogoutAllDocument,
   LogoutDocument,
@@ -14,6 +15,7 @@ import {
 } from './generated/graphql.ts';
 import { createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
+import { addMember } from './helpers/work.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -83,6 +85,33 @@ describe('login', () => {
     expect(login.organization.id).toBe(owner.organizationId);
     const { organization } = ok(await server.gql(CurrentOrganizationDocument, {}, { token: login.accessToken }));
     expect(organization.id).toBe(owner.organizationId);
+  });
+
+  it('gives a member the scopes of its role, a pair that refreshes, and FORBIDDEN once it belongs nowhere', async () => {
+    const owner = await createOwner(server);
+    const member = await addMember(server, owner);
+    const { login } = ok(
+      await server.gql(LoginDocument, { input: { email: member.email, password: member.password } }),
+    );
+    if (login.__typename !== 'AuthPayload') throw new Error('expected tokens');
+    expect(login.scopes).toEqual(['read:*', 'write:work_items']);
+    const { refresh } = ok(await server.gql(RefreshDocument, { input: { refreshToken: login.refreshToken } }));
+    expect(refresh).toMatchObject({
+      scopes: ['read:*', 'write:work_items'],
+      organization: { id: owner.organizationId },
+    });
+
+    ok(
+      await server.gql(
+        LeaveOrganizationDocument,
+        { input: { organizationId: owner.organizationId } },
+        { token: refresh.accessToken },
+      ),
+    );
+    const refused = failure(
+      await server.gql(LoginDocument, { input: { email: member.email, password: member.password } }),
+    );
+    expect(refused.extensions?.code).toBe('FORBIDDEN');
   });
 
   it('answers the same error for a wrong password and an unknown email', async () => {

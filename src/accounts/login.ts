@@ -9,7 +9,7 @@ import { AppError, forbidden, notFound, unauthenticated } from '../errors.ts';
 import { Prisma, type User } from '../generated/prisma/client.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { email, name, newPassword, parseInput } from '../validation.ts';
-import { type Session, sessionForMembership } from './sessions.ts';
+import { issueLoginSession, type Session, sessionForMembership } from './sessions.ts';
 import { slugify, suffixed } from './slug.ts';
 
 const SELECTION_TTL_MS = 5 * 60 * 1000;
@@ -122,26 +122,16 @@ export async function login(app: App, input: unknown, ip: string): Promise<Sessi
   await app.limits.hitIp(ip);
   const data = parseInput(loginInput, input);
   const user = await checkCredentials(app, data.email, data.password, ip);
-  const memberships = await app.db.membership.findMany({
-    where: { userId: user.id },
-    include: { organization: true },
-    orderBy: { createdAt: 'asc' },
+  const outcome = await issueLoginSession(app, { user, organizationId: data.organizationId ?? null, ip });
+  if ('session' in outcome) return outcome.session;
+  const { organizations } = outcome;
+  if (data.organizationId) throw notFound('Organization');
+  if (organizations.length === 0) throw forbidden();
+  const selectionToken = newOpaqueToken();
+  await app.db.organizationSelection.create({
+    data: { userId: user.id, tokenHash: sha256(selectionToken), expiresAt: new Date(Date.now() + SELECTION_TTL_MS) },
   });
-
-  let organizationId = data.organizationId ?? undefined;
-  if (organizationId && !memberships.some((m) => m.organizationId === organizationId)) {
-    throw notFound('Organization');
-  }
-  if (!organizationId && memberships.length > 1) {
-    const selectionToken = newOpaqueToken();
-    await app.db.organizationSelection.create({
-      data: { userId: user.id, tokenHash: sha256(selectionToken), expiresAt: new Date(Date.now() + SELECTION_TTL_MS) },
-    });
-    return { selectionToken, organizations: memberships.map((m) => m.organization) };
-  }
-  organizationId ??= memberships[0]?.organizationId;
-  if (!organizationId) throw forbidden();
-  return finishLogin(app, user.id, organizationId, ip);
+  return { selectionToken, organizations };
 }
 
 async function finishLogin(app: App, userId: string, organizationId: string, ip: string): Promise<Session> {

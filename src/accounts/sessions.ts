@@ -2,6 +2,7 @@
 // active organization belongs to the pair; refresh re-checks the user and the membership
 // and recomputes the scopes from the current role.
 import { randomUUID } from 'node:crypto';
+import { v7 as uuidv7 } from 'uuid';
 import type { App } from '../app.ts';
 import { audit } from '../audit.ts';
 import { signAccessToken } from '../auth/jwt.ts';
@@ -28,7 +29,6 @@ export async function issueSession(
   tx: Tx,
   grant: { user: User; organization: Organization; role: Role; familyId?: string },
 ): Promise<Session> {
-  const scopes = ROLE_SCOPES[grant.role];
   const refreshToken = newOpaqueToken();
   await tx.refreshToken.create({
     data: {
@@ -39,6 +39,14 @@ export async function issueSession(
       expiresAt: new Date(Date.now() + app.config.REFRESH_TOKEN_TTL * 1000),
     },
   });
+  return signedSession(app, { ...grant, refreshToken });
+}
+
+async function signedSession(
+  app: App,
+  grant: { user: User; organization: Organization; role: Role; refreshToken: string },
+): Promise<Session> {
+  const scopes = ROLE_SCOPES[grant.role];
   const access = await signAccessToken(
     app.jwt,
     { sub: grant.user.id, org: grant.organization.id, scopes },
@@ -46,11 +54,67 @@ export async function issueSession(
   );
   return {
     accessToken: access.token,
-    refreshToken,
+    refreshToken: grant.refreshToken,
     expiresIn: access.expiresIn,
     scopes,
     user: grant.user,
     organization: grant.organization,
+  };
+}
+
+type MembershipRow = Organization & { role: Role; chosen: boolean; joinedAt: Date; membershipId: string };
+
+export type LoginOutcome = { session: Session } | { organizations: Organization[] };
+
+/**
+ * A login after its password check, in one statement: it reads the user's memberships and,
+ * when one is determined (the organization asked for, or the only one), writes the refresh
+ * token and the `login.succeeded` audit event for it. The role the scopes come from is read
+ * in the same snapshot, so a membership removed meanwhile gets no pair. Otherwise it answers
+ * the organizations, oldest membership first, and writes nothing.
+ */
+export async function issueLoginSession(
+  app: App,
+  login: { user: User; organizationId: string | null; ip: string },
+): Promise<LoginOutcome> {
+  const { user, organizationId, ip } = login;
+  const refreshToken = newOpaqueToken();
+  const now = new Date();
+  const at = now.toISOString();
+  const expiresAt = new Date(now.getTime() + app.config.REFRESH_TOKEN_TTL * 1000).toISOString();
+  const rows = await app.db.$queryRaw<MembershipRow[]>`
+    WITH memberships AS (
+      SELECT organization.*, membership.role::text AS role, membership."createdAt" AS "joinedAt",
+        membership.id AS "membershipId"
+      FROM "Membership" AS membership
+      JOIN "Organization" AS organization ON organization.id = membership."organizationId"
+      JOIN "User" AS u ON u.id = membership."userId"
+      WHERE membership."userId" = ${user.id}::uuid AND u."disabledAt" IS NULL
+    ), chosen AS (
+      SELECT id FROM memberships
+      WHERE CASE WHEN ${organizationId}::uuid IS NULL THEN (SELECT count(*) FROM memberships) = 1
+        ELSE id = ${organizationId}::uuid END
+    ), issued AS (
+      INSERT INTO "RefreshToken" (id, "familyId", "tokenHash", "userId", "organizationId", "expiresAt", "createdAt")
+      SELECT ${uuidv7()}::uuid, ${randomUUID()}::uuid, ${sha256(refreshToken)}, ${user.id}::uuid, chosen.id,
+        ${expiresAt}::timestamp(3), ${at}::timestamp(3)
+      FROM chosen
+    ), audited AS (
+      INSERT INTO "AuditEvent" (id, "organizationId", "actorType", "actorId", action, ip, "createdAt")
+      SELECT ${uuidv7()}::uuid, chosen.id, 'USER', ${user.id}::uuid, 'login.succeeded', ${ip}::text,
+        ${at}::timestamp(3)
+      FROM chosen
+    )
+    SELECT memberships.*, id IN (SELECT id FROM chosen) AS chosen
+    FROM memberships ORDER BY "joinedAt", "membershipId"`;
+  const organizations = rows.map(
+    ({ role: _, chosen: __, joinedAt: ___, membershipId: ____, ...organization }) => organization,
+  );
+  const index = rows.findIndex((row) => row.chosen);
+  if (index === -1) return { organizations };
+  const { role } = rows[index] as { role: Role };
+  return {
+    session: await signedSession(app, { user, organization: organizations[index] as Organization, role, refreshToken }),
   };
 }
 
