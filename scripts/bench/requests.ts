@@ -4,10 +4,11 @@
 // one-row SELECT with raw `pg` (on PostgreSQL); and login against the argon2id ceiling of
 // this machine (verifications per second with the same parameters, on as many threads as
 // the thread pool has), with the latency of a cheap request sent meanwhile. Each server runs
-// in a process of its own, loaded by autocannon from this one. Embedded database by default;
-// with DATABASE_URL (a fresh database next to it, dropped after) and REDIS_URL, on
-// PostgreSQL and Redis.
-//   npm run bench:requests -- [seconds per case=5] [connections=16]
+// in a process of its own, loaded by autocannon from this one. Each case runs right after
+// its baseline, in several such pairs, and the median of the pairs' ratios is printed.
+// Embedded database by default; with DATABASE_URL (a fresh database next to it, dropped
+// after) and REDIS_URL, on PostgreSQL and Redis.
+//   npm run bench:requests -- [seconds per run=2] [connections=16] [pairs=5]
 import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { hash, verify } from '@node-rs/argon2';
@@ -15,8 +16,23 @@ import autocannon from 'autocannon';
 import { createDatabase } from '../../test/helpers/server.ts';
 import { benchEnv, freePort, gql, percentile, register, startProcess } from './common.ts';
 
-const seconds = Number(process.argv[2] ?? 5);
+const seconds = Number(process.argv[2] ?? 2);
 const connections = Number(process.argv[3] ?? 16);
+const rounds = Number(process.argv[4] ?? 5);
+
+interface Case {
+  name: string;
+  url: string;
+  body: string;
+  headers?: Record<string, string>;
+  /** The index of the case this one is a ratio of; none for a baseline. */
+  against?: number;
+}
+
+const median = (values: number[]) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)] as number;
+};
 
 async function throughput(url: string, body: string, headers: Record<string, string> = {}) {
   const run = (duration: number) =>
@@ -92,65 +108,103 @@ try {
   );
 
   const typename = JSON.stringify({ query: '{ __typename }' });
-  const baseline = await throughput(`http://127.0.0.1:${barePort}/graphql`, JSON.stringify({ query: '{ hello }' }));
-  const rows: [string, number][] = [
-    ['bare graphql-yoga, { hello }', baseline],
-    ['{ __typename }, anonymous', await throughput(`${base}/graphql`, typename)],
-    [
-      '{ __typename }, access JWT',
-      await throughput(`${base}/graphql`, typename, { authorization: `Bearer ${owner.accessToken}` }),
-    ],
-    [
-      '{ __typename }, API token (warm)',
-      await throughput(`${base}/graphql`, typename, { authorization: `Bearer ${createApiToken.token}` }),
-    ],
-  ];
-  const me = JSON.stringify({ query: '{ me { id } }' });
   const jwt = { authorization: `Bearer ${owner.accessToken}` };
-  const meRate = await throughput(`${base}/graphql`, me, jwt);
-  const meBaseline = database
-    ? await throughput(
-        `http://127.0.0.1:${barePort}/graphql`,
-        JSON.stringify({ query: `{ user(id: "${owner.user.id}") }` }),
-      )
-    : baseline;
+  const bareUrl = `http://127.0.0.1:${barePort}/graphql`;
+  const cases: Case[] = [
+    { name: 'bare graphql-yoga, { hello }', url: bareUrl, body: JSON.stringify({ query: '{ hello }' }) },
+    { name: '{ __typename }, anonymous', url: `${base}/graphql`, body: typename, against: 0 },
+    { name: '{ __typename }, access JWT', url: `${base}/graphql`, body: typename, headers: jwt, against: 0 },
+    {
+      name: '{ __typename }, API token (warm)',
+      url: `${base}/graphql`,
+      body: typename,
+      headers: { authorization: `Bearer ${createApiToken.token}` },
+      against: 0,
+    },
+    ...(database
+      ? [
+          {
+            name: 'yoga + raw pg, one-row SELECT',
+            url: bareUrl,
+            body: JSON.stringify({ query: `{ user(id: "${owner.user.id}") }` }),
+          },
+        ]
+      : []),
+    {
+      name: '{ me { id } }, access JWT',
+      url: `${base}/graphql`,
+      body: JSON.stringify({ query: '{ me { id } }' }),
+      headers: jwt,
+      against: database ? 4 : 0,
+    },
+  ];
+  // Each case is measured right after its baseline, in several such pairs: a machine shared
+  // with others drifts by more than the differences asked about, and a ratio of two runs a few
+  // seconds apart drifts far less than one of runs a minute apart.
+  const rates = cases.map(() => [] as number[]);
+  const ratios = cases.map(() => [] as number[]);
+  for (const [i, c] of cases.entries()) {
+    if (c.against === undefined) continue;
+    const baseline = cases[c.against] as Case;
+    for (let round = 0; round < rounds; round++) {
+      const base = await throughput(baseline.url, baseline.body, baseline.headers);
+      const rate = await throughput(c.url, c.body, c.headers);
+      rates[c.against]?.push(base);
+      rates[i]?.push(rate);
+      ratios[i]?.push(rate / base);
+    }
+  }
 
   // Logins with the right password, and meanwhile a cheap request every 50 ms.
   const login = JSON.stringify({
     query: `mutation { login(input: { email: "${owner.email}", password: "${PASSWORD}" }) { __typename } }`,
   });
   const cheap: number[] = [];
-  let loading = true;
-  const probing = (async () => {
-    while (loading) {
-      const started = performance.now();
-      await fetch(`${base}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: typename,
-      });
-      cheap.push(performance.now() - started);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  })();
-  const loginRate = await throughput(`${base}/graphql`, login);
-  loading = false;
-  await probing;
-  const ceiling = await argon2Ceiling(seconds);
+  const loginRatios: number[] = [];
+  const loginRates: number[] = [];
+  const ceilings: number[] = [];
+  for (let round = 0; round < rounds; round++) {
+    const ceiling = await argon2Ceiling(seconds);
+    let loading = true;
+    const probing = (async () => {
+      while (loading) {
+        const started = performance.now();
+        await fetch(`${base}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: typename,
+        });
+        cheap.push(performance.now() - started);
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    })();
+    const rate = await throughput(`${base}/graphql`, login);
+    loading = false;
+    await probing;
+    ceilings.push(ceiling);
+    loginRates.push(rate);
+    loginRatios.push(rate / ceiling);
+  }
 
   console.log(
-    `database: ${database ? 'postgres' : 'pglite'}, pub/sub: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; ${connections} connections, ${seconds} s per case`,
+    `database: ${database ? 'postgres' : 'pglite'}, pub/sub: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; ${connections} connections, ${seconds} s per case, ${rounds} rounds`,
   );
-  console.log('case                                     req/s   / bare yoga');
-  for (const [name, rate] of rows) {
-    console.log(`  ${name.padEnd(36)} ${rate.toFixed(0).padStart(7)}   ${(rate / baseline).toFixed(2)}`);
+  console.log(
+    `case                                     req/s   ratio (median of ${rounds} pairs, each case right after its baseline)`,
+  );
+  for (const [i, c] of cases.entries()) {
+    const rate = median(rates[i] as number[]);
+    if (c.against === undefined) {
+      console.log(`  ${c.name.padEnd(36)} ${rate.toFixed(0).padStart(7)}   baseline`);
+      continue;
+    }
+    const against = (cases[c.against] as Case).name;
+    console.log(
+      `  ${c.name.padEnd(36)} ${rate.toFixed(0).padStart(7)}   ${median(ratios[i] as number[]).toFixed(2)} of ${against} (pairs: ${(ratios[i] as number[]).map((r) => r.toFixed(2)).join(', ')})`,
+    );
   }
-  const against = database ? 'yoga + raw pg SELECT' : 'bare yoga';
   console.log(
-    `  { me { id } }, access JWT             ${meRate.toFixed(0).padStart(7)}   ${(meRate / meBaseline).toFixed(2)} of ${against} (${meBaseline.toFixed(0)}/s)`,
-  );
-  console.log(
-    `  login                                ${loginRate.toFixed(0).padStart(7)}   ${(loginRate / ceiling).toFixed(2)} of the argon2id ceiling (${ceiling.toFixed(0)} verifications/s)`,
+    `  login                                ${median(loginRates).toFixed(0).padStart(7)}   ${median(loginRatios).toFixed(2)} of the argon2id ceiling (${median(ceilings).toFixed(0)} verifications/s; rounds: ${loginRatios.map((r) => r.toFixed(2)).join(', ')})`,
   );
   cheap.sort((a, b) => a - b);
   console.log(
