@@ -1,6 +1,9 @@
 // The embedded database, reached in its own thread (pglite-worker.ts) through a Prisma driver
 // adapter that forwards each call as a message. Prisma, the migration engine and the rest of
 // Herald see an ordinary adapter; PGlite's work happens on another core.
+import { once } from 'node:events';
+import { access } from 'node:fs/promises';
+import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import {
   DriverAdapterError,
@@ -22,11 +25,29 @@ export interface PGliteThread {
   close(): Promise<void>;
 }
 
-export async function startPGliteThread(dataDir: string): Promise<PGliteThread> {
-  const worker = new Worker(workerModule('pglite-worker', import.meta.url), {
-    workerData: { dataDir },
+const startWorker = (dataDir: string, createOnly: boolean) =>
+  new Worker(workerModule('pglite-worker', import.meta.url), {
+    workerData: { dataDir, createOnly },
     resourceLimits: { maxYoungGenerationSizeMb: 4 },
   });
+
+/** Runs initdb in a thread of its own, which ends after, taking initdb's memory with it. */
+async function createCluster(dataDir: string) {
+  const creating = startWorker(dataDir, true);
+  await new Promise<void>((resolve, reject) => {
+    creating.once('error', reject);
+    creating.once('message', (reply: Reply) => (reply.ok ? resolve() : reject(new Error('PGlite'))));
+  });
+  await once(creating, 'exit');
+}
+
+export async function startPGliteThread(dataDir: string): Promise<PGliteThread> {
+  const created = await access(path.join(dataDir, 'PG_VERSION')).then(
+    () => true,
+    () => false,
+  );
+  if (!created) await createCluster(dataDir);
+  const worker = startWorker(dataDir, false);
   const pending = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
   let nextCall = 1;
   let failure: Error | undefined;

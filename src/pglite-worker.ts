@@ -1,8 +1,7 @@
 // The embedded database's thread: PGlite and its Prisma adapter run here, so that their
 // work (PostgreSQL compiled to WebAssembly, and parsing its results) never holds up the
 // event loop that serves requests. pglite-thread.ts forwards the adapter's calls.
-import { access, mkdir } from 'node:fs/promises';
-import path from 'node:path';
+import { mkdir } from 'node:fs/promises';
 import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import type { DriverAdapterError, SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
@@ -31,22 +30,17 @@ const startParams = [
   ...['-c', 'max_parallel_maintenance_workers=0', '-c', 'io_method=sync', '-c', 'shared_buffers=16MB'],
 ];
 
-async function openPGlite(dataDir: string): Promise<PGlite> {
-  await mkdir(dataDir, { recursive: true, mode: 0o700 });
-  const created = await access(path.join(dataDir, 'PG_VERSION')).then(
-    () => false,
-    () => true,
-  );
-  const pglite = await PGlite.create({ dataDir, startParams });
-  if (!created) return pglite;
-  // Creating the cluster runs initdb, whose memory the instance keeps; a fresh instance on the
-  // same files starts without it.
-  await pglite.close();
-  return PGlite.create({ dataDir, startParams });
-}
-
+const { dataDir, createOnly } = workerData as { dataDir: string; createOnly?: boolean };
 const port = parentPort as NonNullable<typeof parentPort>;
-const pglite = await openPGlite((workerData as { dataDir: string }).dataDir);
+await mkdir(dataDir, { recursive: true, mode: 0o700 });
+const pglite = await PGlite.create({ dataDir, startParams });
+if (createOnly) {
+  // Creating the cluster runs initdb, whose memory an instance keeps (hundreds of MiB): this
+  // thread only creates it and ends, and the one that serves opens the files afresh.
+  await pglite.close();
+  port.postMessage({ id: 0, ok: true, value: 'created' } satisfies Reply);
+  process.exit(0);
+}
 const adapter: SqlDriverAdapter = await new PrismaPGlite(pglite).connect();
 const transactions = new Map<number, Transaction>();
 let nextTransaction = 1;
