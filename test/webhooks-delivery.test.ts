@@ -67,6 +67,47 @@ const remove = async (owner: Account, id: string) =>
   ok(await server.gql(DeleteWebhookEndpointDocument, { input: { id } }, { token: owner.accessToken }));
 
 describe('webhook deliveries', () => {
+  it('from one sweep over several organizations, sends each only what its endpoint subscribed to', async () => {
+    const receiverA = await startReceiver();
+    const receiverB = await startReceiver();
+    const [ownerA, ownerB, ownerC] = [await createOwner(server), await createOwner(server), await createOwner(server)];
+    const endpointA = await endpointFor(ownerA, receiverA.url, ['sla.warning']);
+    const endpointB = await endpointFor(ownerB, receiverB.url, ['notification.created']);
+    const dueAt = new Date(Date.now() + 10 * 24 * 60 * MINUTE);
+    const items = [];
+    for (const owner of [ownerA, ownerB, ownerC]) {
+      const { createSlaPolicy } = ok(
+        await server.gql(
+          CreateSlaPolicyDocument,
+          { input: { name: 'p', targetMinutes: 60, warnBeforeMinutes: 15 } },
+          { token: owner.accessToken },
+        ),
+      );
+      const item = await createItem(owner, { title: 'Due', assigneeId: owner.userId, slaPolicyId: createSlaPolicy.id });
+      ok(
+        await server.gql(
+          UpdateWorkItemDocument,
+          { input: { workItemId: item.id, dueAt: dueAt.toISOString() } },
+          { token: owner.accessToken },
+        ),
+      );
+      items.push(item);
+    }
+    // All three fall due in one batch of the sweep; only A and B have endpoints.
+    const swept = await sweepSla(server.app, new Date(dueAt.getTime() - 10 * MINUTE));
+    expect(swept.warnings).toBeGreaterThanOrEqual(3);
+    await deliverDueWebhooks(server.app, new Date(dueAt.getTime() - 9 * MINUTE));
+
+    const a = receiverA.verified(endpointA.secret);
+    expect(a.map((m) => m.type)).toEqual(['sla.warning']);
+    expect(a[0]?.data).toMatchObject({ workItem: { id: items[0]?.id } });
+    const b = receiverB.verified(endpointB.secret);
+    expect(b.map((m) => m.type)).toEqual(['notification.created']);
+    expect(b[0]?.data).toMatchObject({ type: 'SLA_WARNING', workItemId: items[1]?.id, recipientId: ownerB.userId });
+    await remove(ownerA, endpointA.id);
+    await remove(ownerB, endpointB.id);
+  });
+
   it('sends every event type, from the real mutations and the sweep, signed per Standard Webhooks', async () => {
     const receiver = await startReceiver();
     const owner = await createOwner(server);

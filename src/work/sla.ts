@@ -6,7 +6,12 @@
 // now, so a sweep reads the items that are due and none of the others.
 import type { App } from '../app.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
+import {
+  type NewNotification,
+  publishNotifications,
+  storeNotifications,
+  subscribedEvents,
+} from '../notifications/service.ts';
 import { startRepeating } from '../repeating-task.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 
@@ -91,6 +96,7 @@ async function sweepOne(app: App, kind: Kind, now: string): Promise<number> {
 
 async function claimUntilDone(app: App, kind: Kind, now: string): Promise<number> {
   const claim = kind === 'SLA_WARNING' ? claimWarnings : claimBreaches;
+  const eventType = kind === 'SLA_WARNING' ? 'sla.warning' : 'sla.breach';
   let total = 0;
   for (;;) {
     const { count, stored } = await app.db.$transaction(async (tx) => {
@@ -109,13 +115,18 @@ async function claimUntilDone(app: App, kind: Kind, now: string): Promise<number
       // sla.warning / sla.breach in the claim's transaction: claimed once, enqueued once.
       const events: WebhookEvent[] = items.map((item) => ({
         organizationId: item.organizationId,
-        type: kind === 'SLA_WARNING' ? 'sla.warning' : 'sla.breach',
+        type: eventType,
         data: {
           workItem: { id: item.id, key: item.key, title: item.title, assigneeId: item.assigneeId },
           dueAt: item.dueAt.toISOString(),
         },
       }));
-      return { count: items.length, stored: await storeNotifications(tx, list, events) };
+      const subscribed = await subscribedEvents(
+        tx,
+        items.map((item) => item.organizationId),
+        [eventType, 'notification.created'],
+      );
+      return { count: items.length, stored: await storeNotifications(tx, list, events, { subscribed }) };
     });
     await publishNotifications(app, stored);
     total += count;
