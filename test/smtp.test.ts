@@ -61,3 +61,32 @@ it('delivers the reset email over SMTP with the link, and writes no .eml file', 
   expect(row.sentAt).not.toBeNull();
   expect(row.template).toBe('password-reset');
 });
+
+it('the retry loop sends what an earlier attempt left behind once, however many instances retry at once', async () => {
+  const { db, mailer } = server.app;
+  const to = `retry-${Date.now()}@herald.test`;
+  const old = new Date(Date.now() - 10 * 60_000);
+  const [left, given] = await Promise.all([
+    db.outboundEmail.create({ data: { to, subject: 'Left behind', text: 'body', template: 'test', createdAt: old } }),
+    db.outboundEmail.create({
+      data: { to, subject: 'Given up', text: 'body', template: 'test', createdAt: old, attempts: 8 },
+    }),
+  ]);
+  const claimed = await Promise.all([mailer.retryPending(), mailer.retryPending(), mailer.retryPending()]);
+  expect(claimed.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1);
+  const deadline = Date.now() + 5000;
+  while (!received.some((m) => m.to.includes(to)) && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 25));
+  }
+  expect(received.filter((m) => m.to.includes(to)).map((m) => /^Subject: (.*)$/m.exec(m.data)?.[1])).toEqual([
+    'Left behind',
+  ]);
+  expect(await db.outboundEmail.findUniqueOrThrow({ where: { id: left.id } })).toMatchObject({
+    attempts: 1,
+    sentAt: expect.any(Date),
+  });
+  expect(await db.outboundEmail.findUniqueOrThrow({ where: { id: given.id } })).toMatchObject({
+    attempts: 8,
+    sentAt: null,
+  });
+});

@@ -5,7 +5,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Transporter } from 'nodemailer';
 import type { Db } from '../db.ts';
-import type { Prisma } from '../generated/prisma/client.ts';
+import { type OutboundEmail, Prisma } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
 
 export interface EmailMessage {
@@ -22,6 +22,8 @@ export function enqueueEmail(tx: Tx, message: EmailMessage) {
 }
 
 const MAX_ATTEMPTS = 8;
+/** Longer than nodemailer's own SMTP timeouts (connection, greeting and socket) allow a send. */
+const SEND_LEASE_MS = 15 * 60_000;
 
 export interface Mailer {
   /** Delivers a stored email now; failures stay in the outbox for the retry loop. */
@@ -64,47 +66,48 @@ export function createMailer(options: {
     }
   }
 
-  async function attempt(row: { id: string; to: string; subject: string; text: string; createdAt: Date }) {
+  /**
+   * Claims unsent emails for one send each: a claim leases them for longer than a send may
+   * take, and nothing claims a leased email again, so no two sends of one email ever overlap,
+   * here or on another instance. The lease is cleared once the send ends, whatever its outcome;
+   * it runs out by itself only when the instance died while sending. One statement, so that it
+   * waits its turn on a busy database rather than timing out for a transaction.
+   */
+  function claim(which: Prisma.Sql) {
+    const now = new Date();
+    return db.$queryRaw<OutboundEmail[]>`
+      UPDATE "OutboundEmail" SET attempts = attempts + 1,
+        "leaseUntil" = ${new Date(now.getTime() + SEND_LEASE_MS).toISOString()}::timestamp
+      WHERE id IN (
+        SELECT id FROM "OutboundEmail"
+        WHERE "sentAt" IS NULL AND attempts < ${MAX_ATTEMPTS}
+          AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now.toISOString()}::timestamp) AND ${which}
+        ORDER BY "createdAt" LIMIT 50 FOR UPDATE SKIP LOCKED
+      )
+      RETURNING *`;
+  }
+
+  async function attempt(row: OutboundEmail) {
     try {
       await send(row);
-      await db.outboundEmail.update({
-        where: { id: row.id },
-        data: { sentAt: new Date(), attempts: { increment: 1 } },
-      });
+      await db.outboundEmail.update({ where: { id: row.id }, data: { sentAt: new Date(), leaseUntil: null } });
     } catch (error) {
       logger.warn({ err: error, emailId: row.id }, 'email delivery failed; will retry');
       await db.outboundEmail
-        .update({ where: { id: row.id }, data: { attempts: { increment: 1 }, lastError: String(error) } })
+        .update({ where: { id: row.id }, data: { lastError: String(error), leaseUntil: null } })
         .catch(() => {});
     }
   }
 
   return {
     async deliver(id) {
-      const row = await db.outboundEmail.findUnique({ where: { id } });
-      if (row && !row.sentAt) await attempt(row);
+      for (const row of await claim(Prisma.sql`id = ${id}::uuid`)) await attempt(row);
     },
     async retryPending(olderThanMs = 60_000) {
-      // Claim rows so that two instances never send the same email twice.
-      const rows = await db.$transaction(async (tx) => {
-        const claimed = await tx.$queryRaw<{ id: string }[]>`
-          SELECT id FROM "OutboundEmail"
-          WHERE "sentAt" IS NULL AND attempts < ${MAX_ATTEMPTS}
-            AND "createdAt" < ${new Date(Date.now() - olderThanMs)}
-          ORDER BY "createdAt" LIMIT 50 FOR UPDATE SKIP LOCKED`;
-        if (claimed.length === 0) return [];
-        const ids = claimed.map((r) => r.id);
-        await tx.outboundEmail.updateMany({ where: { id: { in: ids } }, data: { attempts: { increment: 1 } } });
-        return tx.outboundEmail.findMany({ where: { id: { in: ids } } });
-      });
-      for (const row of rows) {
-        try {
-          await send(row);
-          await db.outboundEmail.update({ where: { id: row.id }, data: { sentAt: new Date() } });
-        } catch (error) {
-          await db.outboundEmail.update({ where: { id: row.id }, data: { lastError: String(error) } });
-        }
-      }
+      const rows = await claim(
+        Prisma.sql`"createdAt" < ${new Date(Date.now() - olderThanMs).toISOString()}::timestamp`,
+      );
+      for (const row of rows) await attempt(row);
       return rows.length;
     },
     close: () => void transport?.then((opened) => opened.close()),
