@@ -36,30 +36,6 @@ export function rememberUnreadCount(notification: Notification, unreadCount: num
   unreadAfter.set(notification, unreadCount);
 }
 
-/** `organizationId type` of the events some enabled endpoint is subscribed to. */
-export type SubscribedEvents = Set<string>;
-
-/**
- * Which of `types` the organizations' enabled endpoints are subscribed to, for a caller that
- * stores many notifications and events at once: it then builds and sends the messages of
- * those only (most organizations have no endpoints). Read in the caller's transaction, just
- * before the write, so an endpoint is subscribed from the instant its creation commits, as
- * with the INSERT … SELECT that stores deliveries.
- */
-export async function subscribedEvents(
-  tx: Writer,
-  organizationIds: string[],
-  types: string[],
-): Promise<SubscribedEvents> {
-  if (organizationIds.length === 0) return new Set();
-  const rows = await tx.$queryRaw<{ key: string }[]>`
-    SELECT DISTINCT endpoint."organizationId"::text || ' ' || type AS key
-    FROM "WebhookEndpoint" AS endpoint CROSS JOIN LATERAL unnest(endpoint.events) AS type
-    WHERE endpoint."organizationId" = ANY(${[...new Set(organizationIds)]}::uuid[]) AND endpoint."disabledAt" IS NULL
-      AND type = ANY(${types}::text[])`;
-  return new Set(rows.map((row) => row.key));
-}
-
 /**
  * Writes notifications, in the caller's transaction when there is one; publish after commit.
  * The rows are built here (ids are UUIDv7, like the database's own) and inserted without
@@ -71,10 +47,10 @@ export async function storeNotifications(
   tx: Writer,
   list: NewNotification[],
   events: WebhookEvent[] = [],
-  options: { subscribed?: SubscribedEvents } = {},
+  /** Which events to store deliveries for: all by default (see subscribedEvents in the outbox). */
+  options: { wanted?: (event: WebhookEvent) => boolean } = {},
 ): Promise<Notification[]> {
-  const { subscribed } = options;
-  const wanted = (event: WebhookEvent) => !subscribed || subscribed.has(`${event.organizationId} ${event.type}`);
+  const { wanted = () => true } = options;
   if (list.length === 0) {
     await enqueueWebhookEvents(tx, events.filter(wanted));
     return [];

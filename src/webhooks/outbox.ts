@@ -37,6 +37,28 @@ export function webhookDeliveriesInsert(events: WebhookEvent[], at: Date): Prism
       ON endpoint."organizationId" = m.organization_id AND endpoint."disabledAt" IS NULL AND m.type = ANY(endpoint.events)`;
 }
 
+/**
+ * Which of `types` the organizations' enabled endpoints are subscribed to, as a test of an
+ * event, for a caller that stores many events at once: it then builds and sends the messages
+ * of those only (most organizations have no endpoints). Read in the caller's transaction, just
+ * before the write, so an endpoint is subscribed from the instant its creation commits, as
+ * with the INSERT … SELECT that stores deliveries.
+ */
+export async function subscribedEvents(
+  tx: Pick<Prisma.TransactionClient, '$queryRaw'>,
+  organizationIds: string[],
+  types: string[],
+): Promise<(event: WebhookEvent) => boolean> {
+  if (organizationIds.length === 0) return () => false;
+  const rows = await tx.$queryRaw<{ key: string }[]>`
+    SELECT DISTINCT endpoint."organizationId"::text || ' ' || type AS key
+    FROM "WebhookEndpoint" AS endpoint CROSS JOIN LATERAL unnest(endpoint.events) AS type
+    WHERE endpoint."organizationId" = ANY(${[...new Set(organizationIds)]}::uuid[]) AND endpoint."disabledAt" IS NULL
+      AND type = ANY(${types}::text[])`;
+  const keys = new Set(rows.map((row) => row.key));
+  return (event) => keys.has(`${event.organizationId} ${event.type}`);
+}
+
 /** Stores a delivery of each event to each of its organization's subscribed endpoints. */
 export async function enqueueWebhookEvents(tx: Writer, events: WebhookEvent[], at: Date = new Date()): Promise<number> {
   if (events.length === 0) return 0;

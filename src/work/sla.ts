@@ -6,14 +6,10 @@
 // now, so a sweep reads the items that are due and none of the others.
 import type { App } from '../app.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
-import {
-  type NewNotification,
-  publishNotifications,
-  storeNotifications,
-  subscribedEvents,
-} from '../notifications/service.ts';
+import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
 import { startRepeating } from '../repeating-task.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
+import { subscribedEvents } from '../webhooks/outbox.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -121,12 +117,12 @@ async function claimUntilDone(app: App, kind: Kind, now: string): Promise<number
           dueAt: item.dueAt.toISOString(),
         },
       }));
-      const subscribed = await subscribedEvents(
+      const wanted = await subscribedEvents(
         tx,
         items.map((item) => item.organizationId),
         [eventType, 'notification.created'],
       );
-      return { count: items.length, stored: await storeNotifications(tx, list, events, { subscribed }) };
+      return { count: items.length, stored: await storeNotifications(tx, list, events, { wanted }) };
     });
     await publishNotifications(app, stored);
     total += count;
