@@ -7,6 +7,7 @@
 // after) and REDIS_URL, on PostgreSQL and Redis.
 //   npm run bench:sockets -- [sockets=19900]
 // A process may hold 20,000 descriptors on these machines (ulimit -Hn), which bounds the count.
+// The same sockets are then opened on bare graphql-ws (bare-graphql-ws.ts), the floor.
 import { rm } from 'node:fs/promises';
 import type WebSocket from 'ws';
 import { createApp } from '../../src/app.ts';
@@ -48,20 +49,13 @@ const tokens = await Promise.all(
 );
 await setup.close();
 
-const port = await freePort();
-const herald = await startProcess('dist/main.js', { ...serverEnv, PORT: String(port), LOG_LEVEL: 'info' }, (out) =>
-  out.includes('Herald listening'),
-);
-const query = 'subscription { notificationAdded { notification { id title } unreadCount } }';
-const open = (token: string) => openSubscriber(`ws://127.0.0.1:${port}/graphql?token=${token}`, query);
-
-try {
+/** Opens `count` subscribed sockets (after a warm-up) and answers the server's growth per socket. */
+async function measure(pid: number, url: (token: string) => string, query: string) {
+  const open = (token: string) => openSubscriber(url(token), query);
   // Warm up the code paths (and the server's heap) before the baseline.
   for (const socket of await Promise.all(tokens.slice(target).map(open))) socket.close();
   await new Promise((resolve) => setTimeout(resolve, 2000));
-  const pid = herald.child.pid as number;
   const before = await residentMiB(pid);
-
   const sockets: WebSocket[] = [];
   const started = performance.now();
   let failed = 0;
@@ -75,14 +69,53 @@ try {
   const seconds = (performance.now() - started) / 1000;
   await new Promise((resolve) => setTimeout(resolve, 3000));
   const after = await residentMiB(pid);
-  console.log(
-    `database: ${database ? 'postgres' : 'pglite'}, pub/sub: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; ${sockets.length} sockets of as many users (failed: ${failed}), opened in ${seconds.toFixed(1)} s`,
-  );
-  console.log(
-    `  server RSS ${before.toFixed(0)} MiB before, ${after.toFixed(0)} MiB after: ${(((after - before) * 1024) / sockets.length).toFixed(1)} KiB per socket`,
-  );
   for (const socket of sockets) socket.terminate();
+  return { before, after, opened: sockets.length, failed, seconds, kib: ((after - before) * 1024) / sockets.length };
+}
+
+const port = await freePort();
+const herald = await startProcess('dist/main.js', { ...serverEnv, PORT: String(port), LOG_LEVEL: 'info' }, (out) =>
+  out.includes('Herald listening'),
+);
+const baseline = async (kind: 'graphql-ws' | 'ws') => {
+  const bare = await startProcess('scripts/bench/bare-graphql-ws.ts', { ...process.env, BARE: kind }, (out) =>
+    /port \d+/.test(out),
+  );
+  return { child: bare.child, port: Number(/port (\d+)/.exec(bare.output())?.[1]) };
+};
+const bare = await baseline('graphql-ws');
+const plain = await baseline('ws');
+
+try {
+  const measured = await measure(
+    herald.child.pid as number,
+    (token) => `ws://127.0.0.1:${port}/graphql?token=${token}`,
+    'subscription { notificationAdded { notification { id title } unreadCount } }',
+  );
+  console.log(
+    `database: ${database ? 'postgres' : 'pglite'}, pub/sub: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; ${measured.opened} sockets of as many users (failed: ${measured.failed}), opened in ${measured.seconds.toFixed(1)} s`,
+  );
+  console.log(
+    `  server RSS ${measured.before.toFixed(0)} MiB before, ${measured.after.toFixed(0)} MiB after: ${measured.kib.toFixed(1)} KiB per socket`,
+  );
+  // The same sockets (same URLs, one subscription each) on the baselines.
+  for (const [name, server] of [
+    ['bare graphql-ws', bare],
+    ['plain ws', plain],
+  ] as const) {
+    const floor = await measure(
+      server.child.pid as number,
+      (token) => `ws://127.0.0.1:${server.port}/graphql?token=${token}`,
+      'subscription { tick }',
+    );
+    console.log(
+      `  ${name}: ${floor.kib.toFixed(1)} KiB per socket (${floor.opened} sockets, failed: ${floor.failed}); Herald / ${name} ${(measured.kib / floor.kib).toFixed(2)}`,
+    );
+    server.child.kill('SIGTERM');
+  }
 } finally {
+  bare.child.kill('SIGTERM');
+  plain.child.kill('SIGTERM');
   herald.child.kill('SIGTERM');
   await new Promise((resolve) => herald.child.once('exit', resolve));
   await database?.drop().catch(() => {});

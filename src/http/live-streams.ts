@@ -4,7 +4,6 @@
 // holds, and streams over HTTP are bounded per principal the way operations are bounded
 // per socket. A stream that ends this way sends one last UNAUTHENTICATED error; a WebSocket
 // is then closed with 4403, so that graphql-ws clients reconnect with a fresh token.
-import { Repeater } from '@repeaterjs/repeater';
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
@@ -22,36 +21,113 @@ function endedError(app: App, context: Context, why: SessionEnd) {
   return presentError(error, context.requestedLocale ?? 'en', context.requestId, app.logger);
 }
 
-/** The source stream, ended with an error when the session of `context` stops holding. */
-function guarded(
-  app: App,
-  context: Context & { principal: Principal },
-  source: AsyncIterable<ExecutionResult>,
-  release: () => void,
-): AsyncIterableIterator<ExecutionResult> {
-  const { principal } = context;
-  return new Repeater<ExecutionResult>(async (push, stop) => {
-    const iterator = source[Symbol.asyncIterator]();
-    const end = (why: SessionEnd) => {
-      push({ errors: [endedError(app, context, why)] });
-      stop();
-      context.connection?.end(why);
-    };
+const DONE: IteratorReturnResult<undefined> = { value: undefined, done: true };
+
+/**
+ * The source stream, ended with an error when the session of `context` stops holding. One
+ * small object per stream, pulling from the source only when its consumer asks: tens of
+ * thousands are open at once, and a general-purpose stream (a Repeater racing the source
+ * against its stop signal) costs several times more, and more with every event.
+ */
+class GuardedStream implements AsyncIterableIterator<ExecutionResult> {
+  readonly #app: App;
+  readonly #context: Context & { principal: Principal };
+  readonly #source: AsyncIterator<ExecutionResult>;
+  readonly #release: () => void;
+  readonly #unwatch: () => void;
+  #open = true;
+  /** The consumer's pending `next()`, while the source has nothing for it. */
+  #waiting: ((result: IteratorResult<ExecutionResult>) => void) | null = null;
+  /** The last error, when the session ended with no `next()` pending. */
+  #last: ExecutionResult | null = null;
+
+  constructor(
+    app: App,
+    context: Context & { principal: Principal },
+    source: AsyncIterable<ExecutionResult>,
+    release: () => void,
+  ) {
+    this.#app = app;
+    this.#context = context;
+    this.#source = source[Symbol.asyncIterator]();
+    this.#release = release;
+    const end = (why: SessionEnd) => this.#end(why);
     // Over a WebSocket the socket watches the session once for all its operations.
-    const unwatch = context.connection?.onEnd(end) ?? watchSession(app, principal, end);
-    stop.then(() => {
-      unwatch();
-      release();
-      iterator.return?.();
-    });
-    while (true) {
-      const next = await Promise.race([iterator.next(), stop.then(() => null)]);
-      if (!next || next.done) break;
-      if (!(await sessionHolds(app, principal))) return end('revoked');
-      await push(next.value);
+    this.#unwatch = context.connection?.onEnd(end) ?? watchSession(app, context.principal, end);
+  }
+
+  #close() {
+    if (!this.#open) return false;
+    this.#open = false;
+    this.#unwatch();
+    this.#release();
+    this.#source.return?.();
+    return true;
+  }
+
+  #settle(result: IteratorResult<ExecutionResult>) {
+    const waiting = this.#waiting;
+    this.#waiting = null;
+    waiting?.(result);
+    return waiting !== null;
+  }
+
+  #end(why: SessionEnd) {
+    if (!this.#close()) return;
+    const last = { errors: [endedError(this.#app, this.#context, why)] };
+    if (!this.#settle({ value: last, done: false })) this.#last = last;
+    this.#context.connection?.end(why);
+  }
+
+  async #pull(): Promise<IteratorResult<ExecutionResult>> {
+    const next = await this.#source.next();
+    if (next.done || !this.#open) return DONE;
+    if (!(await sessionHolds(this.#app, this.#context.principal))) {
+      this.#end('revoked');
+      return DONE;
     }
-    stop();
-  });
+    return next;
+  }
+
+  next(): Promise<IteratorResult<ExecutionResult>> {
+    const last = this.#last;
+    if (last) {
+      this.#last = null;
+      return Promise.resolve({ value: last, done: false });
+    }
+    if (!this.#open) return Promise.resolve(DONE);
+    return new Promise((resolve, reject) => {
+      this.#waiting = resolve;
+      this.#pull().then(
+        (result) => {
+          if (result.done) this.#close();
+          this.#settle(result);
+        },
+        (error) => {
+          this.#close();
+          if (this.#waiting === resolve) {
+            this.#waiting = null;
+            reject(error);
+          }
+        },
+      );
+    });
+  }
+
+  return(): Promise<IteratorResult<ExecutionResult>> {
+    this.#close();
+    this.#settle(DONE);
+    return Promise.resolve(DONE);
+  }
+
+  async throw(error: unknown): Promise<IteratorResult<ExecutionResult>> {
+    await this.return();
+    throw error;
+  }
+
+  [Symbol.asyncIterator]() {
+    return this;
+  }
 }
 
 export function liveStreamRules(app: App, limits: { maxStreamsPerPrincipal: number }): Plugin<Context> {
@@ -86,7 +162,7 @@ export function liveStreamRules(app: App, limits: { maxStreamsPerPrincipal: numb
             if (left > 0) open.set(key, left);
             else open.delete(key);
           };
-          setResult(guarded(app, { ...context, principal }, result, release));
+          setResult(new GuardedStream(app, context as Context & { principal: Principal }, result, release));
         },
       };
     },

@@ -5,8 +5,7 @@
 // that clients reconnect with a fresh one.
 import type { IncomingMessage, Server } from 'node:http';
 import type { ExecutionArgs, GraphQLError } from 'graphql';
-import { CloseCode } from 'graphql-ws';
-import { useServer } from 'graphql-ws/use/ws';
+import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { type App, newRequestId } from '../app.ts';
 import { bearer } from '../auth/principal.ts';
@@ -32,9 +31,29 @@ export interface SocketServer {
   readonly size: number;
 }
 
-function credentialOf(request: IncomingMessage, params: Record<string, unknown> | undefined): string | null {
-  const fromQuery = new URL(request.url ?? '/', 'http://localhost').searchParams.get('token');
-  if (fromQuery) return fromQuery;
+/**
+ * What a socket's operations are authenticated with, copied out of the upgrade request so
+ * that the request itself (its raw headers, its URL with the token) is not kept for the
+ * socket's lifetime: with tens of thousands of sockets open, every kilobyte counts.
+ */
+function factsOf(request: IncomingMessage): RequestFacts {
+  const url = new URL(request.url ?? '/', 'http://localhost');
+  const locale = url.searchParams.get('locale');
+  const kept = new Map<string, string>();
+  for (const name of ['accept-language', 'x-forwarded-for', 'x-request-id']) {
+    const value = headersOf(request).get(name);
+    if (value !== null) kept.set(name, value);
+  }
+  return {
+    url: locale === null ? url.pathname : `${url.pathname}?locale=${encodeURIComponent(locale)}`,
+    headers: { get: (name) => kept.get(name.toLowerCase()) ?? null },
+    remoteAddress: request.socket.remoteAddress,
+    credential: url.searchParams.get('token'),
+  };
+}
+
+function credentialOf(facts: RequestFacts, params: Record<string, unknown> | undefined): string | null {
+  if (facts.credential) return facts.credential;
   const header = params?.authorization ?? params?.Authorization;
   if (typeof header !== 'string' || header === '') return null;
   return /^bearer\s/i.test(header) ? bearer(header) : header;
@@ -69,18 +88,48 @@ class SocketConnection implements LiveConnection {
   }
 }
 
+/** What the protocol server keeps of each socket (graphql-ws's `ctx.extra`). */
+interface SocketExtra {
+  readonly socket: WebSocket;
+  /** The upgrade request's facts; the credential is fixed once the connection is accepted. */
+  request: RequestFacts;
+  connection?: SocketConnection;
+}
+
+/**
+ * Pings every socket each `intervalMs` with one timer for all of them, and cuts off those that
+ * did not answer the previous ping: a client that stopped reading goes within two intervals.
+ */
+function keepAlive(wss: WebSocketServer, intervalMs: number): () => void {
+  if (!(intervalMs > 0 && Number.isFinite(intervalMs))) return () => {};
+  const answered = new WeakSet<WebSocket>();
+  wss.on('connection', (socket) => {
+    answered.add(socket);
+    socket.on('pong', () => answered.add(socket));
+  });
+  const timer = setInterval(() => {
+    for (const socket of wss.clients) {
+      if (socket.readyState !== socket.OPEN) continue;
+      if (!answered.delete(socket)) socket.terminate();
+      else socket.ping();
+    }
+  }, intervalMs);
+  timer.unref();
+  return () => clearInterval(timer);
+}
+
 // Memory per socket is bounded on two sides. Each subscription keeps at most a small window
 // of pending events (TopicStream in pubsub.ts), and graphql-ws sends one message at a time,
 // waiting until the previous one is written. A client that stops reading therefore holds a
 // few kilobytes, and it stops answering pings too: at the next keep-alive it is cut off.
+// The sockets are bound to graphql-ws's protocol server here rather than with its `useServer`,
+// which keeps each upgrade request and a ping timer per socket for the socket's lifetime.
 export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketServer {
   const limits: SocketLimits = {
     maxSubscriptions: app.config.MAX_SUBSCRIPTIONS,
     keepAliveMs: app.config.WS_KEEPALIVE_MS,
   };
-  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024 });
-  // What each operation is authenticated with again: the credential the socket opened with.
-  const facts = new WeakMap<WebSocket, { request: RequestFacts; connection: SocketConnection }>();
+  const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols });
   let closing = false;
 
   server.on('upgrade', (request, socket, head) => {
@@ -92,75 +141,93 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
   });
 
-  useServer(
-    {
-      onConnect: async ({ extra, connectionParams }) => {
-        const credential = credentialOf(extra.request, connectionParams);
-        if (!credential) return false;
-        const request: RequestFacts = {
-          url: extra.request.url ?? '/graphql',
-          headers: headersOf(extra.request),
-          remoteAddress: extra.request.socket.remoteAddress,
-          credential,
-        };
-        try {
-          const context = await createContext(app, request);
-          if (!context.principal) return false;
-          // The serializer cuts `token=` from the logged URL.
-          app.logger.debug({ url: extra.request.url, principal: context.principal.id }, 'socket connected');
-          const connection = new SocketConnection(extra.socket);
-          facts.set(extra.socket, { request, connection });
-          const unwatch = watchSession(app, context.principal, (why) => connection.end(why));
-          extra.socket.once('close', unwatch);
-          return true;
-        } catch (error) {
-          // Bad credentials are refused with 4403; anything else is a server fault (4500).
-          if (error instanceof AppError) return false;
-          throw error;
-        }
-      },
-      onSubscribe: async ({ extra, subscriptions }, _id, params) => {
-        const socketFacts = facts.get(extra.socket);
-        if (!socketFacts) return [new AppError('UNAUTHENTICATED', 'unauthenticated')];
-        const { request, connection } = socketFacts;
-        if (Object.keys(subscriptions).length > limits.maxSubscriptions) {
-          return [new AppError('RATE_LIMITED', 'tooManySubscriptions', { params: { max: limits.maxSubscriptions } })];
-        }
-        let context: Awaited<ReturnType<typeof createContext>>;
-        try {
-          context = await createContext(app, request);
-        } catch (error) {
-          if (!(error instanceof AppError)) throw error;
-          // Expired or revoked since the socket opened (its watch is about to close it too).
-          connection.end(error.messageKey === 'expiredAccessToken' ? 'expired' : 'revoked');
-          return [error];
-        }
-        context.connection = connection;
-        const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...context, params });
-        let document: ReturnType<typeof parse>;
-        try {
-          document = parse(params.query);
-        } catch (error) {
-          return [error as GraphQLError];
-        }
-        const errors = validate(schema, document);
-        if (errors.length > 0) return errors;
-        const root: Root = { execute, subscribe };
-        return {
-          schema,
-          document,
-          operationName: params.operationName,
-          variableValues: params.variables,
-          contextValue: { ...context, requestId: newRequestId() },
-          rootValue: root,
-        };
-      },
-      execute: (args: ExecutionArgs) => (args.rootValue as Root).execute(args),
-      subscribe: (args: ExecutionArgs) => (args.rootValue as Root).subscribe(args),
+  const protocol = makeServer<Record<string, unknown> | undefined, SocketExtra>({
+    onConnect: async ({ extra, connectionParams }) => {
+      const credential = credentialOf(extra.request, connectionParams);
+      if (!credential) return false;
+      // What each operation is authenticated with again: the credential the socket opened with.
+      extra.request = { ...extra.request, credential };
+      try {
+        const context = await createContext(app, extra.request);
+        if (!context.principal) return false;
+        app.logger.debug({ principal: context.principal.id }, 'socket connected');
+        const connection = new SocketConnection(extra.socket);
+        extra.connection = connection;
+        const unwatch = watchSession(app, context.principal, (why) => connection.end(why));
+        extra.socket.once('close', unwatch);
+        return true;
+      } catch (error) {
+        // Bad credentials are refused with 4403; anything else is a server fault (4500).
+        if (error instanceof AppError) return false;
+        throw error;
+      }
     },
-    wss,
-    limits.keepAliveMs,
-  );
+    onSubscribe: async ({ extra, subscriptions }, _id, params) => {
+      const { request, connection } = extra;
+      if (!connection) return [new AppError('UNAUTHENTICATED', 'unauthenticated')];
+      if (Object.keys(subscriptions).length > limits.maxSubscriptions) {
+        return [new AppError('RATE_LIMITED', 'tooManySubscriptions', { params: { max: limits.maxSubscriptions } })];
+      }
+      let context: Awaited<ReturnType<typeof createContext>>;
+      try {
+        context = await createContext(app, request);
+      } catch (error) {
+        if (!(error instanceof AppError)) throw error;
+        // Expired or revoked since the socket opened (its watch is about to close it too).
+        connection.end(error.messageKey === 'expiredAccessToken' ? 'expired' : 'revoked');
+        return [error];
+      }
+      context.connection = connection;
+      const { schema, execute, subscribe, parse, validate } = yoga.getEnveloped({ ...context, params });
+      let document: ReturnType<typeof parse>;
+      try {
+        document = parse(params.query);
+      } catch (error) {
+        return [error as GraphQLError];
+      }
+      const errors = validate(schema, document);
+      if (errors.length > 0) return errors;
+      const root: Root = { execute, subscribe };
+      return {
+        schema,
+        document,
+        operationName: params.operationName,
+        variableValues: params.variables,
+        contextValue: { ...context, requestId: newRequestId() },
+        rootValue: root,
+      };
+    },
+    execute: (args: ExecutionArgs) => (args.rootValue as Root).execute(args),
+    subscribe: (args: ExecutionArgs) => (args.rootValue as Root).subscribe(args),
+  });
+
+  const stopPinging = keepAlive(wss, limits.keepAliveMs);
+  wss.on('connection', (socket: WebSocket, request: IncomingMessage) => {
+    const fault = (error: unknown) => {
+      app.logger.error({ err: error }, 'WebSocket fault');
+      socket.close(CloseCode.InternalServerError, 'Internal server error');
+    };
+    socket.once('error', fault);
+    // The serializer cuts `token=` from the logged URL.
+    app.logger.debug({ url: request.url }, 'socket opened');
+    const closed = protocol.opened(
+      {
+        protocol: socket.protocol,
+        send: (data) =>
+          new Promise<void>((resolve, reject) => {
+            if (socket.readyState !== socket.OPEN) return resolve();
+            socket.send(data, (error) => (error ? reject(error) : resolve()));
+          }),
+        close: (code, reason) => socket.close(code, reason),
+        onMessage: (handle) =>
+          socket.on('message', (data) => {
+            handle(String(data)).catch(fault);
+          }),
+      },
+      { socket, request: factsOf(request) },
+    );
+    socket.once('close', (code, reason) => closed(code, String(reason)));
+  });
 
   return {
     get size() {
@@ -168,6 +235,7 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
     },
     async close() {
       closing = true;
+      stopPinging();
       const open = [...wss.clients];
       const gone = open.map((socket) => new Promise((resolve) => socket.once('close', resolve)));
       for (const socket of open) socket.close(1001, 'Server shutting down');
