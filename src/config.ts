@@ -99,6 +99,11 @@ const schema = z.object({
   MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
   MAX_QUERY_TOKENS: z.coerce.number().int().positive().default(2000),
   MAX_BATCH_SIZE: z.coerce.number().int().positive().default(10),
+  MAX_REQUEST_BODY_BYTES: z.coerce
+    .number()
+    .int()
+    .positive()
+    .default(1024 * 1024),
 });
 
 export type Config = z.infer<typeof schema> & { publicUrl: string };

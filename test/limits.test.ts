@@ -126,6 +126,7 @@ describe('request bounds', () => {
         MAX_QUERY_COST: '60',
         MAX_QUERY_TOKENS: '300',
         MAX_BATCH_SIZE: '3',
+        MAX_REQUEST_BODY_BYTES: '4000',
       },
     });
     // The seed builder's query is deeper than this server allows; a flat one does.
@@ -159,6 +160,37 @@ describe('request bounds', () => {
     expect(await rejected(manyFields)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX' });
     const costly = `{ ${Array.from({ length: 3 }, (_, i) => `m${i}: myOrganizations { role user { id email name locale } }`).join(' ')} }`;
     expect(await rejected(costly)).toMatchObject({ code: 'BAD_USER_INPUT', reason: 'QUERY_TOO_COMPLEX' });
+  });
+
+  it('refuses a body over MAX_REQUEST_BODY_BYTES with 413, sized or chunked, and runs none of it', async () => {
+    const email = uniqueEmail();
+    const operation = {
+      query: 'mutation($input: RegisterInput!) { register(input: $input) { accessToken } }',
+      // An unused variable pads the body; within the limit the registration would succeed.
+      variables: {
+        input: { email, password: 'long enough pass', name: 'N', organizationName: 'O' },
+        padding: 'x'.repeat(5000),
+      },
+    };
+    // A body sent as a stream goes without Content-Length (chunked), so it is counted as it arrives.
+    const chunked = (body: unknown) =>
+      fetch(`${server.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: new Blob([JSON.stringify(body)]).stream(),
+        duplex: 'half',
+      } as RequestInit);
+
+    const sized = await server.post(operation);
+    expect(sized.status).toBe(413);
+    expect(((await sized.json()) as { errors: { message: string }[] }).errors[0]?.message).toMatch(/too large/i);
+    const streamed = await chunked(operation);
+    expect(streamed.status).toBe(413);
+    expect(await server.app.db.user.findUnique({ where: { email } })).toBeNull();
+
+    const small = await chunked({ query: '{ __typename }' });
+    expect(small.status).toBe(200);
+    expect(await small.json()).toEqual({ data: { __typename: 'Query' } });
   });
 
   it('answers a batch within the limit and refuses a larger one', async () => {

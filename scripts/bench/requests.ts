@@ -84,10 +84,11 @@ try {
   const bare = await startProcess(
     'scripts/bench/bare-yoga.ts',
     { ...process.env, BASELINE_DATABASE_URL: database?.url },
-    (out) => /port \d+/.test(out),
+    (out) => /lean port \d+/.test(out),
   );
   children.push(bare.child);
   const barePort = Number(/port (\d+)/.exec(bare.output())?.[1]);
+  const leanPort = Number(/lean port (\d+)/.exec(bare.output())?.[1]);
 
   const port = await freePort();
   const herald = await startProcess(
@@ -128,6 +129,12 @@ try {
       headers: { authorization: `Bearer ${createApiToken.token}` },
       against: 0,
     },
+    {
+      name: 'bare yoga without its body-size stream',
+      url: `http://127.0.0.1:${leanPort}/graphql`,
+      body: JSON.stringify({ query: '{ hello }' }),
+      against: 0,
+    },
     ...(database
       ? [
           {
@@ -142,7 +149,7 @@ try {
       url: `${base}/graphql`,
       body: JSON.stringify({ query: '{ me { id } }' }),
       headers: jwt,
-      against: database ? 4 : 0,
+      against: database ? 5 : 0,
     },
   ];
   // Each case is measured right after its baseline, in several such pairs: a machine shared

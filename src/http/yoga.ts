@@ -10,6 +10,7 @@ import type { Locale } from '../i18n/messages.ts';
 import { isLocale } from '../i18n/messages.ts';
 import { redactUrl } from '../logger.ts';
 import { schema } from '../schema/index.ts';
+import { requestBodyLimit } from './body-limit.ts';
 import { explorerOptions, renderExplorer } from './explorer.ts';
 import { liveStreamRules } from './live-streams.ts';
 import { presentError } from './present-errors.ts';
@@ -88,6 +89,8 @@ export function createGraphQLHandler(app: App) {
     graphiql: explorerOptions,
     renderGraphiQL: renderExplorer,
     batching: { limit: config.MAX_BATCH_SIZE },
+    // Bounded by requestBodyLimit below, at a fraction of the cost.
+    maxRequestBodySize: false,
     maskedErrors: true,
     logging: {
       debug: (...args) => app.logger.debug(redacted(args)),
@@ -97,6 +100,7 @@ export function createGraphQLHandler(app: App) {
     },
     plugins: [
       ...(app.tracing ? [app.tracing.plugin] : []),
+      requestBodyLimit(config.MAX_REQUEST_BODY_BYTES),
       maxTokensPlugin({ n: config.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: config.MAX_ALIASES }),
