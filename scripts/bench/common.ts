@@ -1,6 +1,7 @@
 // Shared by the benchmarks: a Herald on loopback in a temporary data directory, and a raw
 // graphql-transport-ws client cheap enough to open thousands of.
 import { type ChildProcess, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -65,9 +66,20 @@ export function openSubscriber(url: string, query: string, onNext?: (data: unkno
 export const percentile = (sorted: number[], p: number) =>
   sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] as number;
 
-/** Starts a script in a child process and resolves once `ready` answers true for its output. */
+/** The Node options of `npm start`, so that the server under test runs as it does. */
+const startOptions = (
+  JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { scripts: { start: string } }
+).scripts.start
+  .split(/\s+/)
+  .filter((word) => word.startsWith('--'));
+
+/**
+ * Starts a script in a child process and resolves once `ready` answers true for its output.
+ * Herald (dist/main.js) gets the options of `npm start`; the baselines, Node's defaults.
+ */
 export function startProcess(script: string, env: NodeJS.ProcessEnv, ready: (output: string) => boolean) {
-  const child = spawn(process.execPath, ['--disable-warning=ExperimentalWarning', script], { env });
+  const options = script === 'dist/main.js' ? startOptions : ['--disable-warning=ExperimentalWarning'];
+  const child = spawn(process.execPath, [...options, script], { env });
   let output = '';
   return new Promise<{ child: ChildProcess; output: () => string }>((resolve, reject) => {
     const read = (chunk: Buffer) => {
