@@ -7,7 +7,7 @@
 // after) and REDIS_URL, on PostgreSQL and Redis.
 //   npm run bench:sockets -- [sockets=19900]
 // A process may hold 20,000 descriptors on these machines (ulimit -Hn), which bounds the count.
-// The same sockets are then opened on bare graphql-ws (bare-graphql-ws.ts), the floor.
+// The same sockets are then opened on bare graphql-ws and on plain ws (bare-graphql-ws.ts), the floors.
 import { rm } from 'node:fs/promises';
 import type WebSocket from 'ws';
 import { createApp } from '../../src/app.ts';

@@ -39,9 +39,10 @@ export interface SocketServer {
 function factsOf(request: IncomingMessage): RequestFacts {
   const url = new URL(request.url ?? '/', 'http://localhost');
   const locale = url.searchParams.get('locale');
+  const headers = headersOf(request);
   const kept = new Map<string, string>();
   for (const name of ['accept-language', 'x-forwarded-for', 'x-request-id']) {
-    const value = headersOf(request).get(name);
+    const value = headers.get(name);
     if (value !== null) kept.set(name, value);
   }
   return {
