@@ -31,8 +31,15 @@ export const PASSWORD_MIN_LENGTH = 8;
 /** Long enough for passphrases, short enough that hashing cannot be used to exhaust memory or time. */
 export const PASSWORD_MAX_LENGTH = 128;
 
-const commonPasswords = createRequire(import.meta.url)('fxa-common-password-list') as {
+interface PasswordList {
   test(password: string): boolean;
+}
+// Loaded with the first new password rather than at start: the list is 2 MiB of heap that an
+// instance only serving requests never reads.
+let commonPasswords: PasswordList | undefined;
+const isCommon = (password: string) => {
+  commonPasswords ??= createRequire(import.meta.url)('fxa-common-password-list') as PasswordList;
+  return commonPasswords.test(password);
 };
 
 export type PasswordProblem = 'tooShort' | 'tooLong' | 'tooCommon';
@@ -41,7 +48,7 @@ export function passwordProblem(password: string): PasswordProblem | null {
   const length = [...password].length;
   if (length < PASSWORD_MIN_LENGTH) return 'tooShort';
   if (length > PASSWORD_MAX_LENGTH) return 'tooLong';
-  if (commonPasswords.test(password.toLowerCase())) return 'tooCommon';
+  if (isCommon(password.toLowerCase())) return 'tooCommon';
   return null;
 }
 
