@@ -69,3 +69,10 @@ app.logger.info(
   { port, host: config.HOST, database: app.database.kind, pubsub: app.redis ? 'redis' : 'in-process' },
   `Herald listening: GraphiQL at http://${config.HOST}:${port}/graphql`,
 );
+
+// Loading modules, building the schema and migrating leave tens of MiB of garbage, and V8 sizes
+// its young generation for that burst; it gives the memory back only once its memory reducer
+// finds the process idle, minutes later. One collection now returns it while nothing is being
+// served (about 35 MiB on PostgreSQL). `gc` exists when Node runs with --expose-gc, as
+// `npm start` and the image run it.
+globalThis.gc?.({ type: 'major', execution: 'async', flavor: 'last-resort' });
