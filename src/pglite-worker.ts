@@ -6,6 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { PGlite } from '@electric-sql/pglite';
 import type { DriverAdapterError, SqlDriverAdapter, SqlQuery, Transaction } from '@prisma/driver-adapter-utils';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
+import { parsersFoldedOnce } from './pglite-parsers.ts';
 
 export type Call =
   | { id: number; op: 'queryRaw' | 'executeRaw'; tx?: number; query: SqlQuery }
@@ -41,7 +42,8 @@ if (createOnly) {
   port.postMessage({ id: 0, ok: true, value: 'created' } satisfies Reply);
   process.exit(0);
 }
-const adapter: SqlDriverAdapter = await new PrismaPGlite(pglite).connect();
+// The adapter makes only the calls AdapterClient names (see pglite-parsers.ts).
+const adapter: SqlDriverAdapter = await new PrismaPGlite(parsersFoldedOnce(pglite) as PGlite).connect();
 const transactions = new Map<number, Transaction>();
 let nextTransaction = 1;
 
