@@ -15,15 +15,18 @@ import type { Metrics } from './metrics.ts';
 export interface RateLimits {
   /** Counts one request from `ip` against the per-IP budget of auth endpoints. */
   hitIp(ip: string): Promise<void>;
-  /** Refuses when the account has had too many failed logins lately. */
-  assertLoginAllowed(email: string): Promise<void>;
+  /**
+   * Refuses when the account has had too many failed logins lately; otherwise answers how many
+   * it has had, so that a success clears the count only when there is one to clear.
+   */
+  assertLoginAllowed(email: string): Promise<number>;
   /** Counts a failed login; answers true for the one failure that reaches the limit. */
   loginFailed(email: string): Promise<boolean>;
   loginSucceeded(email: string): Promise<void>;
   /** Counts a password reset request for an email, existing or not. */
   hitPasswordReset(email: string): Promise<void>;
   /** Refuses when an OAuth client id has had too many failed authentications lately (as logins). */
-  assertClientAllowed(clientId: string): Promise<void>;
+  assertClientAllowed(clientId: string): Promise<number>;
   clientFailed(clientId: string): Promise<void>;
   clientSucceeded(clientId: string): Promise<void>;
   /** Counts a failed token verification from `ip`. */
@@ -57,9 +60,11 @@ export function createRateLimits(
   const resets = make('reset', 5, 3600);
   const badTokens = make('token', config.RATE_LIMIT_IP_PER_MINUTE, 60);
 
+  /** Refuses at the limit; otherwise answers the points consumed so far. */
   const assertBelow = async (limiter: RateLimiterAbstract, key: string, limit: string) => {
     const state = await limiter.get(key);
     if (state && state.consumedPoints >= limiter.points) refuse(limit)(state);
+    return state?.consumedPoints ?? 0;
   };
 
   return {
@@ -74,6 +79,6 @@ export function createRateLimits(
     clientSucceeded: (clientId) => clients.delete(clientId).then(() => undefined),
     hitPasswordReset: (email) => resets.consume(email).then(() => undefined, refuse('password_reset')),
     tokenFailed: (address) => badTokens.penalty(address).then(() => undefined),
-    assertTokenAllowed: (address) => assertBelow(badTokens, address, 'token_failures'),
+    assertTokenAllowed: (address) => assertBelow(badTokens, address, 'token_failures').then(() => undefined),
   };
 }

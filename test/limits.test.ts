@@ -40,6 +40,24 @@ describe('rate limits', () => {
     ok(await server.gql(LoginDocument, { input: { email: bystander.email, password: bystander.password } }, from(111)));
   });
 
+  it('per account: a successful login clears the failures before it', async () => {
+    const from = (n: number) => ({ headers: { 'x-forwarded-for': `10.0.1.${n}` } });
+    const user = await createOwner(server);
+    const attempt = (password: string, n: number) =>
+      server.gql(LoginDocument, { input: { email: user.email, password } }, from(n));
+    for (const n of [1, 2])
+      expect(failure(await attempt('wrong password!', n)).extensions?.code).toBe('UNAUTHENTICATED');
+    ok(await attempt(user.password, 3));
+    // Counted from zero again: two more failures stay below the limit of three.
+    for (const n of [4, 5])
+      expect(failure(await attempt('wrong password!', n)).extensions?.code).toBe('UNAUTHENTICATED');
+    ok(await attempt(user.password, 6));
+    // The limit itself still holds after a success: three failures in a row lock the account.
+    for (const n of [7, 8, 9])
+      expect(failure(await attempt('wrong password!', n)).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(failure(await attempt(user.password, 10)).extensions?.code).toBe('RATE_LIMITED');
+  });
+
   it('per IP: the budget covers login, registration and reset together, with a retry time', async () => {
     const ip = { headers: { 'x-forwarded-for': '192.0.2.7' } };
     const attempts = [

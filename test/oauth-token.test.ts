@@ -451,6 +451,29 @@ describe('rate limits', () => {
   });
 });
 
+describe('failures before a success', () => {
+  let limited: TestServer;
+  beforeAll(async () => {
+    limited = await startServer({ env: { ...OAUTH_ENV, RATE_LIMIT_LOGIN_FAILURES: '2' } });
+  });
+  afterAll(() => limited?.close());
+
+  it('are cleared by it, so the limit counts from zero again', async () => {
+    const owner = await createOwner(limited);
+    const client = await createTestClient(limited, owner, ['read:organization']);
+    const other = await createTestClient(limited, owner, ['read:organization']);
+    const wrong = { ...credentialsGrant(client), client_secret: other.clientSecret };
+    expect((await tokenRequest(limited, wrong)).status).toBe(401);
+    expect((await tokenRequest(limited, credentialsGrant(client))).status).toBe(200);
+    expect((await tokenRequest(limited, wrong)).status).toBe(401);
+    expect((await tokenRequest(limited, credentialsGrant(client))).status).toBe(200);
+    // The limit itself still holds after a success: two failures in a row lock the client.
+    expect((await tokenRequest(limited, wrong)).status).toBe(401);
+    expect((await tokenRequest(limited, wrong)).status).toBe(401);
+    expect((await tokenRequest(limited, credentialsGrant(client))).status).toBe(429);
+  });
+});
+
 const scaledOut = needing('OAuth client revocation across instances', 'DATABASE_URL', 'REDIS_URL');
 describe.skipIf(scaledOut.skip)(scaledOut.title, () => {
   let first: TestServer;

@@ -21,7 +21,7 @@ const isUniqueViolation = (error: unknown) =>
 
 /** Checks a password for an email, counting failures against the account's login limit. */
 async function checkCredentials(app: App, address: string, password: string, ip: string): Promise<User> {
-  await app.limits.assertLoginAllowed(address);
+  const failures = await app.limits.assertLoginAllowed(address);
   const user = await app.db.user.findUnique({ where: { email: address } });
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
   if (!user || !ok || user.disabledAt) {
@@ -48,7 +48,9 @@ async function checkCredentials(app: App, address: string, password: string, ip:
     });
     throw invalidCredentials();
   }
-  await app.limits.loginSucceeded(address);
+  // Most logins follow no failure: clearing nothing would cost a Redis round trip each. A failure
+  // counted while this login was checked stays counted, which errs on the side of the limit.
+  if (failures > 0) await app.limits.loginSucceeded(address);
   return user;
 }
 

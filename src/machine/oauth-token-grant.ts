@@ -58,7 +58,7 @@ export async function authenticateClient(
   const { clientId, clientSecret } = credentials;
   // Malformed ids and secrets are refused before any lookup or counting.
   if (!isWellFormedClientId(clientId) || !isWellFormedClientSecret(clientSecret)) throw badClient();
-  await app.limits.assertClientAllowed(clientId);
+  const failures = await app.limits.assertClientAllowed(clientId);
   // A token counts as issued before the secret was checked: should a rotation commit between
   // the check and the signing, the token still falls before the rotation and is refused.
   const checkedAtMs = Date.now();
@@ -83,7 +83,8 @@ export async function authenticateClient(
     }
     throw badClient();
   }
-  await app.limits.clientSucceeded(clientId);
+  // As for logins: only a count on record is cleared.
+  if (failures > 0) await app.limits.clientSucceeded(clientId);
   const { serviceAccount: _account, ...row } = client;
   return { client: row, checkedAtMs };
 }
