@@ -53,6 +53,14 @@ const credentialsGrant = (client: Pick<TestClient, 'clientId' | 'clientSecret'>)
   client_secret: client.clientSecret,
 });
 
+/** A client, and a grant naming it with another client's secret: a real secret, but not its own. */
+async function clientAndWrongGrant(target: TestServer) {
+  const owner = await createOwner(target);
+  const client = await createTestClient(target, owner, ['read:organization']);
+  const other = await createTestClient(target, owner, ['read:organization']);
+  return { client, other, wrong: { ...credentialsGrant(client), client_secret: other.clientSecret } };
+}
+
 describe('authorization server metadata (RFC 8414)', () => {
   it('names the issuer of our tokens, the token endpoint, the keys, the grant and the auth methods', async () => {
     const response = await fetch(`${server.url}/.well-known/oauth-authorization-server`);
@@ -426,10 +434,7 @@ describe('rate limits', () => {
   afterAll(() => limited?.close());
 
   it('refuse a client id after repeated failures, even with the right secret, then an IP over budget', async () => {
-    const owner = await createOwner(limited);
-    const client = await createTestClient(limited, owner, ['read:organization']);
-    const other = await createTestClient(limited, owner, ['read:organization']);
-    const wrong = { ...credentialsGrant(client), client_secret: other.clientSecret };
+    const { client, other, wrong } = await clientAndWrongGrant(limited);
     expect((await tokenRequest(limited, wrong)).status).toBe(401);
     expect((await tokenRequest(limited, wrong)).status).toBe(401);
     const locked = await tokenRequest(limited, credentialsGrant(client));
@@ -459,10 +464,7 @@ describe('failures before a success', () => {
   afterAll(() => limited?.close());
 
   it('are cleared by it, so the limit counts from zero again', async () => {
-    const owner = await createOwner(limited);
-    const client = await createTestClient(limited, owner, ['read:organization']);
-    const other = await createTestClient(limited, owner, ['read:organization']);
-    const wrong = { ...credentialsGrant(client), client_secret: other.clientSecret };
+    const { client, wrong } = await clientAndWrongGrant(limited);
     expect((await tokenRequest(limited, wrong)).status).toBe(401);
     expect((await tokenRequest(limited, credentialsGrant(client))).status).toBe(200);
     expect((await tokenRequest(limited, wrong)).status).toBe(401);
