@@ -3,6 +3,7 @@
 // (the tests run two instances side by side).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
+import { createUserLookup, type UserLookup } from './accounts/user-lookup.ts';
 import type { JwtSettings } from './auth/jwt.ts';
 import { loadSigningKeys } from './auth/keys.ts';
 import { createSessionRevocations, type SessionRevocations } from './auth/session-revocations.ts';
@@ -40,6 +41,8 @@ export interface App {
   /** Whether access tokens issued to OAuth clients still hold. */
   oauthClients: OAuthClientRevocations;
   verifiedTokens: VerifiedTokens;
+  /** Users by id, batched across the requests in flight. */
+  userById: UserLookup;
   redis?: Redis;
   /** Set when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracing?: Tracing;
@@ -171,6 +174,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       sessions,
       oauthClients,
       verifiedTokens: createVerifiedTokens(),
+      userById: createUserLookup(database.db),
       redis,
       tracing: options.tracing,
       background,

@@ -261,6 +261,24 @@ describe('sessions', () => {
   });
 });
 
+describe('me', () => {
+  it('answers each of many users asking at once with their own record, as their last change left it', async () => {
+    const owners = await Promise.all(Array.from({ length: 6 }, () => createOwner(server)));
+    await Promise.all(
+      owners.map((owner, i) =>
+        server.gql(UpdateProfileDocument, { input: { name: `Person ${i}` } }, { token: owner.accessToken }),
+      ),
+    );
+    // Lookups made together are read in one query: each answer must still be its asker's row.
+    const asked = owners.flatMap((owner, i) => Array.from({ length: 3 }, () => ({ owner, name: `Person ${i}` })));
+    const answers = await Promise.all(asked.map(({ owner }) => server.gql(MeDocument, {}, { token: owner.accessToken })));
+    answers.forEach((answer, k) => {
+      const { owner, name } = asked[k] as (typeof asked)[number];
+      expect(ok(answer).me).toMatchObject({ id: owner.userId, email: owner.email, name });
+    });
+  });
+});
+
 describe('updateProfile', () => {
   it('changes the name and the language, which then localizes errors', async () => {
     const owner = await createOwner(server);

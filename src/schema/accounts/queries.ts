@@ -1,11 +1,16 @@
 import { builder } from '../../builder.ts';
+import { notFound } from '../../errors.ts';
 import { MembershipRef, OrganizationRef, UserRef } from './types.ts';
 
 builder.queryFields((t) => ({
   me: t.withAuth({ user: true }).field({
     type: UserRef,
     description: 'The signed-in user.',
-    resolve: (_root, _args, { app, principal }) => app.db.user.findUniqueOrThrow({ where: { id: principal.id } }),
+    resolve: async (_root, _args, { app, principal }) => {
+      const user = await app.userById(principal.id);
+      if (!user) throw notFound('User');
+      return user;
+    },
   }),
   organization: t.withAuth({ scope: 'read:organization' }).field({
     type: OrganizationRef,
