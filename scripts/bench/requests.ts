@@ -25,6 +25,8 @@ interface Case {
   url: string;
   body: string;
   headers?: Record<string, string>;
+  /** Per connection, in turn: its own headers and body, instead of the case's. */
+  perConnection?: { headers?: Record<string, string>; body: string }[];
   /** The index of the case this one is a ratio of; none for a baseline. */
   against?: number;
 }
@@ -40,16 +42,23 @@ async function throughput(
   headers: Record<string, string> = {},
   /** Told when the measured run starts, after the warm-up. */
   measuring: () => void = () => {},
+  perConnection: Case['perConnection'] = undefined,
 ) {
-  const run = (duration: number) =>
-    autocannon({
+  const run = (duration: number) => {
+    let connection = 0;
+    return autocannon({
       url,
       connections,
       duration,
       method: 'POST',
       headers: { 'content-type': 'application/json', ...headers },
       body,
+      setupClient: (client) => {
+        const own = perConnection?.[connection++ % perConnection.length];
+        if (own) client.setHeadersAndBody({ 'content-type': 'application/json', ...own.headers }, own.body);
+      },
     });
+  };
   await run(1); // warm-up: JIT, caches, connections
   measuring();
   const result = await run(seconds);
@@ -115,6 +124,13 @@ try {
     owner.accessToken,
   );
 
+  // `{ me }` is asked by a user of its own on each connection, as by the people of a real
+  // deployment: Herald reads the users of requests in flight together (src/accounts/user-lookup.ts),
+  // and one user on every connection would let those reads collapse into one row.
+  const people = [
+    owner,
+    ...(await Promise.all(Array.from({ length: connections - 1 }, (_, i) => register(base, `me${i}`)))),
+  ];
   const typename = JSON.stringify({ query: '{ __typename }' });
   const jwt = { authorization: `Bearer ${owner.accessToken}` };
   const bareUrl = `http://127.0.0.1:${barePort}/graphql`;
@@ -141,6 +157,9 @@ try {
             name: 'yoga + raw pg, one-row SELECT',
             url: bareUrl,
             body: JSON.stringify({ query: `{ user(id: "${owner.user.id}") }` }),
+            perConnection: people.map((person) => ({
+              body: JSON.stringify({ query: `{ user(id: "${person.user.id}") }` }),
+            })),
           },
         ]
       : []),
@@ -149,6 +168,10 @@ try {
       url: `${base}/graphql`,
       body: JSON.stringify({ query: '{ me { id } }' }),
       headers: jwt,
+      perConnection: people.map((person) => ({
+        headers: { authorization: `Bearer ${person.accessToken}` },
+        body: JSON.stringify({ query: '{ me { id } }' }),
+      })),
       against: database ? 5 : 0,
     },
   ];
@@ -161,8 +184,8 @@ try {
     if (c.against === undefined) continue;
     const baseline = cases[c.against] as Case;
     for (let round = 0; round < rounds; round++) {
-      const base = await throughput(baseline.url, baseline.body, baseline.headers);
-      const rate = await throughput(c.url, c.body, c.headers);
+      const base = await throughput(baseline.url, baseline.body, baseline.headers, undefined, baseline.perConnection);
+      const rate = await throughput(c.url, c.body, c.headers, undefined, c.perConnection);
       rates[c.against]?.push(base);
       rates[i]?.push(rate);
       ratios[i]?.push(rate / base);
