@@ -271,7 +271,9 @@ describe('me', () => {
     );
     // Lookups made together are read in one query: each answer must still be its asker's row.
     const asked = owners.flatMap((owner, i) => Array.from({ length: 3 }, () => ({ owner, name: `Person ${i}` })));
-    const answers = await Promise.all(asked.map(({ owner }) => server.gql(MeDocument, {}, { token: owner.accessToken })));
+    const answers = await Promise.all(
+      asked.map(({ owner }) => server.gql(MeDocument, {}, { token: owner.accessToken })),
+    );
     answers.forEach((answer, k) => {
       const { owner, name } = asked[k] as (typeof asked)[number];
       expect(ok(answer).me).toMatchObject({ id: owner.userId, email: owner.email, name });
