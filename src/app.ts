@@ -3,14 +3,15 @@
 // (the tests run two instances side by side).
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import { createUserLookup, type UserLookup } from './accounts/user-lookup.ts';
 import type { JwtSettings } from './auth/jwt.ts';
 import { loadSigningKeys } from './auth/keys.ts';
 import { createSessionRevocations, type SessionRevocations } from './auth/session-revocations.ts';
 import { createVerifiedTokens, type VerifiedTokens } from './auth/verified-tokens.ts';
 import type { Config } from './config.ts';
 import { type Database, type Db, openDatabase } from './db.ts';
+import type { Organization, User } from './generated/prisma/client.ts';
 import { createLogger, type Logger } from './logger.ts';
+import { createOrganizationLookup, createUserLookup, type LookupById } from './lookups-by-id.ts';
 import { createOAuthClientRevocations, type OAuthClientRevocations } from './machine/oauth-client-revocations.ts';
 import { type ApiTokenVerifier, createApiTokenVerifier } from './machine/token-verifier.ts';
 import { createMailer, type Mailer } from './mail/outbox.ts';
@@ -41,8 +42,9 @@ export interface App {
   /** Whether access tokens issued to OAuth clients still hold. */
   oauthClients: OAuthClientRevocations;
   verifiedTokens: VerifiedTokens;
-  /** Users by id, batched across the requests in flight. */
-  userById: UserLookup;
+  /** Users and organizations by id, each batched across the requests in flight. */
+  userById: LookupById<User>;
+  organizationById: LookupById<Organization>;
   redis?: Redis;
   /** Set when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT). */
   tracing?: Tracing;
@@ -175,6 +177,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       oauthClients,
       verifiedTokens: createVerifiedTokens(),
       userById: createUserLookup(database.db),
+      organizationById: createOrganizationLookup(database.db),
       redis,
       tracing: options.tracing,
       background,

@@ -11,6 +11,7 @@ import {
   RegisterDocument,
   SelectOrganizationDocument,
   SwitchOrganizationDocument,
+  UpdateOrganizationDocument,
   UpdateProfileDocument,
 } from './generated/graphql.ts';
 import { createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
@@ -261,7 +262,7 @@ describe('sessions', () => {
   });
 });
 
-describe('me', () => {
+describe('me and organization', () => {
   it('answers each of many users asking at once with their own record, as their last change left it', async () => {
     const owners = await Promise.all(Array.from({ length: 6 }, () => createOwner(server)));
     await Promise.all(
@@ -277,6 +278,23 @@ describe('me', () => {
     answers.forEach((answer, k) => {
       const { owner, name } = asked[k] as (typeof asked)[number];
       expect(ok(answer).me).toMatchObject({ id: owner.userId, email: owner.email, name });
+    });
+  });
+
+  it('answers each of many callers asking at once with their own organization, as its last change left it', async () => {
+    const owners = await Promise.all(Array.from({ length: 6 }, () => createOwner(server)));
+    await Promise.all(
+      owners.map((owner, i) =>
+        server.gql(UpdateOrganizationDocument, { input: { name: `Company ${i}` } }, { token: owner.accessToken }),
+      ),
+    );
+    const asked = owners.flatMap((owner, i) => Array.from({ length: 3 }, () => ({ owner, name: `Company ${i}` })));
+    const answers = await Promise.all(
+      asked.map(({ owner }) => server.gql(CurrentOrganizationDocument, {}, { token: owner.accessToken })),
+    );
+    answers.forEach((answer, k) => {
+      const { owner, name } = asked[k] as (typeof asked)[number];
+      expect(ok(answer).organization).toMatchObject({ id: owner.organizationId, name });
     });
   });
 });

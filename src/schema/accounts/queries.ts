@@ -15,8 +15,11 @@ builder.queryFields((t) => ({
   organization: t.withAuth({ scope: 'read:organization' }).field({
     type: OrganizationRef,
     description: 'The organization the caller acts in.',
-    resolve: (_root, _args, { app, principal }) =>
-      app.db.organization.findUniqueOrThrow({ where: { id: principal.organizationId } }),
+    resolve: async (_root, _args, { app, principal }) => {
+      const organization = await app.organizationById(principal.organizationId);
+      if (!organization) throw notFound('Organization');
+      return organization;
+    },
   }),
   myOrganizations: t.withAuth({ user: true }).field({
     type: [MembershipRef],
