@@ -125,7 +125,7 @@ try {
   );
 
   // `{ me }` is asked by a user of its own on each connection, as by the people of a real
-  // deployment: Herald reads the users of requests in flight together (src/accounts/user-lookup.ts),
+  // deployment: Herald reads the users of requests in flight together (src/lookups-by-id.ts),
   // and one user on every connection would let those reads collapse into one row.
   const people = [
     owner,
