@@ -6,19 +6,21 @@
 // same query.
 import DataLoader from 'dataloader';
 import type { Db } from './db.ts';
+import { notFound } from './errors.ts';
 import type { Organization, User } from './generated/prisma/client.ts';
 
 /** Ids per query at most, so that a burst never builds one huge IN list. */
 const MAX_BATCH = 500;
 
-/** Answers the row with that id as the database holds it now, or null. */
-export type LookupById<T> = (id: string) => Promise<T | null>;
+/** Answers the row with that id as the database holds it now; rejects with NOT_FOUND when none. */
+export type LookupById<T> = (id: string) => Promise<T>;
 
-function batchedById<T extends { id: string }>(find: (ids: string[]) => Promise<T[]>): LookupById<T> {
-  const loader = new DataLoader<string, T | null>(
+function batchedById<T extends { id: string }>(entity: string, find: (ids: string[]) => Promise<T[]>): LookupById<T> {
+  const loader = new DataLoader<string, T>(
     async (ids) => {
       const byId = new Map((await find([...new Set(ids)])).map((row) => [row.id, row]));
-      return ids.map((id) => byId.get(id) ?? null);
+      // An error in its slot rejects that lookup alone.
+      return ids.map((id) => byId.get(id) ?? notFound(entity));
     },
     // Nothing is remembered between batches: each lookup reads the row as it is when its batch
     // runs, after every write that was answered before the lookup was made.
@@ -28,7 +30,7 @@ function batchedById<T extends { id: string }>(find: (ids: string[]) => Promise<
 }
 
 export const createUserLookup = (db: Db): LookupById<User> =>
-  batchedById((ids) => db.user.findMany({ where: { id: { in: ids } } }));
+  batchedById('User', (ids) => db.user.findMany({ where: { id: { in: ids } } }));
 
 export const createOrganizationLookup = (db: Db): LookupById<Organization> =>
-  batchedById((ids) => db.organization.findMany({ where: { id: { in: ids } } }));
+  batchedById('Organization', (ids) => db.organization.findMany({ where: { id: { in: ids } } }));

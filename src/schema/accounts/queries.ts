@@ -1,25 +1,16 @@
 import { builder } from '../../builder.ts';
-import { notFound } from '../../errors.ts';
 import { MembershipRef, OrganizationRef, UserRef } from './types.ts';
 
 builder.queryFields((t) => ({
   me: t.withAuth({ user: true }).field({
     type: UserRef,
     description: 'The signed-in user.',
-    resolve: async (_root, _args, { app, principal }) => {
-      const user = await app.userById(principal.id);
-      if (!user) throw notFound('User');
-      return user;
-    },
+    resolve: (_root, _args, { app, principal }) => app.userById(principal.id),
   }),
   organization: t.withAuth({ scope: 'read:organization' }).field({
     type: OrganizationRef,
     description: 'The organization the caller acts in.',
-    resolve: async (_root, _args, { app, principal }) => {
-      const organization = await app.organizationById(principal.organizationId);
-      if (!organization) throw notFound('Organization');
-      return organization;
-    },
+    resolve: (_root, _args, { app, principal }) => app.organizationById(principal.organizationId),
   }),
   myOrganizations: t.withAuth({ user: true }).field({
     type: [MembershipRef],
