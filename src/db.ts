@@ -5,6 +5,7 @@ import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapt
 import pg from 'pg';
 import { PrismaClient } from './generated/prisma/client.ts';
 import { startPGliteThread } from './pglite-thread.ts';
+import { preparesStatements, statementNames } from './prepared-statements.ts';
 
 export type Db = PrismaClient;
 
@@ -25,6 +26,10 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
     const settings = {
       connectionString: options.url,
       max: 20,
+      // A fixed-size pool, as HikariCP recommends: a connection opened when load arrives costs
+      // a backend start and cold catalog caches, and stalled assignments at 500/s for a few
+      // hundred milliseconds (npm run bench:latency) each time idle ones had been closed.
+      min: 20,
       // Fail fast when the database is unreachable rather than queueing requests.
       connectionTimeoutMillis: 5000,
     };
@@ -33,7 +38,10 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
     // A connection the server ends while idle (a restart, DROP DATABASE … WITH (FORCE)) errors
     // on the pool; the next query reports the outage, and unheard it would end the process.
     pool.on('error', () => {});
-    const db = new PrismaClient({ adapter: new PrismaPg(pool) });
+    const named = preparesStatements(options.url) ? statementNames({ max: 100, after: 3 }) : undefined;
+    const db = new PrismaClient({
+      adapter: new PrismaPg(pool, named && { statementNameGenerator: (query) => named(query.sql) as string }),
+    });
     return {
       kind: 'postgres',
       db,

@@ -1,5 +1,6 @@
 // Dense logic checked directly: the scope grammar, language negotiation, log redaction,
-// notification links, email links, the signing instant of an access token, the shared epoch.
+// notification links, email links, the signing instant of an access token, the shared epoch,
+// the statements kept prepared.
 import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { issuedAtMs } from '../src/auth/jwt.ts';
@@ -11,6 +12,7 @@ import { negotiateLocale } from '../src/i18n/messages.ts';
 import { createLogger, redactUrl } from '../src/logger.ts';
 import { emailLink } from '../src/mail/links.ts';
 import { isSafeLink } from '../src/notifications/link.ts';
+import { preparesStatements, statementNames } from '../src/prepared-statements.ts';
 import { sharedEpoch } from '../src/shared-epoch.ts';
 
 describe('scopes', () => {
@@ -200,5 +202,40 @@ describe('shared epoch', () => {
       key: 'k',
     });
     expect(await epoch.read()).toBeUndefined();
+  });
+});
+
+describe('prepared statement names', () => {
+  it('names a statement from its third run on, the same name each time, one per text', () => {
+    const name = statementNames({ max: 10, after: 3 });
+    expect([name('SELECT 1'), name('SELECT 1')]).toEqual([undefined, undefined]);
+    const first = name('SELECT 1');
+    expect(first).toMatch(/^herald_\d+$/);
+    expect(name('SELECT 1')).toBe(first);
+    for (let i = 0; i < 3; i++) name('SELECT 2');
+    expect(name('SELECT 2')).not.toBe(first);
+    expect(name('SELECT 2')).toMatch(/^herald_\d+$/);
+  });
+
+  it('stops naming at its limit, and keeps the names it gave', () => {
+    const name = statementNames({ max: 2, after: 1 });
+    const given = ['a', 'b'].map((sql) => name(sql));
+    expect(name('c')).toBeUndefined();
+    expect(name('c')).toBeUndefined();
+    expect(['a', 'b'].map((sql) => name(sql))).toEqual(given);
+  });
+
+  it('forgets candidates at its bound rather than counting every text it ever saw', () => {
+    const name = statementNames({ max: 10, after: 2, candidates: 3 });
+    name('x');
+    for (const sql of ['p', 'q', 'r']) name(sql);
+    // 'x' was forgotten with the others when the fourth candidate came.
+    expect(name('x')).toBeUndefined();
+    expect(name('x')).toMatch(/^herald_/);
+  });
+
+  it('keeps none behind a pooler in transaction mode', () => {
+    expect(preparesStatements('postgresql://db.example/herald')).toBe(true);
+    expect(preparesStatements('postgresql://db.example/herald?pgbouncer=true&sslmode=require')).toBe(false);
   });
 });
