@@ -23,7 +23,7 @@ const serverEnv = { ...process.env, ...env, DATABASE_URL: database?.url ?? '' };
 // The data, written before the server starts: an owner, an assignee in the same
 // organization, and one unassigned item per mutation to come.
 const total = rates.reduce((sum, rate) => sum + rate * seconds, 0);
-const WARM_UP = 50;
+const WARM_UP = 1000;
 const setup = await createApp(loadConfig({ ...serverEnv, PORT: '0' }));
 const passwordHash = await hashPassword(PASSWORD);
 const organization = await setup.db.organization.create({
@@ -97,8 +97,15 @@ try {
       { i: { workItemId, assigneeId: assignee?.id } },
       ownerToken,
     );
-  // Warm-up: JIT, prepared plans, connections.
-  for (let i = 0; i < WARM_UP; i++) await assign(items[total + i] as string);
+  // Warm-up: JIT, prepared plans, and as many connections (HTTP, and from the server's pool to
+  // the database) as a burst needs. One at a time would open one of each, and the first rate
+  // would pay for opening the rest.
+  let warmed = 0;
+  await Promise.all(
+    Array.from({ length: 24 }, async () => {
+      while (warmed < WARM_UP) await assign(items[total + warmed++] as string);
+    }),
+  );
 
   console.log(
     `database: ${database ? 'postgres' : 'pglite'}, pub/sub: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; assignWorkItem → subscriber, ${seconds} s per rate`,
