@@ -3,6 +3,10 @@ import { passwordProblem } from './auth/passwords.ts';
 import { type AppError, badInput } from './errors.ts';
 import { isLocale, LOCALES } from './i18n/messages.ts';
 
+/** Built once: a zod schema costs microseconds to build, and ids are checked on hot paths. */
+export const uuid = z.uuid();
+export const isUuid = (value: string) => uuid.safeParse(value).success;
+
 export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());
 export const name = (max = 100) => z.string().trim().min(1).max(max);
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { auditAs, type Caller } from '../caller.ts';
 import { notFound } from '../errors.ts';
 import type { Notification } from '../generated/prisma/client.ts';
-import { parseInput } from '../validation.ts';
+import { isUuid, parseInput } from '../validation.ts';
 import { notificationLink } from './link.ts';
 import { publishNotifications, storeNotifications } from './service.ts';
 
@@ -20,7 +20,7 @@ export async function publishCustomNotification(
 ): Promise<Notification> {
   const { app, principal } = caller;
   const data = parseInput(PublishInput, input);
-  const recipient = z.uuid().safeParse(data.userId).success
+  const recipient = isUuid(data.userId)
     ? await app.db.membership.findUnique({
         where: { userId_organizationId: { userId: data.userId, organizationId: principal.organizationId } },
       })

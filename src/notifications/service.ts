@@ -2,13 +2,13 @@
 // the truth and a push is only a hint, so a lost push is repaired by the next query.
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { v7 as uuidv7 } from 'uuid';
-import { z } from 'zod';
 import type { App } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Db } from '../db.ts';
 import { notFound } from '../errors.ts';
 import type { Notification, NotificationType, Prisma } from '../generated/prisma/client.ts';
 import { idPage } from '../pagination.ts';
+import { isUuid } from '../validation.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { enqueueWebhookEvents, notificationEvents, webhookDeliveriesInsert } from '../webhooks/outbox.ts';
 import { toMessage } from './events.ts';
@@ -193,7 +193,7 @@ async function markRead(app: App, principal: Principal, id: string | null) {
 }
 
 export async function markNotificationRead(app: App, principal: Principal, id: string): Promise<Notification> {
-  const uuid = z.uuid().safeParse(id).success;
+  const uuid = isUuid(id);
   if (uuid) await markRead(app, principal, id);
   const notification = uuid ? await app.db.notification.findFirst({ where: { id, ...own(principal) } }) : null;
   if (!notification) throw notFound('Notification');

@@ -6,7 +6,7 @@ import type { App } from '../app.ts';
 import { auditAs, type Caller } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { Prisma, WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client.ts';
-import { parseInput } from '../validation.ts';
+import { isUuid, parseInput } from '../validation.ts';
 import { deliverNow } from './delivery.ts';
 import { isWebhookEventType, messageBody, newMessageId, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from './events.ts';
 import { assertSafeTarget, UnsafeTargetError } from './safe-fetch.ts';
@@ -20,8 +20,6 @@ export interface WebhookEndpointWithSecret {
   secret: string;
   webhookEndpoint: WebhookEndpoint;
 }
-
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
 
 export async function webhookEndpointOrFail(app: App, organizationId: string, id: string, field = 'id') {
   const endpoint = isUuid(id) ? await app.db.webhookEndpoint.findFirst({ where: { id, organizationId } }) : null;

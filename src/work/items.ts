@@ -9,7 +9,7 @@ import { badInput, notFound } from '../errors.ts';
 import { Prisma, type WorkItem, type WorkItemPriority, type WorkItemStatus } from '../generated/prisma/client.ts';
 import { publishNotifications, rememberUnreadCount, storeNotifications } from '../notifications/service.ts';
 import { idPage } from '../pagination.ts';
-import { parseInput } from '../validation.ts';
+import { isUuid, parseInput } from '../validation.ts';
 import { newMessageId, workItemData } from '../webhooks/events.ts';
 import { enqueueWebhookEvent, uuidV7Sql } from '../webhooks/outbox.ts';
 import { DONE, slaSchedule } from './schedule.ts';
@@ -17,8 +17,6 @@ import { DONE, slaSchedule } from './schedule.ts';
 type Tx = Prisma.TransactionClient;
 
 const id = z.string().trim();
-const isUuid = (value: string) => z.uuid().safeParse(value).success;
-
 const CreateInput = z.object({
   title: z.string().trim().min(1).max(200),
   description: z.string().trim().max(10_000).nullish(),

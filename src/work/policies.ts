@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import { auditAs, type Caller } from '../caller.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { Prisma, type SlaPolicy } from '../generated/prisma/client.ts';
-import { parseInput } from '../validation.ts';
+import { parseInput, uuid } from '../validation.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -58,7 +58,7 @@ export function listSlaPolicies(app: App, principal: Principal) {
 }
 
 async function policyOrFail(app: App, principal: Principal, id: string) {
-  const parsed = z.uuid().safeParse(id);
+  const parsed = uuid.safeParse(id);
   const policy = parsed.success
     ? await app.db.slaPolicy.findFirst({ where: { id: parsed.data, organizationId: principal.organizationId } })
     : null;
