@@ -86,8 +86,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     if (config.REDIS_URL) {
       // Loaded only for Redis: the embedded setup never needs the client.
       const { Redis } = await import('ioredis');
-      const connect = () => {
-        const client = new Redis(config.REDIS_URL as string, { maxRetriesPerRequest: 1, enableOfflineQueue: true });
+      const connect = (options: { enableAutoPipelining?: boolean } = {}) => {
+        const client = new Redis(config.REDIS_URL as string, {
+          maxRetriesPerRequest: 1,
+          enableOfflineQueue: true,
+          ...options,
+        });
         // ioredis reports every failed reconnection attempt; one line per outage is enough, and
         // none before the first connection (the start then fails with its own message).
         let state: 'new' | 'up' | 'down' = 'new';
@@ -102,7 +106,9 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         return client;
       };
       redis = connect();
-      const clients = [redis, connect(), connect()] as const;
+      // Publishes made in one turn of the event loop (a notification's two events, and those of
+      // the requests answered in the same turn) leave in one write.
+      const clients = [redis, connect({ enableAutoPipelining: true }), connect()] as const;
       const [, publish, subscribe] = clients;
       // quit() waits for a connection that may never come; a client not connected is dropped.
       cleanups.push(() => Promise.all(clients.map((c) => (c.status === 'ready' ? c.quit() : c.disconnect()))));
