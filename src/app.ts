@@ -115,7 +115,12 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       await redis.ping().catch(() => {
         throw redisUnreachable(config);
       });
-      pubsub = createEventBus({ publish, subscribe, namespace });
+      pubsub = createEventBus({
+        publish,
+        subscribe,
+        namespace,
+        onCommandError: (error) => logger.warn({ err: error }, 'Redis pub/sub command failed'),
+      });
     } else {
       pubsub = createEventBus();
     }

@@ -32,10 +32,32 @@ function namespaced(target: EventTarget, namespace: string): EventTarget {
   };
 }
 
-export function createEventBus(redis?: { publish: Redis; subscribe: Redis; namespace: string }) {
+export function createEventBus(redis?: {
+  publish: Redis;
+  subscribe: Redis;
+  namespace: string;
+  /**
+   * A command Redis refused or never got (an outage, or the instance shutting down): a
+   * publish is lost, the caller goes on.
+   */
+  onCommandError?: (error: unknown) => void;
+}) {
   let eventTarget: EventTarget;
   if (redis) {
-    const shared = createRedisEventTarget({ publishClient: redis.publish, subscribeClient: redis.subscribe });
+    // The event target drops the promise of each PUBLISH, SUBSCRIBE and UNSUBSCRIBE: unhandled,
+    // one refused in an outage (or sent as the instance shuts down) would end the process. It
+    // calls nothing else on these clients but `on('message')`.
+    const { publish, subscribe, onCommandError } = redis;
+    const report = onCommandError ?? (() => {});
+    const publishClient = {
+      publish: (channel: string, message: string) => publish.publish(channel, message).catch(report),
+    } as unknown as Redis;
+    const subscribeClient = {
+      on: (event: 'message', listener: (channel: string, message: string) => void) => subscribe.on(event, listener),
+      subscribe: (channel: string) => subscribe.subscribe(channel).catch(report),
+      unsubscribe: (channel: string) => subscribe.unsubscribe(channel).catch(report),
+    } as unknown as Redis;
+    const shared = createRedisEventTarget({ publishClient, subscribeClient });
     eventTarget = namespaced(shared, redis.namespace);
   } else {
     // One listener per open subscription: a user with many tabs is no leak.

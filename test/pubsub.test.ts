@@ -1,5 +1,5 @@
 // Events between instances over Redis: one deployment's namespace hears its own events and
-// no one else's.
+// no one else's, and a publish Redis refuses is reported, never left to end the process.
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -75,4 +75,28 @@ describe('listen', () => {
     local.publish('unreadCountChanged', 'r1', event('r1', 1));
     expect(await stream.next()).toEqual({ value: undefined, done: true });
   });
+});
+
+it('reports a publish that Redis refuses, and the publisher goes on', async () => {
+  // Never connected, and told not to queue: every command is refused at once, as in an outage.
+  const offline = new Redis('redis://127.0.0.1:1', {
+    lazyConnect: true,
+    enableOfflineQueue: false,
+    retryStrategy: () => null,
+  });
+  offline.on('error', () => {});
+  const refused: unknown[] = [];
+  const events = createEventBus({
+    publish: offline,
+    subscribe: offline,
+    namespace: `ns-${randomUUID()}`,
+    onCommandError: (error) => refused.push(error),
+  });
+  expect(() =>
+    events.publish('unreadCountChanged', randomUUID(), { recipientId: 'r', organizationId: 'o', unreadCount: 1 }),
+  ).not.toThrow();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  expect(refused).toHaveLength(1);
+  expect(String(refused[0])).toMatch(/enableOfflineQueue/);
+  offline.disconnect();
 });
