@@ -1,9 +1,10 @@
 // Subscriptions over Server-Sent Events keep the socket's rules: authentication at the
 // start, the stream ended when the token expires, a bound on what one principal holds
-// open, and each event only for its recipient. The WebSocket's own bound is here too.
+// open, and each event only for its recipient. The WebSocket's own bound is here too, and a
+// burst to one subscriber arriving whole and in order over either transport.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssignWorkItemDocument, CreateWorkItemDocument, NotificationAddedDocument } from './generated/graphql.ts';
-import { connect, notificationProbe, within, wsUrl } from './helpers/live.ts';
+import { connect, notificationProbe, subscribe, within, wsUrl } from './helpers/live.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
 import { ok, startServer, type TestServer } from './helpers/server.ts';
 import { notificationStream, openLiveStream, openStream } from './helpers/sse.ts';
@@ -126,6 +127,58 @@ describe('subscriptions over a WebSocket', () => {
     const settled = await Promise.race([outcomes[MAX] as Promise<string>, sleep(5000).then(() => 'nothing')]);
     expect(settled).toBe('RATE_LIMITED');
     await connection.client.dispose();
+  });
+});
+
+describe('a burst of events to one subscriber', () => {
+  // Events are read and checked against the session ahead of the consumer, several at a time:
+  // whatever arrives together must still go out whole, once each and in order.
+  const burst = (account: Account, count: number) => {
+    for (let i = 0; i < count; i++) {
+      server.app.pubsub.publish('notificationAdded', account.userId, {
+        notification: {
+          id: `0193a1b2-c3d4-7e5f-8a9b-${String(i).padStart(12, '0')}`,
+          recipientId: account.userId,
+          organizationId: account.organizationId,
+          type: 'CUSTOM',
+          title: `event ${i}`,
+          message: null,
+          url: null,
+          workItemId: null,
+          createdAt: new Date().toISOString(),
+          readAt: null,
+        },
+        unreadCount: i + 1,
+      });
+    }
+  };
+  const COUNT = 40;
+  const expected = Array.from({ length: COUNT }, (_, i) => `event ${i}`);
+
+  it('arrives whole and in order over a WebSocket', async () => {
+    const owner = await createOwner(server);
+    const feed = await subscribe(
+      connect(wsUrl(server, owner.accessToken)),
+      NotificationAddedDocument,
+      notificationProbe(server, owner),
+    );
+    burst(owner, COUNT);
+    const titles: string[] = [];
+    for (let i = 0; i < COUNT; i++) titles.push((await feed.next()).notificationAdded.notification.title);
+    expect(titles).toEqual(expected);
+    await sleep(200);
+    expect(feed.pending).toBe(0);
+    await feed.dispose();
+  });
+
+  it('arrives whole and in order over SSE', async () => {
+    const owner = await createOwner(server);
+    const stream = await notificationStream(server, owner);
+    burst(owner, COUNT);
+    const titles: string[] = [];
+    for (let i = 0; i < COUNT; i++) titles.push((await stream.next()).data?.notificationAdded.notification.title ?? '');
+    expect(titles).toEqual(expected);
+    stream.dispose();
   });
 });
 
