@@ -10,8 +10,9 @@ import { ROLE_SCOPES } from '../auth/scopes.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import type { Db } from '../db.ts';
 import { unauthenticated } from '../errors.ts';
-import type { Organization, Prisma, Role, User } from '../generated/prisma/client.ts';
+import { type Organization, Prisma, type Role, type User } from '../generated/prisma/client.ts';
 import { alertRefreshTokenReuse } from '../security/causes.ts';
+import { columnsOf } from '../sql-columns.ts';
 
 export interface Session {
   accessToken: string;
@@ -84,7 +85,7 @@ export async function issueLoginSession(
   const expiresAt = new Date(now.getTime() + app.config.REFRESH_TOKEN_TTL * 1000).toISOString();
   const rows = await app.db.$queryRaw<MembershipRow[]>`
     WITH memberships AS (
-      SELECT organization.*, membership.role::text AS role, membership."createdAt" AS "joinedAt",
+      SELECT ${columnsOf(Prisma.OrganizationScalarFieldEnum, 'organization')}, membership.role::text AS role, membership."createdAt" AS "joinedAt",
         membership.id AS "membershipId"
       FROM "Membership" AS membership
       JOIN "Organization" AS organization ON organization.id = membership."organizationId"

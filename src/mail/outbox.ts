@@ -7,6 +7,7 @@ import type { Transporter } from 'nodemailer';
 import type { Db } from '../db.ts';
 import { type OutboundEmail, Prisma } from '../generated/prisma/client.ts';
 import type { Logger } from '../logger.ts';
+import { columnsOf } from '../sql-columns.ts';
 
 export interface EmailMessage {
   to: string;
@@ -84,7 +85,7 @@ export function createMailer(options: {
           AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now.toISOString()}::timestamp) AND ${which}
         ORDER BY "createdAt" LIMIT 50 FOR UPDATE SKIP LOCKED
       )
-      RETURNING *`;
+      RETURNING ${columnsOf(Prisma.OutboundEmailScalarFieldEnum)}`;
   }
 
   async function attempt(row: OutboundEmail) {

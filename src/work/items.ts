@@ -9,6 +9,7 @@ import { badInput, notFound } from '../errors.ts';
 import { Prisma, type WorkItem, type WorkItemPriority, type WorkItemStatus } from '../generated/prisma/client.ts';
 import { publishNotifications, rememberUnreadCount, storeNotifications } from '../notifications/service.ts';
 import { idPage } from '../pagination.ts';
+import { columnsOf } from '../sql-columns.ts';
 import { isUuid, parseInput } from '../validation.ts';
 import { newMessageId, workItemData } from '../webhooks/events.ts';
 import { enqueueWebhookEvent, uuidV7Sql } from '../webhooks/outbox.ts';
@@ -236,7 +237,7 @@ async function assign(
       ON CONFLICT ("recipientId", "organizationId") DO UPDATE SET count = c.count + 1
       RETURNING count
     )${outbox}
-    SELECT current.*, EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM changed) AS changed,
+    SELECT ${columnsOf(Prisma.WorkItemScalarFieldEnum, 'current')}, EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM changed) AS changed,
       (SELECT count FROM counted) AS "unreadCount", (SELECT subscribed FROM blocked) AS subscribed
     FROM current`;
   if (!row) throw notFound('WorkItem', 'workItemId');
