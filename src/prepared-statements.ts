@@ -4,9 +4,10 @@
  * An unnamed statement is parsed and planned again every time it runs: for the assignment's
  * statement that is 0.7 ms of the server's 1.0 ms (PostgreSQL's own log, log_min_duration_statement
  * = 0). A named one is parsed once per connection, and after five runs PostgreSQL may keep a
- * generic plan too. A name is never released (pg has no way to deallocate), so names go only to
- * statements that recur, and only so many: texts built around a list of ids of varying length,
- * or one-off statements, would otherwise grow every backend's memory for as long as it runs.
+ * generic plan too. A name is never released (pg's client offers no call to release one), so
+ * names go only to statements that recur, and only so many: texts built around a list of ids of
+ * varying length, or one-off statements, would otherwise grow every backend's memory for as long
+ * as it runs.
  */
 export function statementNames(options: { max: number; after: number; candidates?: number }) {
   const names = new Map<string, string>();
