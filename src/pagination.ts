@@ -7,10 +7,9 @@ import {
   type ResolveCursorConnectionArgs,
   resolveCursorConnection,
 } from '@pothos/plugin-relay';
-import { z } from 'zod';
 import { badInput } from './errors.ts';
+import { isUuid } from './validation.ts';
 
-const cursor = z.uuid();
 const DEFAULT_SIZE = 20;
 const MAX_SIZE = 100;
 
@@ -38,7 +37,7 @@ export async function connectionById<T extends { id: string }>(
 ) {
   for (const name of ['after', 'before'] as const) {
     const value = args[name];
-    if (value != null && !cursor.safeParse(value).success) throw badInput(name);
+    if (value != null && !isUuid(value)) throw badInput(name);
   }
   for (const name of ['first', 'last'] as const) {
     const value = args[name];

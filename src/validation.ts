@@ -4,7 +4,7 @@ import { type AppError, badInput } from './errors.ts';
 import { isLocale, LOCALES } from './i18n/messages.ts';
 
 /** Built once: a zod schema costs microseconds to build, and ids are checked on hot paths. */
-export const uuid = z.uuid();
+const uuid = z.uuid();
 export const isUuid = (value: string) => uuid.safeParse(value).success;
 
 export const email = z.string().trim().toLowerCase().max(254).pipe(z.email());

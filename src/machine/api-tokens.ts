@@ -10,7 +10,7 @@ import { actorOf, auditAs, beyondOwnScopes, type Caller, refuse, scopesNotHeld }
 import { badInput, notFound } from '../errors.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
-import { name, parseInput, uuid } from '../validation.ts';
+import { isUuid, name, parseInput } from '../validation.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { enqueueWebhookEvent, enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import { serviceAccountOrFail } from './service-accounts.ts';
@@ -56,8 +56,7 @@ function secretFields() {
 }
 
 export async function apiTokenOrFail(app: App, organizationId: string, id: string): Promise<ApiToken> {
-  const parsed = uuid.safeParse(id);
-  const token = parsed.success ? await app.db.apiToken.findFirst({ where: { id: parsed.data, organizationId } }) : null;
+  const token = isUuid(id) ? await app.db.apiToken.findFirst({ where: { id, organizationId } }) : null;
   if (!token) throw notFound('ApiToken', 'id');
   return token;
 }

@@ -13,7 +13,7 @@ import { actorOf, auditAs, type Caller } from '../caller.ts';
 import { badInput, notFound } from '../errors.ts';
 import type { OAuthClient, Prisma } from '../generated/prisma/client.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
-import { name, parseInput, uuid } from '../validation.ts';
+import { isUuid, name, parseInput } from '../validation.ts';
 import { assertHeld, parseScopes } from './api-tokens.ts';
 import { serviceAccountOrFail } from './service-accounts.ts';
 
@@ -30,10 +30,7 @@ function secretFields() {
 }
 
 export async function oauthClientOrFail(app: App, organizationId: string, id: string): Promise<OAuthClient> {
-  const parsed = uuid.safeParse(id);
-  const client = parsed.success
-    ? await app.db.oAuthClient.findFirst({ where: { id: parsed.data, organizationId } })
-    : null;
+  const client = isUuid(id) ? await app.db.oAuthClient.findFirst({ where: { id, organizationId } }) : null;
   if (!client) throw notFound('OAuthClient', 'id');
   return client;
 }

@@ -12,7 +12,7 @@ import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { alertAccountLocked } from '../security/causes.ts';
-import { email, name, newPassword, parseInput, uuid } from '../validation.ts';
+import { email, isUuid, name, newPassword, parseInput } from '../validation.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;
@@ -96,9 +96,8 @@ export const pendingInvitationsWhere = (organizationId: string) => ({
  */
 export async function revokeInvitation(caller: Caller, input: { id: string }) {
   const { app, principal } = caller;
-  const id = uuid.safeParse(input.id);
-  const invitation = id.success
-    ? await app.db.invitation.findFirst({ where: { id: id.data, organizationId: principal.organizationId } })
+  const invitation = isUuid(input.id)
+    ? await app.db.invitation.findFirst({ where: { id: input.id, organizationId: principal.organizationId } })
     : null;
   if (!invitation) throw notFound('Invitation', 'id');
   if (invitation.acceptedAt) throw conflict('invitationAccepted', {}, 'id');

@@ -7,7 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import { auditAs, type Caller } from '../caller.ts';
 import { badInput, conflict, notFound } from '../errors.ts';
 import { Prisma, type SlaPolicy } from '../generated/prisma/client.ts';
-import { parseInput, uuid } from '../validation.ts';
+import { isUuid, parseInput } from '../validation.ts';
 
 type Tx = Prisma.TransactionClient;
 
@@ -58,9 +58,8 @@ export function listSlaPolicies(app: App, principal: Principal) {
 }
 
 async function policyOrFail(app: App, principal: Principal, id: string) {
-  const parsed = uuid.safeParse(id);
-  const policy = parsed.success
-    ? await app.db.slaPolicy.findFirst({ where: { id: parsed.data, organizationId: principal.organizationId } })
+  const policy = isUuid(id)
+    ? await app.db.slaPolicy.findFirst({ where: { id, organizationId: principal.organizationId } })
     : null;
   if (!policy) throw notFound('SlaPolicy', 'id');
   return policy;
