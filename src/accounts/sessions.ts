@@ -14,6 +14,8 @@ import { type Organization, Prisma, type Role, type User } from '../generated/pr
 import { alertRefreshTokenReuse } from '../security/causes.ts';
 import { columnsOf } from '../sql-columns.ts';
 
+const ORGANIZATION_COLUMNS = columnsOf(Prisma.OrganizationScalarFieldEnum, 'organization');
+
 export interface Session {
   accessToken: string;
   refreshToken: string;
@@ -85,7 +87,7 @@ export async function issueLoginSession(
   const expiresAt = new Date(now.getTime() + app.config.REFRESH_TOKEN_TTL * 1000).toISOString();
   const rows = await app.db.$queryRaw<MembershipRow[]>`
     WITH memberships AS (
-      SELECT ${columnsOf(Prisma.OrganizationScalarFieldEnum, 'organization')}, membership.role::text AS role, membership."createdAt" AS "joinedAt",
+      SELECT ${ORGANIZATION_COLUMNS}, membership.role::text AS role, membership."createdAt" AS "joinedAt",
         membership.id AS "membershipId"
       FROM "Membership" AS membership
       JOIN "Organization" AS organization ON organization.id = membership."organizationId"

@@ -25,6 +25,7 @@ export function enqueueEmail(tx: Tx, message: EmailMessage) {
 const MAX_ATTEMPTS = 8;
 /** Longer than nodemailer's own SMTP timeouts (connection, greeting and socket) allow a send. */
 const SEND_LEASE_MS = 15 * 60_000;
+const EMAIL_COLUMNS = columnsOf(Prisma.OutboundEmailScalarFieldEnum);
 
 export interface Mailer {
   /** Delivers a stored email now; failures stay in the outbox for the retry loop. */
@@ -85,7 +86,7 @@ export function createMailer(options: {
           AND ("leaseUntil" IS NULL OR "leaseUntil" < ${now.toISOString()}::timestamp) AND ${which}
         ORDER BY "createdAt" LIMIT 50 FOR UPDATE SKIP LOCKED
       )
-      RETURNING ${columnsOf(Prisma.OutboundEmailScalarFieldEnum)}`;
+      RETURNING ${EMAIL_COLUMNS}`;
   }
 
   async function attempt(row: OutboundEmail) {

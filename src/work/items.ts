@@ -17,6 +17,8 @@ import { DONE, slaSchedule } from './schedule.ts';
 
 type Tx = Prisma.TransactionClient;
 
+const CURRENT_COLUMNS = columnsOf(Prisma.WorkItemScalarFieldEnum, 'current');
+
 const id = z.string().trim();
 const CreateInput = z.object({
   title: z.string().trim().min(1).max(200),
@@ -237,7 +239,7 @@ async function assign(
       ON CONFLICT ("recipientId", "organizationId") DO UPDATE SET count = c.count + 1
       RETURNING count
     )${outbox}
-    SELECT ${columnsOf(Prisma.WorkItemScalarFieldEnum, 'current')}, EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM changed) AS changed,
+    SELECT ${CURRENT_COLUMNS}, EXISTS (SELECT 1 FROM member) AS "isMember", EXISTS (SELECT 1 FROM changed) AS changed,
       (SELECT count FROM counted) AS "unreadCount", (SELECT subscribed FROM blocked) AS subscribed
     FROM current`;
   if (!row) throw notFound('WorkItem', 'workItemId');
