@@ -29,84 +29,248 @@ const tokenLinkTemplate = z
   }, 'must be an absolute http(s) URL, e.g. https://app.example.com/invite?token={token}')
   .optional();
 
-const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(4000),
-  HOST: z.string().min(1).default('127.0.0.1'),
-  DATABASE_URL: optionalUrl(['postgres:', 'postgresql:']),
-  REDIS_URL: optionalUrl(['redis:', 'rediss:']),
-  DATA_DIR: z.string().min(1).default('./.data'),
-  JWT_PRIVATE_KEY: z.string().min(1).optional(),
-  /** JSON array of retired public JWKs; each may carry `exp` (Unix seconds) after which it is dropped. */
-  JWT_RETIRED_PUBLIC_KEYS: z.string().min(1).optional(),
-  JWT_ISSUER: z.string().min(1).default('herald'),
-  JWT_AUDIENCE: z.string().min(1).default('herald'),
-  ACCESS_TOKEN_TTL: seconds(3600),
-  REFRESH_TOKEN_TTL: seconds(30 * 24 * 3600),
-  /** Lifetime of access tokens issued at /oauth/token; ACCESS_TOKEN_TTL when unset. */
-  OAUTH_ACCESS_TOKEN_TTL: z.coerce.number().int().positive().optional(),
-  REFRESH_REUSE_GRACE: z.coerce.number().int().min(0).default(10),
-  SLA_SWEEP_INTERVAL_MS: z.coerce.number().int().min(0).default(5000),
-  /** Ping period of WebSockets; a client that misses a ping (it stopped reading) is cut off. */
-  WS_KEEPALIVE_MS: z.coerce.number().int().min(100).max(600_000).default(12_000),
-  /** Operations one WebSocket runs at once; subscription streams one principal holds over HTTP. */
-  MAX_SUBSCRIPTIONS: z.coerce.number().int().positive().default(20),
-  SMTP_URL: optionalUrl(['smtp:', 'smtps:']),
-  MAIL_FROM: z.string().min(3).default('Herald <no-reply@herald.local>'),
-  /** Where Herald is reached: the base of the email links unless the two below are set. */
-  PUBLIC_URL: optionalUrl(['http:', 'https:']),
-  /** The product's pages that take an invitation or a password reset token. */
-  INVITATION_URL: tokenLinkTemplate,
-  PASSWORD_RESET_URL: tokenLinkTemplate,
-  /**
-   * How long an idle keep-alive connection stays open. Behind a load balancer it must be longer
-   * than the balancer's idle timeout (60 s on common ones), or the balancer reuses a connection
-   * the server is closing and a request fails with a 502.
-   */
-  HTTP_KEEP_ALIVE_TIMEOUT_MS: z.coerce.number().int().min(1000).max(600_000).default(65_000),
-  /** Prometheus metrics at /metrics. */
-  METRICS: z.stringbool().default(true),
-  /** OTLP/HTTP collector; traces are off (and their modules never loaded) while it is unset. */
-  OTEL_EXPORTER_OTLP_ENDPOINT: optionalUrl(['http:', 'https:']),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
-  /** Readable lines when stdout is a terminal (auto), or always one format. */
-  LOG_FORMAT: z.enum(['auto', 'json', 'pretty']).default('auto'),
-  /** Trust X-Forwarded-For from a reverse proxy when computing the client IP. */
-  TRUST_PROXY: z.stringbool().default(false),
-  RATE_LIMIT_IP_PER_MINUTE: z.coerce.number().int().positive().default(30),
-  RATE_LIMIT_LOGIN_FAILURES: z.coerce.number().int().positive().default(10),
-  RATE_LIMIT_LOGIN_WINDOW: seconds(15 * 60),
-  API_TOKEN_MAX_TTL_DAYS: z.coerce.number().int().positive().default(365),
-  /** How often collected API token usage is written as lastUsedAt (at most a minute). */
-  API_TOKEN_USAGE_FLUSH_MS: z.coerce.number().int().min(10).max(60_000).default(30_000),
-  /** How often due webhook deliveries are claimed and sent (0: never, on this instance). */
-  WEBHOOK_DELIVERY_INTERVAL_MS: z.coerce.number().int().min(0).max(600_000).default(1000),
-  /** The longest one webhook attempt may take, from resolving the host to the end of the answer. */
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
-  /** An endpoint whose every attempt has failed for this long is disabled. */
-  WEBHOOK_DISABLE_AFTER_HOURS: z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(24 * 30)
-    .default(120),
-  /**
-   * Webhooks and the Slack URL of security alerts may target loopback, private and link-local
-   * addresses, and plain http (development, tests).
-   */
-  WEBHOOK_ALLOW_PRIVATE_TARGETS: z.stringbool().default(false),
-  MAX_QUERY_DEPTH: z.coerce.number().int().positive().default(10),
-  MAX_ALIASES: z.coerce.number().int().positive().default(15),
-  MAX_QUERY_COST: z.coerce.number().int().positive().default(5000),
-  MAX_QUERY_TOKENS: z.coerce.number().int().positive().default(2000),
-  MAX_BATCH_SIZE: z.coerce.number().int().positive().default(10),
-  MAX_REQUEST_BODY_BYTES: z.coerce
-    .number()
-    .int()
-    .positive()
-    .default(1024 * 1024),
+/**
+ * What the configuration reference says of a variable: `description` (one or two sentences for a
+ * newcomer), `group` (its section), and, where the schema alone cannot tell, `unset` (what
+ * happens when it is not set) and `accepts` (the values it takes).
+ */
+export type Documentation = { description: string; group: Group; unset?: string; accepts?: string };
+export const GROUPS = [
+  'Server',
+  'Database and pub/sub',
+  'Tokens and keys',
+  'Email',
+  'Sign-in limits and API tokens',
+  'Webhooks',
+  'Request bounds',
+  'Observability',
+] as const;
+type Group = (typeof GROUPS)[number];
+const doc = <T extends z.ZodType>(type: T, documentation: Documentation): T => type.meta(documentation);
+
+export const configSchema = z.object({
+  PORT: doc(z.coerce.number().int().min(0).max(65535).default(4000), {
+    group: 'Server',
+    description: 'The TCP port to listen on (0: any free port).',
+  }),
+  HOST: doc(z.string().min(1).default('127.0.0.1'), {
+    group: 'Server',
+    description: 'The address to listen on: `0.0.0.0` (or `::`) in a container, to be reachable from outside it.',
+    accepts: 'an address of this machine',
+  }),
+  PUBLIC_URL: doc(optionalUrl(['http:', 'https:']), {
+    group: 'Server',
+    description: 'Where clients reach Herald: the base of the email links and of the OAuth discovery document.',
+    unset: '`http://HOST:PORT`',
+    accepts: 'an http(s) URL',
+  }),
+  HTTP_KEEP_ALIVE_TIMEOUT_MS: doc(z.coerce.number().int().min(1000).max(600_000).default(65_000), {
+    group: 'Server',
+    description:
+      "How long an idle HTTP keep-alive connection stays open. Behind a load balancer it must be longer than the balancer's idle timeout (AWS ALB 60 s, nginx upstream keepalive 60 s), or the balancer reuses a connection Herald is closing and answers 502.",
+  }),
+  TRUST_PROXY: doc(z.stringbool().default(false), {
+    group: 'Server',
+    description:
+      'Take the client address from `X-Forwarded-For` (set by a reverse proxy) for rate limits, audit events and alerts.',
+    accepts: '`true` or `false`',
+  }),
+  DATA_DIR: doc(z.string().min(1).default('./.data'), {
+    group: 'Database and pub/sub',
+    description:
+      'Where the embedded database, the generated signing key and the `.eml` files of the mail outbox are kept.',
+  }),
+  DATABASE_URL: doc(optionalUrl(['postgres:', 'postgresql:']), {
+    group: 'Database and pub/sub',
+    description:
+      'PostgreSQL to use instead of the embedded database: a pool of 20 connections per instance, each keeping its 100 most repeated statements prepared. Add `?pgbouncer=true` behind a pooler in transaction mode (PgBouncer before 1.21), which cannot keep prepared statements.',
+    unset: 'the embedded database (PGlite) in `DATA_DIR`',
+    accepts: '`postgres://…` or `postgresql://…`',
+  }),
+  REDIS_URL: doc(optionalUrl(['redis:', 'rediss:']), {
+    group: 'Database and pub/sub',
+    description:
+      'Redis for pub/sub, revocations and rate limits shared by every instance; set it when more than one instance runs.',
+    unset: 'in-process pub/sub and limits (one instance)',
+    accepts: '`redis://…` or `rediss://…`',
+  }),
+  JWT_PRIVATE_KEY: doc(z.string().min(1).optional(), {
+    group: 'Tokens and keys',
+    description: 'The ES256 signing key, as PKCS#8 PEM or a JWK; every instance of one deployment needs the same.',
+    unset: 'a key generated on first start and kept in `DATA_DIR/keys/` (mode 0600)',
+    accepts: 'PEM or JWK (JSON)',
+  }),
+  JWT_RETIRED_PUBLIC_KEYS: doc(z.string().min(1).optional(), {
+    group: 'Tokens and keys',
+    description:
+      'Public keys still published and accepted after a rotation; each may carry `exp` (Unix seconds), after which it is dropped.',
+    unset: 'none',
+    accepts: 'a JSON array of public JWKs',
+  }),
+  JWT_ISSUER: doc(z.string().min(1).default('herald'), {
+    group: 'Tokens and keys',
+    description:
+      "`iss` of the JWTs Herald signs, and the OAuth `issuer`: set it to Herald's public https origin for OAuth discovery.",
+  }),
+  JWT_AUDIENCE: doc(z.string().min(1).default('herald'), {
+    group: 'Tokens and keys',
+    description: '`aud` of access tokens.',
+  }),
+  ACCESS_TOKEN_TTL: doc(seconds(3600), {
+    group: 'Tokens and keys',
+    description: 'Lifetime of an access token, in seconds.',
+  }),
+  REFRESH_TOKEN_TTL: doc(seconds(30 * 24 * 3600), {
+    group: 'Tokens and keys',
+    description: 'Lifetime of a refresh token, in seconds; each refresh rotates it.',
+  }),
+  OAUTH_ACCESS_TOKEN_TTL: doc(z.coerce.number().int().positive().optional(), {
+    group: 'Tokens and keys',
+    description: 'Lifetime of an access token issued at `/oauth/token`, in seconds.',
+    unset: '`ACCESS_TOKEN_TTL`',
+  }),
+  REFRESH_REUSE_GRACE: doc(z.coerce.number().int().min(0).default(10), {
+    group: 'Tokens and keys',
+    description:
+      'Seconds a rotated refresh token may still be presented (tabs refreshing at once); after that, presenting it revokes its whole family.',
+  }),
+  API_TOKEN_MAX_TTL_DAYS: doc(z.coerce.number().int().positive().default(365), {
+    group: 'Sign-in limits and API tokens',
+    description: 'The longest lifetime of an API token, in days; also the lifetime of one created without `expiresAt`.',
+  }),
+  API_TOKEN_USAGE_FLUSH_MS: doc(z.coerce.number().int().min(10).max(60_000).default(30_000), {
+    group: 'Sign-in limits and API tokens',
+    description: 'How often API token use is written as `lastUsedAt`, in one batch.',
+  }),
+  RATE_LIMIT_IP_PER_MINUTE: doc(z.coerce.number().int().positive().default(30), {
+    group: 'Sign-in limits and API tokens',
+    description: 'Sign-in requests (`/oauth/token` included) one client address may make per minute.',
+  }),
+  RATE_LIMIT_LOGIN_FAILURES: doc(z.coerce.number().int().positive().default(10), {
+    group: 'Sign-in limits and API tokens',
+    description: 'Failed logins per account, and failed OAuth client authentications per client id, per window.',
+  }),
+  RATE_LIMIT_LOGIN_WINDOW: doc(seconds(15 * 60), {
+    group: 'Sign-in limits and API tokens',
+    description: 'The window of `RATE_LIMIT_LOGIN_FAILURES`, in seconds.',
+  }),
+  SLA_SWEEP_INTERVAL_MS: doc(z.coerce.number().int().min(0).default(5000), {
+    group: 'Server',
+    description: 'How often this instance sweeps for SLA warnings and breaches (0: never, on this instance).',
+  }),
+  WS_KEEPALIVE_MS: doc(z.coerce.number().int().min(100).max(600_000).default(12_000), {
+    group: 'Server',
+    description: 'WebSocket ping period; a client that has not answered the last ping (it stopped reading) is cut off.',
+  }),
+  MAX_SUBSCRIPTIONS: doc(z.coerce.number().int().positive().default(20), {
+    group: 'Request bounds',
+    description: 'Operations one WebSocket runs at once; SSE subscription streams one user holds open per instance.',
+  }),
+  SMTP_URL: doc(optionalUrl(['smtp:', 'smtps:']), {
+    group: 'Email',
+    description: 'The SMTP server that sends email, e.g. `smtp://user:pass@host:587`.',
+    unset: '`.eml` files under `DATA_DIR/mail/`',
+    accepts: '`smtp://…` or `smtps://…`',
+  }),
+  MAIL_FROM: doc(z.string().min(3).default('Herald <no-reply@herald.local>'), {
+    group: 'Email',
+    description: 'The sender of every email.',
+  }),
+  INVITATION_URL: doc(tokenLinkTemplate, {
+    group: 'Email',
+    description: "The product's page that takes an invitation token: `{token}` marks where the token goes.",
+    unset: "Herald's own landing page, `PUBLIC_URL/accept-invitation?token=…`",
+    accepts: 'an absolute http(s) URL with `{token}`',
+  }),
+  PASSWORD_RESET_URL: doc(tokenLinkTemplate, {
+    group: 'Email',
+    description: "The product's page that takes a password reset token: `{token}` marks where the token goes.",
+    unset: "Herald's own landing page, `PUBLIC_URL/reset-password?token=…`",
+    accepts: 'an absolute http(s) URL with `{token}`',
+  }),
+  WEBHOOK_DELIVERY_INTERVAL_MS: doc(z.coerce.number().int().min(0).max(600_000).default(1000), {
+    group: 'Webhooks',
+    description: 'How often this instance claims and sends due webhook deliveries (0: never, on this instance).',
+  }),
+  WEBHOOK_TIMEOUT_MS: doc(z.coerce.number().int().min(100).max(60_000).default(10_000), {
+    group: 'Webhooks',
+    description: 'The longest one webhook attempt may take, from resolving the host to the end of the answer.',
+  }),
+  WEBHOOK_DISABLE_AFTER_HOURS: doc(
+    z.coerce
+      .number()
+      .int()
+      .min(1)
+      .max(24 * 30)
+      .default(120),
+    {
+      group: 'Webhooks',
+      description:
+        "An endpoint whose every attempt has failed for this long is disabled, and its organization's owners and admins are told.",
+    },
+  ),
+  WEBHOOK_ALLOW_PRIVATE_TARGETS: doc(z.stringbool().default(false), {
+    group: 'Webhooks',
+    description:
+      'Let webhooks and the Slack URL of security alerts reach loopback, private and link-local addresses and plain `http://`: for development and tests only.',
+    accepts: '`true` or `false`',
+  }),
+  MAX_QUERY_DEPTH: doc(z.coerce.number().int().positive().default(10), {
+    group: 'Request bounds',
+    description: 'The deepest selection one GraphQL operation may make.',
+  }),
+  MAX_ALIASES: doc(z.coerce.number().int().positive().default(15), {
+    group: 'Request bounds',
+    description: 'Aliases one GraphQL operation may use.',
+  }),
+  MAX_QUERY_COST: doc(z.coerce.number().int().positive().default(5000), {
+    group: 'Request bounds',
+    description: 'The highest estimated cost of one GraphQL operation.',
+  }),
+  MAX_QUERY_TOKENS: doc(z.coerce.number().int().positive().default(2000), {
+    group: 'Request bounds',
+    description: 'Tokens one GraphQL document may have.',
+  }),
+  MAX_BATCH_SIZE: doc(z.coerce.number().int().positive().default(10), {
+    group: 'Request bounds',
+    description: 'Operations one batched HTTP request may carry.',
+  }),
+  MAX_REQUEST_BODY_BYTES: doc(
+    z.coerce
+      .number()
+      .int()
+      .positive()
+      .default(1024 * 1024),
+    {
+      group: 'Request bounds',
+      description:
+        'The largest GraphQL request body; a larger one is answered 413 before anything in it runs, whether it declares its length or arrives chunked.',
+    },
+  ),
+  LOG_LEVEL: doc(z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'), {
+    group: 'Observability',
+    description: 'The lowest level of log line written (pino levels).',
+  }),
+  LOG_FORMAT: doc(z.enum(['auto', 'json', 'pretty']).default('auto'), {
+    group: 'Observability',
+    description:
+      '`auto`: readable, coloured lines when stdout is a terminal, one JSON object per line otherwise (pipes, containers, log collectors).',
+  }),
+  METRICS: doc(z.stringbool().default(true), {
+    group: 'Observability',
+    description: 'Prometheus metrics at `/metrics`; `false` loads none of the metrics modules.',
+    accepts: '`true` or `false`',
+  }),
+  OTEL_EXPORTER_OTLP_ENDPOINT: doc(optionalUrl(['http:', 'https:']), {
+    group: 'Observability',
+    description:
+      'An OTLP/HTTP collector for OpenTelemetry traces, e.g. `http://otel-collector:4318`; the other `OTEL_*` variables of the exporter apply too, and `OTEL_SERVICE_NAME` defaults to `herald`.',
+    unset: 'no traces (their modules are never loaded)',
+    accepts: 'an http(s) URL',
+  }),
 });
 
-export type Config = z.infer<typeof schema> & { publicUrl: string };
+export type Config = z.infer<typeof configSchema> & { publicUrl: string };
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -116,7 +280,7 @@ export class ConfigError extends Error {
 export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
   // An empty variable means "unset", as it does in most deployment tools.
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ''));
-  const parsed = schema.safeParse(present);
+  const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
     const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
