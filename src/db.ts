@@ -71,8 +71,8 @@ export async function openDatabase(options: { url?: string; dataDir: string }): 
 
 /**
  * V8 recompiles hot WebAssembly (PGlite, Prisma's query compiler) with its optimizing tier,
- * which holds 100+ MiB at its peak and 30-90 MiB after, for no measurable gain in request
- * throughput (npm run bench). Applies to what is compiled from here on in this process, its
+ * which holds 100+ MiB at its peak and 30-90 MiB after, for a small gain in request throughput
+ * (`{ me { id } }` on PGlite went from 0.24 to 0.28 of bare yoga; see docs/performance.md). Applies to what is compiled from here on in this process, its
  * threads included; the implied flags are spelled out because V8 does not derive them when
  * set at run time.
  */

@@ -14,7 +14,7 @@ export type ErrorCode =
 
 /**
  * An error meant for the client. The message is English here and translated into the
- * request's language when the response is written (see i18n/localize-errors.ts).
+ * request's language when the response is written (see http/present-errors.ts).
  */
 export class AppError extends GraphQLError {
   readonly messageKey: MessageKey;

@@ -1,4 +1,4 @@
-// The README's scope table is what frontend teams read: it must agree with the schema's
+// The scope table of docs/concepts.md is what frontend teams read: it must agree with the schema's
 // declarations and the roles' scopes.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
@@ -7,9 +7,9 @@ import { schema } from '../src/schema/index.ts';
 
 type Requirement = { scope?: Scope; $all?: { scope?: Scope } };
 
-const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
+const page = await readFile(new URL('../docs/concepts.md', import.meta.url), 'utf8');
 const rows = new Map(
-  [...readme.matchAll(/^\| `([a-z_*]+:[a-z_*]+)` \| (.*) \| (.*) \|$/gm)].map((m) => [
+  [...page.matchAll(/^\| `([a-z_*]+:[a-z_*]+)` \| (.*) \| (.*) \|$/gm)].map((m) => [
     m[1] as string,
     { allows: [...(m[2] as string).matchAll(/`(\w+)`/g)].map((f) => f[1]), heldBy: m[3] as string },
   ]),
@@ -23,7 +23,7 @@ const scoped = [schema.getQueryType(), schema.getMutationType()].flatMap((type) 
   }),
 );
 
-describe('README scope table', () => {
+describe('the scope table of docs/concepts.md', () => {
   it('has a row for every scope but the wildcards', () => {
     expect([...rows.keys()].sort()).toEqual(VALID_SCOPES.filter((s) => !s.endsWith(':*')).sort());
   });
