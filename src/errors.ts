@@ -32,7 +32,27 @@ export class AppError extends GraphQLError {
   }
 }
 
-export const unauthenticated = (key: MessageKey = 'unauthenticated') => new AppError('UNAUTHENTICATED', key);
+/**
+ * What a client should do about an UNAUTHENTICATED answer (`extensions.reason`, and the close
+ * reason of a socket closed for it): fetch a new token for the first two, sign in again (or
+ * fix the credential) for the others.
+ */
+export type UnauthenticatedReason = 'TOKEN_EXPIRED' | 'SESSION_ENDED' | 'PRODUCT_MISMATCH' | 'INVALID_CREDENTIAL';
+
+const REASONS: Partial<Record<MessageKey, UnauthenticatedReason>> = {
+  expiredAccessToken: 'TOKEN_EXPIRED',
+  expiredApiToken: 'TOKEN_EXPIRED',
+  sessionEnded: 'SESSION_ENDED',
+  oauthClientRevoked: 'SESSION_ENDED',
+};
+
+export const unauthenticated = (key: MessageKey = 'unauthenticated', reason?: UnauthenticatedReason) =>
+  new AppError('UNAUTHENTICATED', key, { extensions: { reason: reason ?? REASONS[key] ?? 'INVALID_CREDENTIAL' } });
+
+/** The reason an UNAUTHENTICATED error carries (INVALID_CREDENTIAL for any other error). */
+export const reasonOf = (error: unknown): UnauthenticatedReason =>
+  (error instanceof GraphQLError && (error.extensions.reason as UnauthenticatedReason | undefined)) ||
+  'INVALID_CREDENTIAL';
 export const forbidden = () => new AppError('FORBIDDEN', 'forbidden');
 export const notFound = (entity: string, field?: string) =>
   new AppError('NOT_FOUND', 'notFound', { params: { entity }, extensions: field ? { field } : undefined });

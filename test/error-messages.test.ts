@@ -34,7 +34,11 @@ describe('FORBIDDEN names what was missing', () => {
     const error = failure(
       await server.gql(CreateWorkItemDocument, { input: { title: 'no' } }, { token: reader.token, locale }),
     );
-    expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['write:work_items'] });
+    expect(error.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'MISSING_SCOPE',
+      requiredScopes: ['write:work_items'],
+    });
     expect(error.message).toMatch(message);
     expect(await workItemCount(owner.organizationId)).toBe(0);
   });
@@ -49,7 +53,11 @@ describe('FORBIDDEN names what was missing', () => {
         { token: member.accessToken },
       ),
     );
-    expect(error.extensions).toMatchObject({ code: 'FORBIDDEN', requiredScopes: ['write:members'] });
+    expect(error.extensions).toMatchObject({
+      code: 'FORBIDDEN',
+      reason: 'MISSING_SCOPE',
+      requiredScopes: ['write:members'],
+    });
     expect(error.message).toMatch(/needs the scope write:members, which your role in this organization does not grant/);
     // Only the invitation that brought the member in.
     expect(await server.app.db.invitation.count({ where: { organizationId: owner.organizationId } })).toBe(1);

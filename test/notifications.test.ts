@@ -387,9 +387,9 @@ describe('the socket', () => {
     ['a malformed token', () => wsUrl(server, 'nonsense'), undefined],
     ['a refresh token in the query', async () => wsUrl(server, (await createOwner(server)).refreshToken), undefined],
     ['a bad connectionParams.authorization', () => wsUrl(server), { authorization: 'Bearer nonsense' }],
-  ])('refuses %s with 4403', async (_name, url, params) => {
+  ])('refuses %s with 4403 and the reason INVALID_CREDENTIAL', async (_name, url, params) => {
     const connection = connect(await url(), params);
-    expect((await within(connection.closed, 5000, 'the close')).code).toBe(4403);
+    expect(await within(connection.closed, 5000, 'the close')).toEqual({ code: 4403, reason: 'INVALID_CREDENTIAL' });
   });
 
   it('accepts the token in connectionParams.authorization', async () => {
@@ -432,10 +432,11 @@ describe('the socket', () => {
       const connection = connect(wsUrl(shortLived, owner.accessToken));
       await within(connection.connected, 5000, 'the connection');
       const closed = await within(connection.closed, 5000, 'the close at expiry');
-      expect(closed.code).toBe(4403);
+      // The reason tells the client that a fresh token is all it needs.
+      expect(closed).toEqual({ code: 4403, reason: 'TOKEN_EXPIRED' });
 
       const late = connect(wsUrl(shortLived, owner.accessToken));
-      expect((await within(late.closed, 5000, 'the refusal')).code).toBe(4403);
+      expect(await within(late.closed, 5000, 'the refusal')).toEqual({ code: 4403, reason: 'TOKEN_EXPIRED' });
     } finally {
       await shortLived.close();
     }

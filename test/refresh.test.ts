@@ -20,9 +20,11 @@ describe('refresh token reuse', () => {
     const rotated = ok(await refresh(owner.refreshToken)).refresh;
     await sleep(1200);
 
-    expect(failure(await refresh(owner.refreshToken)).extensions?.code).toBe('UNAUTHENTICATED');
+    // SESSION_ENDED: a new token will not help, the person signs in again.
+    const ended = { code: 'UNAUTHENTICATED', reason: 'SESSION_ENDED' };
+    expect(failure(await refresh(owner.refreshToken)).extensions).toMatchObject(ended);
     // The thief may hold either token; the legitimate successor dies with the family.
-    expect(failure(await refresh(rotated.refreshToken)).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(failure(await refresh(rotated.refreshToken)).extensions).toMatchObject(ended);
 
     const events = await server.app.db.auditEvent.findMany({
       where: { organizationId: owner.organizationId, action: 'refresh_token.reuse_detected' },
@@ -50,7 +52,10 @@ describe('refresh token reuse', () => {
   });
 
   it('an unknown or garbage token is refused', async () => {
-    expect(failure(await refresh('garbage')).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(failure(await refresh('garbage')).extensions).toMatchObject({
+      code: 'UNAUTHENTICATED',
+      reason: 'INVALID_CREDENTIAL',
+    });
   });
 });
 
@@ -68,11 +73,12 @@ describe('refresh re-checks', () => {
   it('refuses a user who is no longer a member, and one who is disabled', async () => {
     const removed = await createOwner(server);
     await server.app.db.membership.deleteMany({ where: { userId: removed.userId } });
-    expect(failure(await refresh(removed.refreshToken)).extensions?.code).toBe('UNAUTHENTICATED');
+    const ended = { code: 'UNAUTHENTICATED', reason: 'SESSION_ENDED' };
+    expect(failure(await refresh(removed.refreshToken)).extensions).toMatchObject(ended);
 
     const disabled = await createOwner(server);
     await server.app.db.user.update({ where: { id: disabled.userId }, data: { disabledAt: new Date() } });
-    expect(failure(await refresh(disabled.refreshToken)).extensions?.code).toBe('UNAUTHENTICATED');
+    expect(failure(await refresh(disabled.refreshToken)).extensions).toMatchObject(ended);
   });
 
   it('refuses an expired refresh token', async () => {
@@ -83,7 +89,7 @@ describe('refresh re-checks', () => {
       const error = failure(await short.gql(RefreshDocument, { input: { refreshToken: owner.refreshToken } }));
       expect(error).toMatchObject({
         message: 'The refresh token is invalid or has expired.',
-        extensions: { code: 'UNAUTHENTICATED' },
+        extensions: { code: 'UNAUTHENTICATED', reason: 'SESSION_ENDED' },
       });
     } finally {
       await short.close();

@@ -131,11 +131,14 @@ async function expectEnded(on: TestServer, at: TestServer, setup: (on: TestServe
   await scenario.act();
 
   const refused = failure(await at.gql(MeDocument, {}, { token: victim.accessToken }));
-  expect(refused.extensions?.code).toBe('UNAUTHENTICATED');
+  expect(refused.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'SESSION_ENDED' });
   expect(refused.message).toBe(ENDED);
-  expect(await within(socket.closed, 5000, 'the socket to close')).toEqual({ code: 4403, reason: 'Session ended' });
+  expect(await within(socket.closed, 5000, 'the socket to close')).toEqual({ code: 4403, reason: 'SESSION_ENDED' });
   const last = await stream.next();
-  expect(last.errors?.[0]).toMatchObject({ message: ENDED, extensions: { code: 'UNAUTHENTICATED' } });
+  expect(last.errors?.[0]).toMatchObject({
+    message: ENDED,
+    extensions: { code: 'UNAUTHENTICATED', reason: 'SESSION_ENDED' },
+  });
   await within(stream.ended, 5000, 'the stream to end');
   if (scenario.survivor) ok(await at.gql(MeDocument, {}, { token: await scenario.survivor() }));
   await feed.dispose();

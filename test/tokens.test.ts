@@ -136,7 +136,7 @@ describe('forged or unusable tokens are refused with UNAUTHENTICATED', () => {
 
   it.each(forgeries)('%s', async (_name, forge) => {
     const error = failure(await meWith(await forge()));
-    expect(error.extensions?.code).toBe('UNAUTHENTICATED');
+    expect(error.extensions).toMatchObject({ code: 'UNAUTHENTICATED', reason: 'INVALID_CREDENTIAL' });
     expect(error.message).toBe('The access token is invalid.');
   });
 
@@ -171,7 +171,7 @@ describe('forged or unusable tokens are refused with UNAUTHENTICATED', () => {
       const error = failure(await short.gql(MeDocument, {}, { token: account.accessToken }));
       expect(error).toMatchObject({
         message: 'The access token has expired.',
-        extensions: { code: 'UNAUTHENTICATED' },
+        extensions: { code: 'UNAUTHENTICATED', reason: 'TOKEN_EXPIRED' },
       });
     } finally {
       await short.close();

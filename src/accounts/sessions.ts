@@ -9,7 +9,7 @@ import { signAccessToken } from '../auth/jwt.ts';
 import { ROLE_SCOPES } from '../auth/scopes.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import type { Db } from '../db.ts';
-import { unauthenticated } from '../errors.ts';
+import { type UnauthenticatedReason, unauthenticated } from '../errors.ts';
 import { type Organization, Prisma, type Role, type User } from '../generated/prisma/client.ts';
 import { alertRefreshTokenReuse } from '../security/causes.ts';
 import { columnsOf } from '../sql-columns.ts';
@@ -146,11 +146,12 @@ export async function refreshSession(app: App, refreshToken: string, ip: string)
   const row = await db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } });
   const now = new Date();
   // Guessing refresh tokens costs the guesser's address its token budget.
-  const invalid = async () => {
+  const invalid = async (reason: UnauthenticatedReason = 'SESSION_ENDED') => {
     await app.limits.tokenFailed(ip);
-    return unauthenticated('invalidRefreshToken');
+    return unauthenticated('invalidRefreshToken', reason);
   };
-  if (!row || row.revokedAt || row.expiresAt <= now) throw await invalid();
+  if (!row) throw await invalid('INVALID_CREDENTIAL');
+  if (row.revokedAt || row.expiresAt <= now) throw await invalid();
 
   // Claim the rotation atomically; a loser of a concurrent race sees rotatedAt set.
   const claimed = row.rotatedAt

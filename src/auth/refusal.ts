@@ -40,6 +40,7 @@ export function refusalFor(principal: Principal, info: GraphQLResolveInfo): AppE
   return new AppError('FORBIDDEN', key, {
     params: { scopes: requiredScopes.join(', ') },
     extensions: {
+      ...(key === 'forbiddenScopeRole' || key === 'forbiddenScopeToken' ? { reason: 'MISSING_SCOPE' } : {}),
       requiredScopes,
       ...(onlyKind ? { requiredPrincipal: kind === 'user' ? 'USER' : 'SERVICE_ACCOUNT' } : {}),
     },

@@ -10,14 +10,14 @@ import type { App } from '../app.ts';
 import { type Principal, sessionHolds } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
 import type { Context } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError, unauthenticated } from '../errors.ts';
 import { presentError } from './present-errors.ts';
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 function endedError(app: App, context: Context, why: SessionEnd) {
-  const error = new AppError('UNAUTHENTICATED', why === 'expired' ? 'expiredAccessToken' : 'sessionEnded');
+  const error = unauthenticated(why === 'expired' ? 'expiredAccessToken' : 'sessionEnded');
   return presentError(error, context.requestedLocale ?? 'en', context.requestId, app.logger);
 }
 

@@ -11,7 +11,7 @@ import { type App, newRequestId } from '../app.ts';
 import { bearer } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
 import { createContext, headersOf, type LiveConnection, type RequestFacts } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { AppError, reasonOf, unauthenticated } from '../errors.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
 type Yoga = ReturnType<typeof createGraphQLHandler>;
@@ -78,7 +78,7 @@ class SocketConnection implements LiveConnection {
     this.#ended = true;
     for (const listener of this.#listeners) listener(why);
     this.#listeners.clear();
-    this.#socket.close(CloseCode.Forbidden, why === 'expired' ? 'Token expired' : 'Session ended');
+    this.#socket.close(CloseCode.Forbidden, why === 'expired' ? 'TOKEN_EXPIRED' : 'SESSION_ENDED');
   }
 
   onEnd(listener: (why: SessionEnd) => void) {
@@ -145,12 +145,18 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
   const protocol = makeServer<Record<string, unknown> | undefined, SocketExtra>({
     onConnect: async ({ extra, connectionParams }) => {
       const credential = credentialOf(extra.request, connectionParams);
-      if (!credential) return false;
+      if (!credential) {
+        extra.socket.close(CloseCode.Forbidden, 'INVALID_CREDENTIAL');
+        return false;
+      }
       // What each operation is authenticated with again: the credential the socket opened with.
       extra.request = { ...extra.request, credential };
       try {
         const context = await createContext(app, extra.request);
-        if (!context.principal) return false;
+        if (!context.principal) {
+          extra.socket.close(CloseCode.Forbidden, 'INVALID_CREDENTIAL');
+          return false;
+        }
         app.logger.debug({ principal: context.principal.id }, 'socket connected');
         const connection = new SocketConnection(extra.socket);
         extra.connection = connection;
@@ -158,14 +164,16 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
         extra.socket.once('close', unwatch);
         return true;
       } catch (error) {
-        // Bad credentials are refused with 4403; anything else is a server fault (4500).
-        if (error instanceof AppError) return false;
-        throw error;
+        // Bad credentials are refused with 4403 and the error's reason, so that a client knows
+        // whether a fresh token helps; anything else is a server fault (4500).
+        if (!(error instanceof AppError)) throw error;
+        extra.socket.close(CloseCode.Forbidden, reasonOf(error));
+        return false;
       }
     },
     onSubscribe: async ({ extra, subscriptions }, _id, params) => {
       const { request, connection } = extra;
-      if (!connection) return [new AppError('UNAUTHENTICATED', 'unauthenticated')];
+      if (!connection) return [unauthenticated()];
       if (Object.keys(subscriptions).length > limits.maxSubscriptions) {
         return [new AppError('RATE_LIMITED', 'tooManySubscriptions', { params: { max: limits.maxSubscriptions } })];
       }
