@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createApp } from '../src/app.ts';
 import { authenticate } from '../src/auth/principal.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/platform/config.ts';
 import { createHeraldServer } from '../src/server.ts';
 import { createDatabase } from '../test/helpers/server.ts';
 

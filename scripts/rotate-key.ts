@@ -3,7 +3,7 @@
 // Restart the server afterwards. With JWT_PRIVATE_KEY, rotate by moving the old public key
 // into JWT_RETIRED_PUBLIC_KEYS instead.
 import { rotateLocalKey } from '../src/auth/keys.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/platform/config.ts';
 
 const config = loadConfig();
 if (config.JWT_PRIVATE_KEY) {

@@ -5,7 +5,7 @@
 // Without REDIS_URL, running instances notice within a minute (their cache's lifetime).
 import { setUserDisabled } from '../src/accounts/disable.ts';
 import { createApp } from '../src/app.ts';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../src/platform/config.ts';
 
 const [command, email] = process.argv.slice(2);
 if ((command !== 'disable' && command !== 'enable') || !email) {

@@ -1,8 +1,8 @@
 import { createApp } from './app.ts';
 import { KeyConfigError } from './auth/keys.ts';
-import { ConfigError, loadConfig } from './config.ts';
+import { ConfigError, loadConfig } from './platform/config.ts';
+import { listenProblem, StartProblem } from './platform/start-problems.ts';
 import { createHeraldServer } from './server.ts';
-import { listenProblem, StartProblem } from './start-problems.ts';
 
 let config: ReturnType<typeof loadConfig>;
 try {
@@ -14,7 +14,9 @@ try {
 }
 
 // Traces only with a collector to send them to: without one, their modules are never loaded.
-const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT ? (await import('./tracing.ts')).startTracing() : undefined;
+const tracing = config.OTEL_EXPORTER_OTLP_ENDPOINT
+  ? (await import('./platform/observability/tracing.ts')).startTracing()
+  : undefined;
 
 let app: Awaited<ReturnType<typeof createApp>>;
 try {

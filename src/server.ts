@@ -1,12 +1,12 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, newRequestId } from './app.ts';
-import { listeningUrl } from './config.ts';
 import { anyMethodRoutes, routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
-import { redactUrl } from './logger.ts';
-import { METRICS_PATH } from './metrics.ts';
+import { listeningUrl } from './platform/config.ts';
+import { redactUrl } from './platform/observability/logger.ts';
+import { METRICS_PATH } from './platform/observability/metrics.ts';
 import { startWebhookWorker } from './webhooks/delivery.ts';
 import { startSlaSweeper } from './work/sla.ts';
 

@@ -17,7 +17,7 @@ import {
 } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grants, type Scope, VALID_SCOPES } from '../src/auth/scopes.ts';
-import type { AuthScopes } from '../src/builder.ts';
+import type { AuthScopes } from '../src/graphql/builder.ts';
 import { schema } from '../src/schema/index.ts';
 import { addMember, createMachineToken } from './helpers/machine.ts';
 import { createOwner } from './helpers/seed.ts';

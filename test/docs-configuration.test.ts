@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';
 import { PAGE, renderReference, withReference } from '../scripts/docs/configuration.ts';
-import { configSchema } from '../src/config.ts';
+import { configSchema } from '../src/platform/config.ts';
 
 it('docs/configuration.md holds the reference generated from the configuration schema', async () => {
   const page = await readFile(PAGE, 'utf8');

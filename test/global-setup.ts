@@ -8,7 +8,7 @@ import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { TestProject } from 'vitest/node';
-import { applyMigrations, readMigrations } from '../src/migrations.ts';
+import { applyMigrations, readMigrations } from '../src/platform/database/migrations.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {

@@ -2,7 +2,12 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import { expect, it } from 'vitest';
 import { PrismaClient } from '../src/generated/prisma/client.ts';
-import { applyMigrations, diffMigrationsToSchema, hasPendingMigrations, readMigrations } from '../src/migrations.ts';
+import {
+  applyMigrations,
+  diffMigrationsToSchema,
+  hasPendingMigrations,
+  readMigrations,
+} from '../src/platform/database/migrations.ts';
 
 it('prisma/migrations produce exactly prisma/schema.prisma (npm run migration:new -- <name>)', async () => {
   const pglite = await PGlite.create();

@@ -3,7 +3,7 @@
 // are read, in transactions too; any other parsers keep applying per query.
 import { PGlite, types } from '@electric-sql/pglite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parsersFoldedOnce } from '../src/pglite-parsers.ts';
+import { parsersFoldedOnce } from '../src/platform/database/pglite-parsers.ts';
 
 describe('the embedded database adapter client', () => {
   let pglite: PGlite;

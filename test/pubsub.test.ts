@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createEventBus } from '../src/pubsub.ts';
+import { createEventBus } from '../src/platform/pubsub.ts';
 import { needing } from './helpers/server.ts';
 
 const clients: Redis[] = [];

@@ -3,7 +3,7 @@
 import type { InMemorySpanExporter as Exporter, ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace-node';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { startTracing, type Tracing } from '../src/tracing.ts';
+import { startTracing, type Tracing } from '../src/platform/observability/tracing.ts';
 import { MeDocument } from './generated/graphql.ts';
 import { eventually } from './helpers/machine.ts';
 import { type Account, createOwner } from './helpers/seed.ts';

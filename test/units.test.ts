@@ -5,15 +5,15 @@ import { GraphQLError } from 'graphql';
 import { describe, expect, it } from 'vitest';
 import { issuedAtMs } from '../src/auth/jwt.ts';
 import { coversAll, grants, isScope, VALID_SCOPES } from '../src/auth/scopes.ts';
-import { loadConfig } from '../src/config.ts';
-import { notFound } from '../src/errors.ts';
 import { presentError } from '../src/http/present-errors.ts';
 import { negotiateLocale } from '../src/i18n/messages.ts';
-import { createLogger, redactUrl } from '../src/logger.ts';
 import { emailLink } from '../src/mail/links.ts';
 import { isSafeLink } from '../src/notifications/link.ts';
-import { preparesStatements, statementNames } from '../src/prepared-statements.ts';
-import { sharedEpoch } from '../src/shared-epoch.ts';
+import { loadConfig } from '../src/platform/config.ts';
+import { preparesStatements, statementNames } from '../src/platform/database/prepared-statements.ts';
+import { notFound } from '../src/platform/errors.ts';
+import { createLogger, redactUrl } from '../src/platform/observability/logger.ts';
+import { sharedEpoch } from '../src/platform/shared-epoch.ts';
 
 describe('scopes', () => {
   it.each([

@@ -8,7 +8,7 @@
 import { rm } from 'node:fs/promises';
 import { createApp } from '../../src/app.ts';
 import { hashPassword } from '../../src/auth/passwords.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabase } from '../../test/helpers/server.ts';
 import { benchEnv, freePort, gql, openSubscriber, percentile, startProcess } from './common.ts';
 

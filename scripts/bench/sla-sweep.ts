@@ -6,7 +6,7 @@
 //   npm run bench:sla -- [open=100000] [closed=200000] [due=10000]
 import { rm } from 'node:fs/promises';
 import { createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 import { sweepSla } from '../../src/work/sla.ts';
 import { createDatabase } from '../../test/helpers/server.ts';
 import { benchEnv } from './common.ts';

@@ -13,7 +13,7 @@ import type WebSocket from 'ws';
 import { createApp } from '../../src/app.ts';
 import { signAccessToken } from '../../src/auth/jwt.ts';
 import { ROLE_SCOPES } from '../../src/auth/scopes.ts';
-import { loadConfig } from '../../src/config.ts';
+import { loadConfig } from '../../src/platform/config.ts';
 import { createDatabase } from '../../test/helpers/server.ts';
 import { benchEnv, freePort, openSubscriber, residentMiB, startProcess } from './common.ts';
 

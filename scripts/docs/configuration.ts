@@ -4,7 +4,7 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
-import { configSchema, type Documentation, GROUPS } from '../../src/config.ts';
+import { configSchema, type Documentation, GROUPS } from '../../src/platform/config.ts';
 
 export const PAGE = fileURLToPath(new URL('../../docs/configuration.md', import.meta.url));
 const START = '<!-- generated from src/config.ts by `npm run docs:config`: edit there -->';

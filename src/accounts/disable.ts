@@ -2,7 +2,7 @@
 // can no longer sign in or refresh, and every access token, socket and stream of theirs
 // ends on every instance. Enabling lets them sign in again; ended sessions stay ended.
 import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
+import { audit } from '../platform/audit.ts';
 import { revokeAllSessions } from './sessions.ts';
 
 /** Answers false when no account has that email. */

@@ -2,13 +2,13 @@
 // the same time and give the same answer.
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
-import { AppError, forbidden, notFound, unauthenticated } from '../errors.ts';
 import { Prisma, type User } from '../generated/prisma/client.ts';
+import { audit } from '../platform/audit.ts';
+import { AppError, forbidden, notFound, unauthenticated } from '../platform/errors.ts';
+import { email, name, newPassword, parseInput } from '../platform/validation.ts';
 import { alertAccountLocked } from '../security/causes.ts';
-import { email, name, newPassword, parseInput } from '../validation.ts';
 import { issueLoginSession, type Session, sessionForMembership } from './sessions.ts';
 import { slugify, suffixed } from './slug.ts';
 

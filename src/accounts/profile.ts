@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import { badInput } from '../errors.ts';
-import { locale, name, parseInput } from '../validation.ts';
+import { badInput } from '../platform/errors.ts';
+import { locale, name, parseInput } from '../platform/validation.ts';
 
 const profileInput = z.object({ name: name().optional(), locale: locale.optional() });
 

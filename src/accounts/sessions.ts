@@ -4,15 +4,15 @@
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
 import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
 import { signAccessToken } from '../auth/jwt.ts';
 import { ROLE_SCOPES } from '../auth/scopes.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
-import type { Db } from '../db.ts';
-import { type UnauthenticatedReason, unauthenticated } from '../errors.ts';
 import { type Organization, Prisma, type Role, type User } from '../generated/prisma/client.ts';
+import { audit } from '../platform/audit.ts';
+import type { Db } from '../platform/database/db.ts';
+import { columnsOf } from '../platform/database/sql-columns.ts';
+import { type UnauthenticatedReason, unauthenticated } from '../platform/errors.ts';
 import { alertRefreshTokenReuse } from '../security/causes.ts';
-import { columnsOf } from '../sql-columns.ts';
 
 const ORGANIZATION_COLUMNS = columnsOf(Prisma.OrganizationScalarFieldEnum, 'organization');
 

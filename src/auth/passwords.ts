@@ -2,7 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { Algorithm } from '@node-rs/argon2';
 import { Piscina } from 'piscina';
-import { workerModule } from '../worker-module.ts';
+import { workerModule } from '../platform/worker-module.ts';
 import type { PasswordTask } from './password-hasher.ts';
 
 // OWASP Password Storage Cheat Sheet, argon2id: m = 19 MiB, t = 2, p = 1.

@@ -1,5 +1,5 @@
 import type { App } from '../app.ts';
-import { type AppError, unauthenticated } from '../errors.ts';
+import { type AppError, unauthenticated } from '../platform/errors.ts';
 import { API_TOKEN_PREFIX, isWellFormedApiToken } from './api-token-format.ts';
 import { type AccessClaims, issuedAtMs, TokenVerificationError, verifyAccessToken } from './jwt.ts';
 

@@ -2,8 +2,8 @@
 // it is meant for one kind of principal only, which one, so that a client knows what to fix
 // (another token, another role) instead of guessing.
 import type { GraphQLResolveInfo } from 'graphql';
-import { AppError } from '../errors.ts';
 import type { MessageKey } from '../i18n/messages.ts';
+import { AppError } from '../platform/errors.ts';
 import type { Principal } from './principal.ts';
 import { grants, type Scope } from './scopes.ts';
 

@@ -6,8 +6,8 @@ import type { App } from '../app.ts';
 import { API_TOKEN_PREFIX } from '../auth/api-token-format.ts';
 import { signAccessToken } from '../auth/jwt.ts';
 import { authenticate, bearer } from '../auth/principal.ts';
-import { clientIp, headersOf } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { clientIp, headersOf } from '../graphql/context.ts';
+import { AppError } from '../platform/errors.ts';
 import { json } from './json.ts';
 
 const MAX_TTL_SECONDS = 15 * 60;

@@ -3,8 +3,8 @@
 // one it suggests, the type expected, the unknown field. What we cannot read keeps
 // graphql-js's own explanation, after the field.
 import { type GraphQLError, isEnumType } from 'graphql';
+import { ScalarProblem } from '../graphql/scalar-problem.ts';
 import type { MessageKey, MessageParams } from '../i18n/messages.ts';
-import { ScalarProblem } from '../scalar-problem.ts';
 import { schema } from '../schema/index.ts';
 
 export interface InputProblem {

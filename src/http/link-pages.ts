@@ -5,7 +5,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESET_TTL_MS } from '../accounts/passwords.ts';
 import type { App } from '../app.ts';
-import { headersOf, requestedLocale } from '../context.ts';
+import { headersOf, requestedLocale } from '../graphql/context.ts';
 import { type Locale, type MessageKey, type MessageParams, translate } from '../i18n/messages.ts';
 import { type EmailLink, LANDING_PATHS } from '../mail/links.ts';
 import { INVITATION_TTL_MS } from '../members/invitations.ts';

@@ -9,8 +9,8 @@ import type { Plugin } from 'graphql-yoga';
 import type { App } from '../app.ts';
 import { type Principal, sessionHolds } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
-import type { Context } from '../context.ts';
-import { AppError, unauthenticated } from '../errors.ts';
+import type { Context } from '../graphql/context.ts';
+import { AppError, unauthenticated } from '../platform/errors.ts';
 import { presentError } from './present-errors.ts';
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>

@@ -3,9 +3,9 @@
 // the answers). Every answer is JSON and never cached.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app.ts';
-import { clientIp, headersOf } from '../context.ts';
-import { AppError } from '../errors.ts';
+import { clientIp, headersOf } from '../graphql/context.ts';
 import { authenticateClient, grantedScopes, issueClientToken, OAuthError } from '../machine/oauth-token-grant.ts';
+import { AppError } from '../platform/errors.ts';
 import { json } from './json.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;

@@ -2,9 +2,9 @@
 // request's language. Errors we did not mean to show become INTERNAL with a request id;
 // their details go to the log only.
 import { GraphQLError } from 'graphql';
-import { AppError } from '../errors.ts';
 import { type Locale, type MessageKey, type MessageParams, translate } from '../i18n/messages.ts';
-import type { Logger } from '../logger.ts';
+import { AppError } from '../platform/errors.ts';
+import type { Logger } from '../platform/observability/logger.ts';
 import { inputProblemOf, scalarProblemOf } from './input-problems.ts';
 
 function appErrorOf(error: GraphQLError): AppError | undefined {

@@ -10,8 +10,8 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type App, newRequestId } from '../app.ts';
 import { bearer } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
-import { createContext, headersOf, type LiveConnection, type RequestFacts } from '../context.ts';
-import { AppError, reasonOf, unauthenticated } from '../errors.ts';
+import { createContext, headersOf, type LiveConnection, type RequestFacts } from '../graphql/context.ts';
+import { AppError, reasonOf, unauthenticated } from '../platform/errors.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
 type Yoga = ReturnType<typeof createGraphQLHandler>;

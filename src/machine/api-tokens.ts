@@ -4,13 +4,13 @@
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
+import { actorOf, auditAs, beyondOwnScopes, type Caller, refuse, scopesNotHeld } from '../auth/caller.ts';
 import { isScope, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
-import { actorOf, auditAs, beyondOwnScopes, type Caller, refuse, scopesNotHeld } from '../caller.ts';
-import { badInput, notFound } from '../errors.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
+import { badInput, notFound } from '../platform/errors.ts';
+import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
-import { isUuid, name, parseInput } from '../validation.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { enqueueWebhookEvent, enqueueWebhookEvents } from '../webhooks/outbox.ts';
 import { serviceAccountOrFail } from './service-accounts.ts';

@@ -6,11 +6,11 @@
 // cached per client so a request costs a map lookup; a change evicts the entry everywhere
 // through the pub/sub, and bumps the shared epoch before it is answered so that no instance
 // serves an entry read before it.
-import type { Db } from '../db.ts';
-import type { Logger } from '../logger.ts';
-import type { EventBus } from '../pubsub.ts';
-import type { SharedEpoch } from '../shared-epoch.ts';
-import { keyedListeners } from '../watchers.ts';
+import type { Db } from '../platform/database/db.ts';
+import { keyedListeners } from '../platform/keyed-listeners.ts';
+import type { Logger } from '../platform/observability/logger.ts';
+import type { EventBus } from '../platform/pubsub.ts';
+import type { SharedEpoch } from '../platform/shared-epoch.ts';
 
 const CHANGED = 'oauthClients:changed';
 /** A safety net: even if an invalidation were lost, an entry is re-read this often. */

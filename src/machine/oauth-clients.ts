@@ -6,14 +6,14 @@
 
 import { z } from 'zod';
 import type { App } from '../app.ts';
+import { actorOf, auditAs, type Caller } from '../auth/caller.ts';
 import { newClientId, newClientSecret, secretDisplayPrefix } from '../auth/oauth-client-format.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
-import { actorOf, auditAs, type Caller } from '../caller.ts';
-import { badInput, notFound } from '../errors.ts';
 import type { OAuthClient, Prisma } from '../generated/prisma/client.ts';
+import { badInput, notFound } from '../platform/errors.ts';
+import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
-import { isUuid, name, parseInput } from '../validation.ts';
 import { assertHeld, parseScopes } from './api-tokens.ts';
 import { serviceAccountOrFail } from './service-accounts.ts';
 

@@ -4,10 +4,10 @@
 import { z } from 'zod';
 import { slugify } from '../accounts/slug.ts';
 import type { App } from '../app.ts';
-import { auditAs, type Caller } from '../caller.ts';
-import { conflict, notFound } from '../errors.ts';
+import { auditAs, type Caller } from '../auth/caller.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { name, parseInput, slug } from '../validation.ts';
+import { conflict, notFound } from '../platform/errors.ts';
+import { name, parseInput, slug } from '../platform/validation.ts';
 
 const description = z.string().trim().max(500).nullish();
 

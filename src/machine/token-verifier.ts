@@ -7,11 +7,11 @@
 // written as lastUsedAt in one batch per interval, never on the request path.
 
 import { sha256 } from '../auth/secrets.ts';
-import type { Db } from '../db.ts';
-import type { Logger } from '../logger.ts';
-import type { EventBus } from '../pubsub.ts';
-import type { SharedEpoch } from '../shared-epoch.ts';
-import { keyedListeners } from '../watchers.ts';
+import type { Db } from '../platform/database/db.ts';
+import { keyedListeners } from '../platform/keyed-listeners.ts';
+import type { Logger } from '../platform/observability/logger.ts';
+import type { EventBus } from '../platform/pubsub.ts';
+import type { SharedEpoch } from '../platform/shared-epoch.ts';
 
 const INVALIDATED = 'apiTokens:invalidated';
 /** A safety net: even if an invalidation were lost, a cached entry is re-read this often. */

@@ -1,7 +1,7 @@
 // The links that invitation and password reset emails carry. Herald is headless: they belong
 // to the product's frontend (INVITATION_URL, PASSWORD_RESET_URL). Unset, they lead to Herald's
 // own landing pages, which tell a newcomer what to do with the token instead of a 404.
-import type { Config } from '../config.ts';
+import type { Config } from '../platform/config.ts';
 
 export type EmailLink = 'invitation' | 'passwordReset';
 

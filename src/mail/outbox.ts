@@ -4,10 +4,10 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Transporter } from 'nodemailer';
-import type { Db } from '../db.ts';
 import { type OutboundEmail, Prisma } from '../generated/prisma/client.ts';
-import type { Logger } from '../logger.ts';
-import { columnsOf } from '../sql-columns.ts';
+import type { Db } from '../platform/database/db.ts';
+import { columnsOf } from '../platform/database/sql-columns.ts';
+import type { Logger } from '../platform/observability/logger.ts';
 
 export interface EmailMessage {
   to: string;

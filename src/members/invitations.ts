@@ -3,16 +3,16 @@
 import { z } from 'zod';
 import { type Session, sessionForMembership } from '../accounts/sessions.ts';
 import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
+import { auditAs, type Caller, currentRole, ownersOnly, refuse } from '../auth/caller.ts';
 import { hashPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
-import { auditAs, type Caller, currentRole, ownersOnly, refuse } from '../caller.ts';
-import { AppError, badInput, conflict, notFound, unauthenticated } from '../errors.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import { audit } from '../platform/audit.ts';
+import { AppError, badInput, conflict, notFound, unauthenticated } from '../platform/errors.ts';
+import { email, isUuid, name, newPassword, parseInput } from '../platform/validation.ts';
 import { alertAccountLocked } from '../security/causes.ts';
-import { email, isUuid, name, newPassword, parseInput } from '../validation.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
 export const INVITATION_TTL_MS = 7 * 24 * 3600 * 1000;

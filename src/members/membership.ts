@@ -2,13 +2,13 @@
 // at least one owner: changes that could remove the last one take a lock on the organization
 // row, so that two owners demoting each other at once cannot both succeed.
 import { z } from 'zod';
-import { audit } from '../audit.ts';
-import { actorOf, auditAs, type Caller, currentRole, ownersOnly, refuse } from '../caller.ts';
-import type { Db } from '../db.ts';
-import { conflict, notFound } from '../errors.ts';
+import { actorOf, auditAs, type Caller, currentRole, ownersOnly, refuse } from '../auth/caller.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { Role } from '../generated/prisma/enums.ts';
-import { parseInput } from '../validation.ts';
+import { audit } from '../platform/audit.ts';
+import type { Db } from '../platform/database/db.ts';
+import { conflict, notFound } from '../platform/errors.ts';
+import { parseInput } from '../platform/validation.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
 type Tx = Prisma.TransactionClient;

@@ -1,9 +1,9 @@
 // Notifications sent by integrations (service accounts), to members of their organization.
 import { z } from 'zod';
-import { auditAs, type Caller } from '../caller.ts';
-import { notFound } from '../errors.ts';
+import { auditAs, type Caller } from '../auth/caller.ts';
 import type { Notification } from '../generated/prisma/client.ts';
-import { isUuid, parseInput } from '../validation.ts';
+import { notFound } from '../platform/errors.ts';
+import { isUuid, parseInput } from '../platform/validation.ts';
 import { notificationLink } from './link.ts';
 import { publishNotifications, storeNotifications } from './service.ts';
 

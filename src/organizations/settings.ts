@@ -1,9 +1,9 @@
 // An organization's own settings: its name and its slug (unique across Herald).
 import { z } from 'zod';
-import { auditAs, type Caller } from '../caller.ts';
-import { badInput, conflict } from '../errors.ts';
+import { auditAs, type Caller } from '../auth/caller.ts';
 import { Prisma } from '../generated/prisma/client.ts';
-import { name, parseInput, slug } from '../validation.ts';
+import { badInput, conflict } from '../platform/errors.ts';
+import { name, parseInput, slug } from '../platform/validation.ts';
 
 const updateInput = z.object({ name: name().nullish(), slug: slug.nullish() });
 

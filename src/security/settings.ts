@@ -3,9 +3,9 @@
 // the channel), so it is only ever shown masked and never written to the audit log.
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import { auditAs, type Caller } from '../caller.ts';
-import { badInput } from '../errors.ts';
-import { parseInput } from '../validation.ts';
+import { auditAs, type Caller } from '../auth/caller.ts';
+import { badInput } from '../platform/errors.ts';
+import { parseInput } from '../platform/validation.ts';
 import { isAcceptableWebhookUrl, maskWebhookUrl } from './slack.ts';
 
 export interface SecurityAlertSettings {

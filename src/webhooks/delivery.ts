@@ -7,10 +7,10 @@
 // delivery fails. An endpoint that has answered nothing but failures for
 // WEBHOOK_DISABLE_AFTER_HOURS is disabled, and its organization's owners and admins are told.
 import type { App } from '../app.ts';
-import { audit } from '../audit.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
-import { startRepeating } from '../repeating-task.ts';
+import { audit } from '../platform/audit.ts';
+import { startRepeating } from '../platform/repeating-task.ts';
 import { postJson, UnsafeTargetError } from './safe-fetch.ts';
 import { signatureHeaders } from './signing.ts';
 

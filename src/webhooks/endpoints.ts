@@ -3,10 +3,10 @@
 // delivery is signed with it. Ids of other organizations read as unknown.
 import { z } from 'zod';
 import type { App } from '../app.ts';
-import { auditAs, type Caller } from '../caller.ts';
-import { badInput, notFound } from '../errors.ts';
+import { auditAs, type Caller } from '../auth/caller.ts';
 import type { Prisma, WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client.ts';
-import { isUuid, parseInput } from '../validation.ts';
+import { badInput, notFound } from '../platform/errors.ts';
+import { isUuid, parseInput } from '../platform/validation.ts';
 import { deliverNow } from './delivery.ts';
 import { isWebhookEventType, messageBody, newMessageId, TEST_EVENT_TYPE, WEBHOOK_EVENT_TYPES } from './events.ts';
 import { assertSafeTarget, UnsafeTargetError } from './safe-fetch.ts';

@@ -2,10 +2,10 @@
 // promise: the SLA warning and breach already sent for the old one are cleared and armed
 // again for the new one.
 import { z } from 'zod';
-import { auditAs, type Caller } from '../caller.ts';
-import { badInput } from '../errors.ts';
+import { auditAs, type Caller } from '../auth/caller.ts';
 import type { WorkItemPriority } from '../generated/prisma/client.ts';
-import { parseInput } from '../validation.ts';
+import { badInput } from '../platform/errors.ts';
+import { parseInput } from '../platform/validation.ts';
 import { workItemData } from '../webhooks/events.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 import { findItem } from './items.ts';

@@ -3,11 +3,11 @@
 // lead moves the warnings still to be sent.
 import { z } from 'zod';
 import type { App } from '../app.ts';
+import { auditAs, type Caller } from '../auth/caller.ts';
 import type { Principal } from '../auth/principal.ts';
-import { auditAs, type Caller } from '../caller.ts';
-import { badInput, conflict, notFound } from '../errors.ts';
 import { Prisma, type SlaPolicy } from '../generated/prisma/client.ts';
-import { isUuid, parseInput } from '../validation.ts';
+import { badInput, conflict, notFound } from '../platform/errors.ts';
+import { isUuid, parseInput } from '../platform/validation.ts';
 
 type Tx = Prisma.TransactionClient;
 

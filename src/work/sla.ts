@@ -7,7 +7,7 @@
 import type { App } from '../app.ts';
 import type { Prisma } from '../generated/prisma/client.ts';
 import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
-import { startRepeating } from '../repeating-task.ts';
+import { startRepeating } from '../platform/repeating-task.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { subscribedEvents } from '../webhooks/outbox.ts';
 

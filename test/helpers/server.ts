@@ -10,10 +10,10 @@ import { print } from 'graphql';
 import pg from 'pg';
 import { inject } from 'vitest';
 import { type App, createApp } from '../../src/app.ts';
-import { loadConfig } from '../../src/config.ts';
-import { createLogger } from '../../src/logger.ts';
+import { loadConfig } from '../../src/platform/config.ts';
+import { createLogger } from '../../src/platform/observability/logger.ts';
+import type { Tracing } from '../../src/platform/observability/tracing.ts';
 import { createHeraldServer } from '../../src/server.ts';
-import type { Tracing } from '../../src/tracing.ts';
 
 export const usingPostgres = !!process.env.DATABASE_URL;
 export const usingRedis = !!process.env.REDIS_URL;

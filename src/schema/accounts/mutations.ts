@@ -2,7 +2,7 @@ import { login, register, selectOrganization, switchOrganization } from '../../a
 import { changePassword, requestPasswordReset, resetPassword } from '../../accounts/passwords.ts';
 import { updateProfile } from '../../accounts/profile.ts';
 import { logout, refreshSession, revokeAllSessions } from '../../accounts/sessions.ts';
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { AuthPayload, LoginResult, UserRef } from './types.ts';
 
 const RegisterInput = builder.inputType('RegisterInput', {

@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { MembershipRef, OrganizationRef, UserRef } from './types.ts';
 
 builder.queryFields((t) => ({

@@ -1,8 +1,8 @@
 import type { OrganizationChoice } from '../../accounts/login.ts';
 import type { Session } from '../../accounts/sessions.ts';
-import { builder } from '../../builder.ts';
 import type { Membership, Organization, User } from '../../generated/prisma/client.ts';
 import { Role as RoleValues } from '../../generated/prisma/enums.ts';
+import { builder } from '../../graphql/builder.ts';
 
 export const Role = builder.enumType('Role', { values: Object.values(RoleValues) });
 

@@ -1,6 +1,6 @@
-import { auditEventsWhere } from '../../audit-filter.ts';
-import { builder } from '../../builder.ts';
-import { connectionById, idPage } from '../../pagination.ts';
+import { builder } from '../../graphql/builder.ts';
+import { connectionById, idPage } from '../../platform/pagination.ts';
+import { auditEventsWhere } from './filter.ts';
 import { ActorTypeEnum, AuditEventRef } from './types.ts';
 
 const AuditEventFilter = builder.inputType('AuditEventFilter', {

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
 import type { AuditEvent } from '../../generated/prisma/client.ts';
 import { ActorType } from '../../generated/prisma/enums.ts';
+import { builder } from '../../graphql/builder.ts';
 
 export const ActorTypeEnum = builder.enumType('ActorType', { values: Object.values(ActorType) });
 

@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { createApiToken, revokeApiToken, rotateApiToken, updateApiToken } from '../../machine/api-tokens.ts';
 import { createServiceAccount, deleteServiceAccount, updateServiceAccount } from '../../machine/service-accounts.ts';
 import { ApiTokenRef, CreateApiTokenPayload, ServiceAccountRef } from './types.ts';

@@ -1,7 +1,7 @@
 // OAuth clients of service accounts (client credentials grant): types, queries, mutations.
 
-import { builder } from '../../builder.ts';
 import type { OAuthClient } from '../../generated/prisma/client.ts';
+import { builder } from '../../graphql/builder.ts';
 import {
   createOAuthClient,
   type OAuthClientCredentials,
@@ -10,7 +10,7 @@ import {
   rotateOAuthClientSecret,
 } from '../../machine/oauth-clients.ts';
 import { credentialsWhere } from '../../machine/service-accounts.ts';
-import { connectionById, idPage } from '../../pagination.ts';
+import { connectionById, idPage } from '../../platform/pagination.ts';
 import { ServiceAccountRef } from './types.ts';
 
 export const OAuthClientRef = builder.objectRef<OAuthClient>('OAuthClient').implement({

@@ -1,7 +1,7 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { apiTokenOrFail } from '../../machine/api-tokens.ts';
 import { credentialsWhere, serviceAccountOrFail } from '../../machine/service-accounts.ts';
-import { connectionById, idPage } from '../../pagination.ts';
+import { connectionById, idPage } from '../../platform/pagination.ts';
 import { ApiTokenRef, ServiceAccountRef } from './types.ts';
 
 builder.queryFields((t) => ({

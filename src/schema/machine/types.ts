@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
 import type { ApiToken, ServiceAccount } from '../../generated/prisma/client.ts';
+import { builder } from '../../graphql/builder.ts';
 import type { CreatedApiToken } from '../../machine/api-tokens.ts';
 
 export const ServiceAccountRef = builder.objectRef<ServiceAccount>('ServiceAccount').implement({

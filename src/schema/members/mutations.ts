@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { acceptInvitation, inviteMember, revokeInvitation } from '../../members/invitations.ts';
 import { leaveOrganization, removeMember, updateMemberRole } from '../../members/membership.ts';
 import { AuthPayload, MembershipRef, Role } from '../accounts/types.ts';

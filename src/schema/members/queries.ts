@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { pendingInvitationsWhere } from '../../members/invitations.ts';
-import { connectionById, idPage } from '../../pagination.ts';
+import { connectionById, idPage } from '../../platform/pagination.ts';
 import { MembershipRef } from '../accounts/types.ts';
 import { InvitationRef } from './types.ts';
 

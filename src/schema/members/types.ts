@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
 import type { Invitation } from '../../generated/prisma/client.ts';
+import { builder } from '../../graphql/builder.ts';
 import { Role } from '../accounts/types.ts';
 
 export const InvitationRef = builder.objectRef<Invitation>('Invitation').implement({

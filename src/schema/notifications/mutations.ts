@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { publishCustomNotification } from '../../notifications/publish.ts';
 import { markAllNotificationsRead, markNotificationRead } from '../../notifications/service.ts';
 import { NotificationRef } from './types.ts';

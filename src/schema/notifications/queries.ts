@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { countNotifications, countUnread, listNotifications } from '../../notifications/service.ts';
-import { connectionById } from '../../pagination.ts';
+import { connectionById } from '../../platform/pagination.ts';
 import { NotificationRef } from './types.ts';
 
 builder.queryFields((t) => ({

@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
 import type { Notification } from '../../generated/prisma/client.ts';
 import { NotificationType as Types } from '../../generated/prisma/enums.ts';
+import { builder } from '../../graphql/builder.ts';
 import { WorkItemRef } from '../work/types.ts';
 
 export const NotificationType = builder.enumType('NotificationType', { values: Object.values(Types) });

@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { updateOrganization } from '../../organizations/settings.ts';
 import { OrganizationRef } from '../accounts/types.ts';
 

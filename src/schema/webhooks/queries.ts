@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
-import { connectionById, idPage } from '../../pagination.ts';
+import { builder } from '../../graphql/builder.ts';
+import { connectionById, idPage } from '../../platform/pagination.ts';
 import { webhookEndpointOrFail } from '../../webhooks/endpoints.ts';
 import { WebhookDeliveryRef, WebhookDeliveryStatus, WebhookEndpointRef } from './types.ts';
 

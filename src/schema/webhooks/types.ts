@@ -1,6 +1,6 @@
-import { builder } from '../../builder.ts';
 import type { WebhookDelivery, WebhookEndpoint } from '../../generated/prisma/client.ts';
 import { WebhookDeliveryStatus as Statuses } from '../../generated/prisma/enums.ts';
+import { builder } from '../../graphql/builder.ts';
 import type { WebhookEndpointWithSecret } from '../../webhooks/endpoints.ts';
 
 export const WebhookDeliveryStatus = builder.enumType('WebhookDeliveryStatus', {

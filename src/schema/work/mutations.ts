@@ -1,4 +1,4 @@
-import { builder } from '../../builder.ts';
+import { builder } from '../../graphql/builder.ts';
 import { updateWorkItem } from '../../work/item-edits.ts';
 import { assignWorkItem, createWorkItem, updateWorkItemStatus } from '../../work/items.ts';
 import { createSlaPolicy, deleteSlaPolicy, updateSlaPolicy } from '../../work/policies.ts';

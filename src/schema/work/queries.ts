@@ -1,5 +1,5 @@
-import { builder } from '../../builder.ts';
-import { connectionById } from '../../pagination.ts';
+import { builder } from '../../graphql/builder.ts';
+import { connectionById } from '../../platform/pagination.ts';
 import { getWorkItem, listWorkItems, workItemsWhere } from '../../work/items.ts';
 import { listSlaPolicies } from '../../work/policies.ts';
 import { SlaPolicyRef, WorkItemPriority, WorkItemRef, WorkItemStatus } from './types.ts';

@@ -3,7 +3,7 @@ import { setFlagsFromString } from 'node:v8';
 import { PrismaPg } from '@prisma/adapter-pg';
 import type { SqlMigrationAwareDriverAdapterFactory } from '@prisma/driver-adapter-utils';
 import pg from 'pg';
-import { PrismaClient } from './generated/prisma/client.ts';
+import { PrismaClient } from '../../generated/prisma/client.ts';
 import { startPGliteThread } from './pglite-thread.ts';
 import { preparesStatements, statementNames } from './prepared-statements.ts';
 

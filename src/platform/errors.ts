@@ -1,6 +1,6 @@
 import { GraphQLError } from 'graphql';
-import type { MessageKey, MessageParams } from './i18n/messages.ts';
-import { translate } from './i18n/messages.ts';
+import type { MessageKey, MessageParams } from '../i18n/messages.ts';
+import { translate } from '../i18n/messages.ts';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'

@@ -4,7 +4,7 @@ import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
-import type { NotificationAddedEvent, UnreadCountEvent } from './notifications/events.ts';
+import type { NotificationAddedEvent, UnreadCountEvent } from '../notifications/events.ts';
 
 // Each module adds the events it publishes.
 export type PubSubEvents = {

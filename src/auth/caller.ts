@@ -1,11 +1,11 @@
 // Who is acting in a service call, and the checks that depend on what they hold today.
-import type { App } from './app.ts';
-import { audit } from './audit.ts';
-import type { Principal } from './auth/principal.ts';
-import { coversAll, ROLE_SCOPES, type Scope } from './auth/scopes.ts';
-import type { Db } from './db.ts';
-import { AppError } from './errors.ts';
-import type { ActorType, Prisma, Role } from './generated/prisma/client.ts';
+import type { App } from '../app.ts';
+import type { ActorType, Prisma, Role } from '../generated/prisma/client.ts';
+import { audit } from '../platform/audit.ts';
+import type { Db } from '../platform/database/db.ts';
+import { AppError } from '../platform/errors.ts';
+import type { Principal } from './principal.ts';
+import { coversAll, ROLE_SCOPES, type Scope } from './scopes.ts';
 
 export interface Caller {
   app: App;

@@ -1,11 +1,11 @@
 import SchemaBuilder from '@pothos/core';
 import RelayPlugin from '@pothos/plugin-relay';
 import ScopeAuthPlugin from '@pothos/plugin-scope-auth';
-import { refusalFor } from './auth/refusal.ts';
-import { grants, type Scope } from './auth/scopes.ts';
-import { recordRefusedMutation } from './caller.ts';
+import { recordRefusedMutation } from '../auth/caller.ts';
+import { refusalFor } from '../auth/refusal.ts';
+import { grants, type Scope } from '../auth/scopes.ts';
+import { unauthenticated } from '../platform/errors.ts';
 import type { Context, Principal } from './context.ts';
-import { unauthenticated } from './errors.ts';
 import { ScalarProblem } from './scalar-problem.ts';
 
 export interface AuthScopes {

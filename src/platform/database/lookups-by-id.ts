@@ -5,9 +5,9 @@
 // embedded database, a message to its thread) that are far dearer than one more row of the
 // same query.
 import DataLoader from 'dataloader';
+import type { Organization, User } from '../../generated/prisma/client.ts';
+import { notFound } from '../errors.ts';
 import type { Db } from './db.ts';
-import { notFound } from './errors.ts';
-import type { Organization, User } from './generated/prisma/client.ts';
 
 /** Ids per query at most, so that a burst never builds one huge IN list. */
 const MAX_BATCH = 500;

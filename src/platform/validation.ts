@@ -1,7 +1,7 @@
 import { z } from 'zod';
-import { passwordProblem } from './auth/passwords.ts';
+import { passwordProblem } from '../auth/passwords.ts';
+import { isLocale, LOCALES } from '../i18n/messages.ts';
 import { type AppError, badInput } from './errors.ts';
-import { isLocale, LOCALES } from './i18n/messages.ts';
 
 /** Built once: a zod schema costs microseconds to build, and ids are checked on hot paths. */
 const uuid = z.uuid();

@@ -1,5 +1,5 @@
-import type { Db } from './db.ts';
-import type { ActorType, Prisma } from './generated/prisma/client.ts';
+import type { ActorType, Prisma } from '../generated/prisma/client.ts';
+import type { Db } from './database/db.ts';
 
 export interface AuditEntry {
   organizationId: string | null;

@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
-import { type App, newRequestId } from './app.ts';
-import { authenticate, bearer, type Principal } from './auth/principal.ts';
-import type { SessionEnd } from './auth/session-watch.ts';
-import { isLocale, type Locale, negotiateLocale } from './i18n/messages.ts';
+import { type App, newRequestId } from '../app.ts';
+import { authenticate, bearer, type Principal } from '../auth/principal.ts';
+import type { SessionEnd } from '../auth/session-watch.ts';
+import { isLocale, type Locale, negotiateLocale } from '../i18n/messages.ts';
 
 export type { Principal };
 

@@ -15,8 +15,8 @@ import {
   type Transaction,
   type TransactionOptions,
 } from '@prisma/driver-adapter-utils';
+import { workerModule } from '../worker-module.ts';
 import type { Call, Reply } from './pglite-worker.ts';
-import { workerModule } from './worker-module.ts';
 
 type Request = Call extends infer C ? (C extends Call ? Omit<C, 'id'> : never) : never;
 

@@ -11,7 +11,7 @@ import {
 import type { MigrationList, SchemaEngine } from '@prisma/schema-engine-wasm';
 import type { Db } from './db.ts';
 
-const root = fileURLToPath(new URL('..', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 export const migrationsDir = path.join(root, 'prisma', 'migrations');
 export const schemaPath = path.join(root, 'prisma', 'schema.prisma');
 

@@ -1,4 +1,4 @@
-import { Prisma } from './generated/prisma/client.ts';
+import { Prisma } from '../../generated/prisma/client.ts';
 
 /**
  * A model's columns, spelled out for what a raw statement answers. PostgreSQL keeps repeated

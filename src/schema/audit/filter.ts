@@ -1,7 +1,8 @@
 // Which audit events a reader asked for.
-import { badInput } from './errors.ts';
-import type { ActorType, Prisma } from './generated/prisma/client.ts';
-import { isUuid } from './validation.ts';
+
+import type { ActorType, Prisma } from '../../generated/prisma/client.ts';
+import { badInput } from '../../platform/errors.ts';
+import { isUuid } from '../../platform/validation.ts';
 
 export interface AuditEventFilter {
   action?: string | null;

@@ -10,7 +10,7 @@ import {
 } from 'rate-limiter-flexible';
 import type { Config } from './config.ts';
 import { rateLimited } from './errors.ts';
-import type { Metrics } from './metrics.ts';
+import type { Metrics } from './observability/metrics.ts';
 
 export interface RateLimits {
   /** Counts one request from `ip` against the per-IP budget of auth endpoints. */

@@ -1,4 +1,4 @@
-import type { MessageKey } from './i18n/messages.ts';
+import type { MessageKey } from '../i18n/messages.ts';
 
 /**
  * A value a custom scalar refuses. graphql-js keeps it as the original error of the one it
