@@ -186,7 +186,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       credentialUse: createCredentialUseTracker(() => app),
       sessions,
       oauthClients,
-      verifiedTokens: createVerifiedTokens(),
+      verifiedTokens: createVerifiedTokens(keys),
       userById: createUserLookup(database.db),
       organizationById: createOrganizationLookup(database.db),
       redis,
