@@ -86,7 +86,7 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
   const disabling = data.disabled === true && !account.disabledAt;
   const togglesDisabled = data.disabled != null && data.disabled !== !!account.disabledAt;
-  const { updated, tokenIds, clientIds } = await app.db.$transaction(async (tx) => {
+  const { updated, tokens, clientIds } = await app.db.$transaction(async (tx) => {
     const updated = await tx.serviceAccount.update({
       where: { id: account.id },
       data: {
@@ -100,15 +100,15 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
       await auditAs(caller, tx, action, { type: 'ServiceAccount', id: account.id });
     }
     const tokens = disabling
-      ? await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true } })
+      ? await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true, tokenHash: true } })
       : [];
     // Clients' tokens stop while the account is disabled and hold again once it is enabled.
     const clients = togglesDisabled
       ? await tx.oAuthClient.findMany({ where: { serviceAccountId: account.id }, select: { clientId: true } })
       : [];
-    return { updated, tokenIds: tokens.map((t) => t.id), clientIds: clients.map((c) => c.clientId) };
+    return { updated, tokens, clientIds: clients.map((c) => c.clientId) };
   });
-  await app.apiTokens.invalidate(tokenIds);
+  await app.apiTokens.invalidate(tokens);
   await app.oauthClients.changed(clientIds);
   return updated;
 }
@@ -125,7 +125,7 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
   const { app, principal } = caller;
   const data = parseInput(deleteInput, input);
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
-  const { tokenIds, clientIds } = await app.db.$transaction(async (tx) => {
+  const { tokens, clientIds } = await app.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "ServiceAccount" WHERE id = ${account.id}::uuid FOR UPDATE`;
     const tokens = await tx.apiToken.findMany({ where: { serviceAccountId: account.id } });
     const clients = await tx.oAuthClient.findMany({ where: { serviceAccountId: account.id } });
@@ -162,9 +162,9 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
         slug: account.slug,
       },
     );
-    return { tokenIds: tokens.map((t) => t.id), clientIds: clients.map((c) => c.clientId) };
+    return { tokens, clientIds: clients.map((c) => c.clientId) };
   });
-  await app.apiTokens.invalidate(tokenIds);
+  await app.apiTokens.invalidate(tokens);
   await app.oauthClients.changed(clientIds);
   return account;
 }
