@@ -48,7 +48,8 @@ describe.skipIf(scoped.skip)(scoped.title, () => {
     let victim = await createOwner(serving);
     // A user who shares the attacker's bucket is flushed with it: pick one who does not.
     while (bucketOf(victim.userId) === bucketOf(attacker.userId)) victim = await createOwner(serving);
-    for (const server of new Set([looping, serving])) ok(await server.gql(MeDocument, {}, { token: victim.accessToken }));
+    for (const server of new Set([looping, serving]))
+      ok(await server.gql(MeDocument, {}, { token: victim.accessToken }));
 
     let token = attacker.accessToken;
     for (let round = 0; round < 10; round++) {
