@@ -134,12 +134,17 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     cleanups.push(() => mailer.close());
 
+    // The revocation is committed and enforced here; other instances learn of it once Redis
+    // takes the retried bump (see shared-epoch.ts).
+    const onBumpFailed = (error: unknown) =>
+      logger.warn({ err: error }, 'Redis refused a revocation epoch bump; retrying, caches distrusted meanwhile');
     const apiTokens = createApiTokenVerifier({
       db: database.db,
       pubsub,
       logger,
       usageFlushMs: config.API_TOKEN_USAGE_FLUSH_MS,
-      epoch: sharedEpoch(redis && { redis, key: `${namespace}:apiTokens:epoch` }),
+      epoch: sharedEpoch(redis && { redis, key: `${namespace}:apiTokens:epoch`, onBumpFailed }),
+      metrics,
     });
     cleanups.push(() => apiTokens.close());
 
@@ -147,7 +152,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       db: database.db,
       pubsub,
       logger,
-      epoch: sharedEpoch(redis && { redis, key: `${namespace}:sessions:epoch` }),
+      epoch: sharedEpoch(redis && { redis, key: `${namespace}:sessions:epoch`, onBumpFailed }),
+      metrics,
     });
     cleanups.push(() => sessions.close());
 
@@ -155,7 +161,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       db: database.db,
       pubsub,
       logger,
-      epoch: sharedEpoch(redis && { redis, key: `${namespace}:oauthClients:epoch` }),
+      epoch: sharedEpoch(redis && { redis, key: `${namespace}:oauthClients:epoch`, onBumpFailed }),
+      metrics,
     });
     cleanups.push(() => oauthClients.close());
 
@@ -186,7 +193,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       credentialUse: createCredentialUseTracker(() => app),
       sessions,
       oauthClients,
-      verifiedTokens: createVerifiedTokens(),
+      verifiedTokens: createVerifiedTokens(keys),
       userById: createUserLookup(database.db),
       organizationById: createOrganizationLookup(database.db),
       redis,

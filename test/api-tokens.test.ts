@@ -79,7 +79,7 @@ describe('service accounts', () => {
     expect(foreign.extensions).toMatchObject({ code: 'NOT_FOUND', field: 'slug' });
   });
 
-  it('disabling stops its tokens at once and enabling restores them; deleting stops them for good', async () => {
+  it('disabling revokes its tokens at once and enabling brings none back; deleting stops them for good', async () => {
     const owner = await createOwner(server);
     const machine = await createMachineToken(server, owner, ['read:organization']);
     ok(await server.gql(CurrentOrganizationDocument, {}, { token: machine.token }));
@@ -102,7 +102,10 @@ describe('service accounts', () => {
         { token: owner.accessToken },
       ),
     );
-    ok(await server.gql(CurrentOrganizationDocument, {}, { token: machine.token }));
+    // Disabling is incident response: the old token stays dead once the account is back.
+    expect(failure(await server.gql(CurrentOrganizationDocument, {}, { token: machine.token })).extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
 
     ok(
       await server.gql(

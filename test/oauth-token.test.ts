@@ -7,6 +7,8 @@ import * as oauth from 'oauth4webapi';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { authenticateClient, issueClientToken } from '../src/machine/oauth-token-grant.ts';
 import {
+  ApiTokenDocument,
+  CreateApiTokenDocument,
   CurrentOrganizationDocument,
   DeleteServiceAccountDocument,
   MeDocument,
@@ -371,7 +373,7 @@ describe('access tokens of OAuth clients', () => {
     expect(refused.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
-  it('stop while the service account is disabled, and when it is deleted', async () => {
+  it('stop when the service account is disabled, stay stopped when it is enabled, and stop when it is deleted', async () => {
     const owner = await createOwner(server);
     const client = await createTestClient(server, owner, ['read:organization']);
     const { access_token: token } = await library.token(as, client, 'basic');
@@ -391,7 +393,13 @@ describe('access tokens of OAuth clients', () => {
       oauth.WWWAuthenticateChallengeError,
     );
     ok(await disable(false));
-    ok(await server.gql(CurrentOrganizationDocument, {}, { token }));
+    // Disabling revoked the client: neither its tokens nor its secret come back.
+    expect(failure(await server.gql(CurrentOrganizationDocument, {}, { token })).extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    expect(await library.token(as, client, 'basic').catch((e: unknown) => e)).toBeInstanceOf(
+      oauth.WWWAuthenticateChallengeError,
+    );
 
     ok(
       await server.gql(
@@ -406,6 +414,51 @@ describe('access tokens of OAuth clients', () => {
     expect(await library.token(as, client, 'basic').catch((e: unknown) => e)).toBeInstanceOf(
       oauth.WWWAuthenticateChallengeError,
     );
+  });
+
+  it('an account disabled and enabled again keeps its old API tokens and OAuth tokens dead; new ones work', async () => {
+    const owner = await createOwner(server);
+    const client = await createTestClient(server, owner, ['read:organization']);
+    const { access_token: oauthToken } = await library.token(as, client, 'basic');
+    const newApiToken = async () =>
+      ok(
+        await server.gql(
+          CreateApiTokenDocument,
+          { input: { serviceAccountSlug: client.serviceAccountSlug, name: 'ci', scopes: ['read:organization'] } },
+          { token: owner.accessToken },
+        ),
+      ).createApiToken;
+    const apiToken = await newApiToken();
+    for (const token of [oauthToken, apiToken.token]) ok(await server.gql(CurrentOrganizationDocument, {}, { token }));
+
+    for (const disabled of [true, false]) {
+      ok(
+        await server.gql(
+          UpdateServiceAccountDocument,
+          { input: { slug: client.serviceAccountSlug, disabled } },
+          { token: owner.accessToken },
+        ),
+      );
+    }
+
+    for (const token of [oauthToken, apiToken.token]) {
+      expect(failure(await server.gql(CurrentOrganizationDocument, {}, { token })).extensions?.code).toBe(
+        'UNAUTHENTICATED',
+      );
+    }
+    // The listing says so: the old token is revoked, not silently dead.
+    const { apiToken: listed } = ok(
+      await server.gql(ApiTokenDocument, { id: apiToken.apiToken.id }, { token: owner.accessToken }),
+    );
+    expect(listed?.revokedAt).not.toBeNull();
+    const actions = (await auditActions(server, owner.accessToken)).map((e) => e.action);
+    expect(actions).toEqual(expect.arrayContaining(['api_token.revoked', 'oauth_client.revoked']));
+
+    // Credentials made after the account is back work.
+    ok(await server.gql(CurrentOrganizationDocument, {}, { token: (await newApiToken()).token }));
+    const fresh = await createTestClient(server, owner, ['read:organization'], client.serviceAccountSlug);
+    const { access_token: freshToken } = await library.token(as, fresh, 'basic');
+    ok(await server.gql(CurrentOrganizationDocument, {}, { token: freshToken }));
   });
 
   it('forged ones are refused: the same claims signed with another key under our kid', async () => {

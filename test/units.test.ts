@@ -2,7 +2,7 @@
 // notification links, email links, the signing instant of an access token, the shared epoch,
 // the statements kept prepared.
 import { GraphQLError } from 'graphql';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { issuedAtMs } from '../src/auth/jwt.ts';
 import { coversAll, grants, isScope, VALID_SCOPES } from '../src/auth/scopes.ts';
 import { presentError } from '../src/http/present-errors.ts';
@@ -13,7 +13,7 @@ import { loadConfig } from '../src/platform/config.ts';
 import { preparesStatements, statementNames } from '../src/platform/database/prepared-statements.ts';
 import { notFound } from '../src/platform/errors.ts';
 import { createLogger, redactUrl } from '../src/platform/observability/logger.ts';
-import { sharedEpoch } from '../src/platform/shared-epoch.ts';
+import { bucketOf, sharedEpoch } from '../src/platform/shared-epoch.ts';
 
 describe('scopes', () => {
   it.each([
@@ -157,51 +157,117 @@ describe('email links', () => {
 });
 
 describe('shared epoch', () => {
-  /** A Redis whose GETs answer only when the test says, with the value at the time they were sent. */
+  /** A Redis whose MGETs answer only when the test says, with the values at the time they were sent. */
   function manualRedis() {
-    let value = 0;
+    const values = new Map<string, number>();
     const pending: (() => void)[] = [];
+    const asked: string[][] = [];
+    let refuseIncr = false;
     return {
       sent: () => pending.length,
+      asked,
       answerNext: () => pending.shift()?.(),
+      refuseIncr: (refuse: boolean) => {
+        refuseIncr = refuse;
+      },
       redis: {
-        get: () => {
-          const seen = String(value);
-          return new Promise<string>((resolve) => pending.push(() => resolve(seen)));
+        mget: (keys: string[]) => {
+          asked.push(keys);
+          const seen = keys.map((key) => String(values.get(key) ?? 0));
+          return new Promise<string[]>((resolve) => pending.push(() => resolve(seen)));
         },
-        incr: async () => ++value,
+        incr: async (key: string) => {
+          if (refuseIncr) throw new Error('refused');
+          values.set(key, (values.get(key) ?? 0) + 1);
+          return values.get(key);
+        },
       },
     };
   }
   const flush = () => new Promise((resolve) => setImmediate(resolve));
+  /** Two ids in different buckets. */
+  const [alice, bob] = (() => {
+    for (let i = 1; ; i++) if (bucketOf(`user-${i}`) !== bucketOf('user-0')) return ['user-0', `user-${i}`];
+  })();
 
-  it('never answers a read with a GET sent before the read began, and shares one GET among the reads that wait', async () => {
+  it('never answers a read with an MGET sent before the read began, and shares one MGET among the reads that wait', async () => {
     const fake = manualRedis();
     const epoch = sharedEpoch({ redis: fake.redis as never, key: 'k' });
-    const early = epoch.read();
-    await epoch.bump();
-    // These arrive after the bump, while the first GET (sent before it) is still out.
-    const late = [epoch.read(), epoch.read(), epoch.read()];
+    const early = epoch.read(alice);
+    await epoch.bump([alice], () => {}, alice);
+    // These arrive after the bump, while the first MGET (sent before it) is still out.
+    const late = [epoch.read(alice), epoch.read(alice), epoch.read(bob)];
     expect(fake.sent()).toBe(1);
     fake.answerNext();
-    expect(await early).toBe('0');
+    expect(await early).toBe('0:0');
     await flush();
     expect(fake.sent()).toBe(1);
+    // One MGET for both buckets asked for meanwhile.
+    expect(fake.asked.at(-1)).toHaveLength(2);
     fake.answerNext();
-    expect(await Promise.all(late)).toEqual(['1', '1', '1']);
-    // Nothing in flight: the next read sends its own GET.
-    const next = epoch.read();
+    expect(await Promise.all(late)).toEqual(['0:1', '0:1', '0:0']);
+    // Nothing in flight: the next read sends its own MGET.
+    const next = epoch.read(bob);
     expect(fake.sent()).toBe(1);
     fake.answerNext();
-    expect(await next).toBe('1');
+    expect(await next).toBe('0:0');
   });
 
-  it('answers undefined when Redis cannot be read, so that no cache is trusted', async () => {
+  it('keeps one tenant’s bumps to its own bucket', async () => {
+    const fake = manualRedis();
+    const epoch = sharedEpoch({ redis: fake.redis as never, key: 'k' });
+    const read = async (id: string) => {
+      const answer = epoch.read(id);
+      fake.answerNext();
+      return answer;
+    };
+    const [a, b] = [await read(alice), await read(bob)];
+    for (let i = 0; i < 100; i++) await epoch.bump([alice], () => {}, alice);
+    expect(await read(alice)).not.toBe(a);
+    expect(await read(bob)).toBe(b);
+  });
+
+  it('answers undefined when Redis cannot be read, and distrusts every epoch it answered before', async () => {
+    let down = false;
     const epoch = sharedEpoch({
-      redis: { get: () => Promise.reject(new Error('down')), incr: async () => 1 } as never,
+      redis: {
+        mget: async (keys: string[]) => {
+          if (down) throw new Error('down');
+          return keys.map(() => '7');
+        },
+        incr: async () => 1,
+      } as never,
       key: 'k',
     });
-    expect(await epoch.read()).toBeUndefined();
+    const before = await epoch.read(bob);
+    down = true;
+    expect(await epoch.read(alice)).toBeUndefined();
+    down = false;
+    // Nothing was bumped, but this instance may have missed a bump while it could not look.
+    expect(await epoch.read(bob)).not.toBe(before);
+  });
+
+  it('announces a change whatever Redis does with the bump, retries the bump, and announces again once taken', async () => {
+    const fake = manualRedis();
+    const failures: unknown[] = [];
+    const epoch = sharedEpoch({ redis: fake.redis as never, key: 'k', onBumpFailed: (e) => failures.push(e) });
+    const read = async (id: string) => {
+      const answer = epoch.read(id);
+      fake.answerNext();
+      return answer;
+    };
+    const before = await read(bob);
+    let announced = 0;
+    fake.refuseIncr(true);
+    await epoch.bump([alice], () => announced++, alice);
+    expect(announced).toBe(1);
+    expect(failures).toHaveLength(1);
+    // This instance's own cache is distrusted until the bump is taken.
+    expect(await read(bob)).not.toBe(before);
+    fake.refuseIncr(false);
+    await vi.waitFor(() => expect(announced).toBe(2), { timeout: 5000 });
+    expect(await read(alice)).toMatch(/:1$/);
+    epoch.close();
   });
 });
 

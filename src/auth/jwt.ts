@@ -1,5 +1,6 @@
 import { decodeProtectedHeader, errors, jwtVerify, SignJWT } from 'jose';
 import { v7 as uuidv7 } from 'uuid';
+import { hasLowS, withLowS } from './ecdsa-low-s.ts';
 import type { SigningKeys } from './keys.ts';
 
 export interface AccessClaims {
@@ -45,7 +46,8 @@ export async function signAccessToken(
     .setIssuedAt(iat)
     .setExpirationTime(exp)
     .sign(settings.keys.privateKey);
-  return { token, expiresIn: ttlSeconds, exp, jti };
+  // WebCrypto gives either of a signature's two forms; verification accepts only the low one.
+  return { token: withLowS(token), expiresIn: ttlSeconds, exp, jti };
 }
 
 export type VerifyFailure = 'malformed' | 'unknownKey' | 'invalid' | 'expired';
@@ -60,7 +62,9 @@ export class TokenVerificationError extends Error {
 
 /**
  * Verifies an access token. The algorithm is pinned to ES256, the key chosen by `kid`
- * among our own keys only: `alg: none`, HS256 and foreign keys never verify.
+ * among our own keys only: `alg: none`, HS256 and foreign keys never verify. A signature in
+ * its high-S form (the twin of a valid one, see ecdsa-low-s.ts) is refused, so that a token
+ * has exactly one valid encoding.
  */
 export async function verifyAccessToken(
   settings: JwtSettings,
@@ -76,6 +80,7 @@ export async function verifyAccessToken(
   }
   const key = kid ? settings.keys.verificationKey(kid) : undefined;
   if (!key) throw new TokenVerificationError('unknownKey');
+  if (!hasLowS(token)) throw new TokenVerificationError('invalid');
   try {
     const { payload } = await jwtVerify(token, key, {
       algorithms: ['ES256'],

@@ -7,6 +7,7 @@
 import type { Db } from '../platform/database/db.ts';
 import { keyedListeners } from '../platform/keyed-listeners.ts';
 import type { Logger } from '../platform/observability/logger.ts';
+import type { Metrics } from '../platform/observability/metrics.ts';
 import type { EventBus } from '../platform/pubsub.ts';
 import type { SharedEpoch } from '../platform/shared-epoch.ts';
 
@@ -44,8 +45,9 @@ export function createSessionRevocations(options: {
   pubsub: EventBus;
   logger: Logger;
   epoch: SharedEpoch;
+  metrics?: Pick<Metrics, 'credentialCache'>;
 }): SessionRevocations {
-  const { db, pubsub, logger, epoch: shared } = options;
+  const { db, pubsub, logger, epoch: shared, metrics } = options;
   const entries = new Map<string, Entry>();
   const organizationsOf = new Map<string, Set<string>>();
   const watchers = keyedListeners<[organizationId: string | null]>();
@@ -98,13 +100,14 @@ export function createSessionRevocations(options: {
 
   return {
     async holds(userId, organizationId, issuedAtMs) {
-      const epoch = await shared.read();
+      const epoch = await shared.read(userId);
       const key = keyOf(userId, organizationId);
       let entry = entries.get(key);
       if (entry && (Date.now() - entry.cachedAt > CACHE_TTL_MS || epoch === undefined || entry.epoch !== epoch)) {
         forget(userId, organizationId);
         entry = undefined;
       }
+      metrics?.credentialCache.inc({ cache: 'sessions', result: entry ? 'hit' : 'miss' });
       if (!entry) {
         const startedAt = generation;
         entry = { notBefore: await lookup(userId, organizationId), cachedAt: Date.now(), epoch: epoch ?? null };
@@ -114,11 +117,12 @@ export function createSessionRevocations(options: {
     },
     async changed(userId, organizationId) {
       evict(userId, organizationId ?? null);
-      await shared.bump();
-      pubsub.publish(REVOKED, { userId, organizationId: organizationId ?? null });
+      const event = { userId, organizationId: organizationId ?? null };
+      await shared.bump([userId], () => pubsub.publish(REVOKED, event), `${userId}:${event.organizationId}`);
     },
     watch: watchers.add,
     async close() {
+      shared.close();
       await events.return();
       await listening;
     },

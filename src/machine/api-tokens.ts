@@ -125,7 +125,7 @@ export async function updateApiToken(caller: Caller, input: unknown): Promise<Ap
     await tokenAudit(caller, tx, 'api_token.updated', updated, { scopes: updated.scopes });
     return updated;
   });
-  await app.apiTokens.invalidate([current.id]);
+  await app.apiTokens.invalidate([current]);
   if (holdsWriteAll(updated.scopes) && !holdsWriteAll(current.scopes)) {
     app.background(() => alertPrivilegedToken(app, caller, updated, 'updated'));
   }
@@ -145,7 +145,7 @@ export async function revokeApiToken(caller: Caller, input: { id: string }): Pro
     await enqueueWebhookEvent(tx, tokenEvent('api_token.revoked', revoked));
     return revoked;
   });
-  await app.apiTokens.invalidate([current.id]);
+  await app.apiTokens.invalidate([current]);
   return revoked;
 }
 
@@ -184,7 +184,7 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
     ]);
     return created;
   });
-  await app.apiTokens.invalidate([current.id]);
+  await app.apiTokens.invalidate([current]);
   if (holdsWriteAll(apiToken.scopes)) app.background(() => alertPrivilegedToken(app, caller, apiToken, 'rotated'));
   return { token, apiToken };
 }

@@ -9,6 +9,7 @@
 import type { Db } from '../platform/database/db.ts';
 import { keyedListeners } from '../platform/keyed-listeners.ts';
 import type { Logger } from '../platform/observability/logger.ts';
+import type { Metrics } from '../platform/observability/metrics.ts';
 import type { EventBus } from '../platform/pubsub.ts';
 import type { SharedEpoch } from '../platform/shared-epoch.ts';
 
@@ -39,8 +40,9 @@ export function createOAuthClientRevocations(options: {
   pubsub: EventBus;
   logger: Logger;
   epoch: SharedEpoch;
+  metrics?: Pick<Metrics, 'credentialCache'>;
 }): OAuthClientRevocations {
-  const { db, pubsub, logger, epoch: shared } = options;
+  const { db, pubsub, logger, epoch: shared, metrics } = options;
   const entries = new Map<string, Entry>();
   const watchers = keyedListeners();
   // Bumped by every eviction: a lookup that started before one must not cache what it read.
@@ -70,12 +72,13 @@ export function createOAuthClientRevocations(options: {
 
   return {
     async holds(clientId, issuedAtMs) {
-      const epoch = await shared.read();
+      const epoch = await shared.read(clientId);
       let entry = entries.get(clientId);
       if (entry && (Date.now() - entry.cachedAt > CACHE_TTL_MS || epoch === undefined || entry.epoch !== epoch)) {
         entries.delete(clientId);
         entry = undefined;
       }
+      metrics?.credentialCache.inc({ cache: 'oauth_clients', result: entry ? 'hit' : 'miss' });
       if (!entry) {
         const startedAt = generation;
         entry = { notBefore: await lookup(clientId), cachedAt: Date.now(), epoch: epoch ?? null };
@@ -89,11 +92,12 @@ export function createOAuthClientRevocations(options: {
     async changed(clientIds) {
       if (clientIds.length === 0) return;
       evict(clientIds);
-      await shared.bump();
-      pubsub.publish(CHANGED, { clientIds: [...clientIds] });
+      const event = { clientIds: [...clientIds] };
+      await shared.bump(clientIds, () => pubsub.publish(CHANGED, event), event.clientIds.join());
     },
     watch: watchers.add,
     async close() {
+      shared.close();
       await events.return();
       await listening;
     },

@@ -1,6 +1,6 @@
 // Service accounts: machine users of one organization, named by a slug unique there.
-// Disabling or deleting one stops every token it has, and every OAuth client's, on every
-// instance.
+// Disabling one revokes every API token and OAuth client it has, and deleting one removes
+// them, on every instance at once; enabling it again revives none of them.
 import { z } from 'zod';
 import { slugify } from '../accounts/slug.ts';
 import type { App } from '../app.ts';
@@ -84,9 +84,11 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
   const { app, principal } = caller;
   const data = parseInput(updateInput, input);
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
-  const disabling = data.disabled === true && !account.disabledAt;
   const togglesDisabled = data.disabled != null && data.disabled !== !!account.disabledAt;
-  const { updated, tokenIds, clientIds } = await app.db.$transaction(async (tx) => {
+  const disabling = data.disabled === true && !account.disabledAt;
+  const { updated, tokens, clientIds } = await app.db.$transaction(async (tx) => {
+    // Locked, as for a deletion: a token created meanwhile is either revoked here or made after.
+    await tx.$queryRaw`SELECT id FROM "ServiceAccount" WHERE id = ${account.id}::uuid FOR UPDATE`;
     const updated = await tx.serviceAccount.update({
       where: { id: account.id },
       data: {
@@ -99,18 +101,58 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
       const action = data.disabled ? 'service_account.disabled' : 'service_account.enabled';
       await auditAs(caller, tx, action, { type: 'ServiceAccount', id: account.id });
     }
-    const tokens = disabling
-      ? await tx.apiToken.findMany({ where: { serviceAccountId: account.id }, select: { id: true } })
-      : [];
-    // Clients' tokens stop while the account is disabled and hold again once it is enabled.
-    const clients = togglesDisabled
-      ? await tx.oAuthClient.findMany({ where: { serviceAccountId: account.id }, select: { clientId: true } })
-      : [];
-    return { updated, tokenIds: tokens.map((t) => t.id), clientIds: clients.map((c) => c.clientId) };
+    const revoked = disabling ? await revokeCredentials(caller, tx, account.id) : { tokens: [], clients: [] };
+    return { updated, tokens: revoked.tokens, clientIds: revoked.clients.map((c) => c.clientId) };
   });
-  await app.apiTokens.invalidate(tokenIds);
+  await app.apiTokens.invalidate(tokens);
   await app.oauthClients.changed(clientIds);
   return updated;
+}
+
+/**
+ * Disabling is what an incident calls for, so it revokes every credential the account has
+ * (API tokens, OAuth clients and with them their access tokens), each audited: enabling the
+ * account again brings none of them back, and new ones are made for it. Tokens made while it
+ * is disabled are not touched by a later enable.
+ */
+async function revokeCredentials(caller: Caller, tx: Prisma.TransactionClient, serviceAccountId: string) {
+  const now = new Date();
+  const revokedById = caller.principal.id;
+  const tokens = await tx.apiToken.findMany({
+    where: { serviceAccountId, revokedAt: null },
+    select: { id: true, tokenHash: true, name: true },
+  });
+  const clients = await tx.oAuthClient.findMany({
+    where: { serviceAccountId, revokedAt: null },
+    select: { id: true, clientId: true, name: true },
+  });
+  await tx.apiToken.updateMany({
+    where: { id: { in: tokens.map((t) => t.id) } },
+    data: { revokedAt: now, revokedById },
+  });
+  await tx.oAuthClient.updateMany({
+    where: { id: { in: clients.map((c) => c.id) } },
+    data: { revokedAt: now, revokedById },
+  });
+  for (const token of tokens) {
+    await auditAs(
+      caller,
+      tx,
+      'api_token.revoked',
+      { type: 'ApiToken', id: token.id },
+      { serviceAccountId, name: token.name, reason: 'service_account_disabled' },
+    );
+  }
+  for (const client of clients) {
+    await auditAs(
+      caller,
+      tx,
+      'oauth_client.revoked',
+      { type: 'OAuthClient', id: client.id },
+      { serviceAccountId, clientId: client.clientId, name: client.name, reason: 'service_account_disabled' },
+    );
+  }
+  return { tokens, clients };
 }
 
 const deleteInput = z.object({ slug });
@@ -125,7 +167,7 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
   const { app, principal } = caller;
   const data = parseInput(deleteInput, input);
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
-  const { tokenIds, clientIds } = await app.db.$transaction(async (tx) => {
+  const { tokens, clientIds } = await app.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "ServiceAccount" WHERE id = ${account.id}::uuid FOR UPDATE`;
     const tokens = await tx.apiToken.findMany({ where: { serviceAccountId: account.id } });
     const clients = await tx.oAuthClient.findMany({ where: { serviceAccountId: account.id } });
@@ -162,9 +204,9 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
         slug: account.slug,
       },
     );
-    return { tokenIds: tokens.map((t) => t.id), clientIds: clients.map((c) => c.clientId) };
+    return { tokens, clientIds: clients.map((c) => c.clientId) };
   });
-  await app.apiTokens.invalidate(tokenIds);
+  await app.apiTokens.invalidate(tokens);
   await app.oauthClients.changed(clientIds);
   return account;
 }

@@ -10,6 +10,7 @@ import { sha256 } from '../auth/secrets.ts';
 import type { Db } from '../platform/database/db.ts';
 import { keyedListeners } from '../platform/keyed-listeners.ts';
 import type { Logger } from '../platform/observability/logger.ts';
+import type { Metrics } from '../platform/observability/metrics.ts';
 import type { EventBus } from '../platform/pubsub.ts';
 import type { SharedEpoch } from '../platform/shared-epoch.ts';
 
@@ -39,8 +40,11 @@ interface Entry {
 export interface ApiTokenVerifier {
   /** `beforeLookup` runs only when the token must be read from the database (a cache miss). */
   verify(secret: string, beforeLookup?: () => Promise<void>): Promise<Verification>;
-  /** Drops tokens from every instance's cache (after a revocation or change is committed). */
-  invalidate(tokenIds: readonly string[]): Promise<void>;
+  /**
+   * Drops tokens from every instance's cache (after a revocation or change is committed). The
+   * hash names the epoch bucket, which a cache miss knows before it knows the token's id.
+   */
+  invalidate(tokens: readonly { id: string; tokenHash: string }[]): Promise<void>;
   /** Calls `listener` on this instance when any instance revokes or changes the token. */
   watch(tokenId: string, listener: () => void): () => void;
   /** Writes the collected lastUsedAt values now. */
@@ -56,8 +60,9 @@ export function createApiTokenVerifier(options: {
   logger: Logger;
   usageFlushMs: number;
   epoch: SharedEpoch;
+  metrics?: Pick<Metrics, 'credentialCache'>;
 }): ApiTokenVerifier {
-  const { db, pubsub, logger, epoch: shared } = options;
+  const { db, pubsub, logger, epoch: shared, metrics } = options;
   const byHash = new Map<string, Entry>();
   const hashById = new Map<string, string>();
   const used = new Set<string>();
@@ -131,13 +136,14 @@ export function createApiTokenVerifier(options: {
     async verify(secret, beforeLookup) {
       const hash = sha256(secret);
       const now = Date.now();
-      const epoch = await shared.read();
+      const epoch = await shared.read(hash);
       let entry = byHash.get(hash);
       if (entry && (now - entry.cachedAt > CACHE_TTL_MS || epoch === undefined || entry.epoch !== epoch)) {
         evict([entry.token.tokenId]);
         entry = undefined;
       }
       let token = entry?.token ?? null;
+      metrics?.credentialCache.inc({ cache: 'api_tokens', result: token ? 'hit' : 'miss' });
       if (!token) {
         await beforeLookup?.();
         const startedAt = generation;
@@ -149,11 +155,15 @@ export function createApiTokenVerifier(options: {
       used.add(token.tokenId);
       return { ok: true, token };
     },
-    async invalidate(tokenIds) {
-      if (tokenIds.length === 0) return;
-      evict(tokenIds);
-      await shared.bump();
-      pubsub.publish(INVALIDATED, { tokenIds: [...tokenIds] });
+    async invalidate(tokens) {
+      if (tokens.length === 0) return;
+      const event = { tokenIds: tokens.map((t) => t.id) };
+      evict(event.tokenIds);
+      await shared.bump(
+        tokens.map((t) => t.tokenHash),
+        () => pubsub.publish(INVALIDATED, event),
+        event.tokenIds.join(),
+      );
     },
     watch: watchers.add,
     flushUsage,
@@ -164,6 +174,7 @@ export function createApiTokenVerifier(options: {
     },
     async close() {
       clearInterval(timer);
+      shared.close();
       await events.return();
       await listening;
       await flushUsage().catch((error) => logger.warn({ err: error }, 'could not record API token usage'));

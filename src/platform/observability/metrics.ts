@@ -28,6 +28,8 @@ export interface Metrics {
   slaSweepSeconds: Timing<never>;
   slaClaimed: Count<'kind'>;
   rateLimitRefusals: Count<'limit'>;
+  /** Revocation checks answered from an instance's cache (hit) or the database (miss). */
+  credentialCache: Count<'cache' | 'result'>;
   routeSeconds: Timing<'route' | 'status'>;
   /** The yoga plugins that measure GraphQL and serve /metrics. */
   plugins: Plugin[];
@@ -43,6 +45,7 @@ export async function createMetrics(options: { enabled: boolean }): Promise<Metr
     slaSweepSeconds: ignored,
     slaClaimed: ignored,
     rateLimitRefusals: ignored,
+    credentialCache: ignored,
     routeSeconds: ignored,
     plugins: [],
   };

@@ -92,6 +92,12 @@ export function createPrometheusMetrics(): Metrics {
       labelNames: ['limit'],
       registers,
     }),
+    credentialCache: new Counter({
+      name: 'herald_credential_cache_lookups_total',
+      help: 'Credential checks (sessions, API tokens, OAuth clients) answered from the cache (hit) or the database (miss)',
+      labelNames: ['cache', 'result'],
+      registers,
+    }),
     routeSeconds: new Histogram({
       name: 'herald_http_route_duration_seconds',
       help: 'Duration of the plain HTTP endpoints beside GraphQL (forward-auth, health, JWKS)',

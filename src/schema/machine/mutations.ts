@@ -16,7 +16,10 @@ const UpdateServiceAccountInput = builder.inputType('UpdateServiceAccountInput',
     slug: t.string({ required: true, description: 'Which service account.' }),
     name: t.string(),
     description: t.string(),
-    disabled: t.boolean({ description: 'A disabled account’s tokens stop working.' }),
+    disabled: t.boolean({
+      description:
+        'Disabling revokes every API token and OAuth client of the account; enabling it again brings none of them back.',
+    }),
   }),
 });
 
