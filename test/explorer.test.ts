@@ -1,22 +1,16 @@
 // The explorer as a developer meets it: GraphiQL at /graphql, from our own dependencies
 // (it must work with no internet), used in a real browser to register, put the token in
 // the Headers pane, start a subscription and watch a notification arrive.
-import { existsSync } from 'node:fs';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PublishNotificationDocument } from './generated/graphql.ts';
 import { notificationProbe } from './helpers/live.ts';
 import { createMachineToken } from './helpers/machine.ts';
+import { chromiumPath, needing } from './helpers/requirements.ts';
 import { uniqueEmail } from './helpers/seed.ts';
 import { ok, startServer, type TestServer } from './helpers/server.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `explorer browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
-  );
-}
+const inBrowser = needing('the explorer in a browser', 'chromium');
 
 let server: TestServer;
 beforeAll(async () => {
@@ -36,14 +30,14 @@ describe('the explorer page', () => {
   });
 });
 
-describe.skipIf(!hasChromium)('the explorer in a browser', () => {
+describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
   let browser: Browser;
   let page: Page;
   /** Requests the page tried to make anywhere but this server (all refused). */
   const elsewhere: string[] = [];
 
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     page = await browser.newPage();
     const origin = new URL(server.url).origin;
     await page.route('**/*', (route) => {

@@ -9,6 +9,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { PrismaPGlite } from 'pglite-prisma-adapter';
 import type { TestProject } from 'vitest/node';
 import { applyMigrations, readMigrations } from '../src/platform/database/migrations.ts';
+import { assertRequiredServices } from './helpers/requirements.ts';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -32,6 +33,8 @@ async function buildTemplate(): Promise<string> {
 }
 
 export default async function setup(project: TestProject) {
+  // A run that must have a service fails at once without it, before any file runs.
+  assertRequiredServices();
   // Built in both modes: tests that start the real process use the embedded database either way.
   project.provide('pgliteTemplate', await buildTemplate());
 }

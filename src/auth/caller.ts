@@ -29,16 +29,21 @@ export async function currentRole({ app, principal }: Caller): Promise<Role | nu
 }
 
 /**
- * The requested scopes the caller does not hold. A user's access token is stateless, so it
- * is checked against the role held today as well: a demoted admin cannot hand out write:*.
+ * Whether the caller holds a scope. A user's access token is stateless, so it is checked
+ * against the role held today as well: a demoted admin cannot hand out write:*.
  */
+export async function scopeHolder(caller: Caller): Promise<(scope: Scope) => boolean> {
+  const { principal } = caller;
+  const role = principal.kind === 'user' ? await currentRole(caller) : null;
+  return (scope) =>
+    coversAll(principal.scopes, [scope]) &&
+    (principal.kind !== 'user' || (role !== null && coversAll(ROLE_SCOPES[role], [scope])));
+}
+
+/** The requested scopes the caller does not hold. */
 export async function scopesNotHeld(caller: Caller, requested: readonly Scope[]): Promise<Scope[]> {
-  const role = caller.principal.kind === 'user' ? await currentRole(caller) : null;
-  return requested.filter(
-    (scope) =>
-      !coversAll(caller.principal.scopes, [scope]) ||
-      (caller.principal.kind === 'user' && (role === null || !coversAll(ROLE_SCOPES[role], [scope]))),
-  );
+  const holds = await scopeHolder(caller);
+  return requested.filter((scope) => !holds(scope));
 }
 
 /** Records what the caller did, in their organization; in the caller's transaction when given. */
@@ -82,7 +87,14 @@ export const ownersOnly = () =>
 export const beyondOwnScopes = (scopes: readonly Scope[]) =>
   new AppError('FORBIDDEN', 'forbiddenBeyondOwnScopes', {
     params: { scopes: scopes.join(', ') },
-    extensions: { requiredScopes: scopes },
+    extensions: { reason: 'MISSING_SCOPE', requiredScopes: scopes },
+  });
+
+/** The caller would change, rotate, revoke or delete credentials holding scopes they do not hold. */
+export const credentialBeyondOwnScopes = (scopes: readonly Scope[]) =>
+  new AppError('FORBIDDEN', 'forbiddenCredentialBeyondOwnScopes', {
+    params: { scopes: scopes.join(', ') },
+    extensions: { reason: 'MISSING_SCOPE', requiredScopes: scopes },
   });
 
 /**

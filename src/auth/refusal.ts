@@ -37,10 +37,11 @@ export function refusalFor(principal: Principal, info: GraphQLResolveInfo): AppE
   } else {
     key = 'forbidden';
   }
+  const missingScope = key === 'forbiddenScopeRole' || key === 'forbiddenScopeToken';
   return new AppError('FORBIDDEN', key, {
     params: { scopes: requiredScopes.join(', ') },
     extensions: {
-      ...(key === 'forbiddenScopeRole' || key === 'forbiddenScopeToken' ? { reason: 'MISSING_SCOPE' } : {}),
+      ...(missingScope ? { reason: 'MISSING_SCOPE' } : {}),
       requiredScopes,
       ...(onlyKind ? { requiredPrincipal: kind === 'user' ? 'USER' : 'SERVICE_ACCOUNT' } : {}),
     },

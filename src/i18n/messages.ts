@@ -68,6 +68,16 @@ const catalog = {
     cs: 'Rozsah {scopes} nemůžete udělit: sami ho nemáte.',
     de: '{scopes} können Sie nicht vergeben: Sie haben es selbst nicht.',
   },
+  forbiddenCredentialBeyondOwnScopes: {
+    en: 'You cannot change, rotate, revoke or delete a credential holding {scopes}: you do not hold it yourself.',
+    cs: 'Přístupový údaj s rozsahem {scopes} nemůžete měnit, obnovit, odvolat ani smazat: sami ho nemáte.',
+    de: 'Zugangsdaten mit {scopes} können Sie weder ändern, erneuern, widerrufen noch löschen: Sie haben es selbst nicht.',
+  },
+  forbiddenOwnExpiry: {
+    en: 'An API token cannot extend its own expiry; another credential or a user holding its scopes must do it.',
+    cs: 'API token si nemůže sám prodloužit platnost; musí to udělat jiný přístupový údaj nebo uživatel s jeho rozsahy.',
+    de: 'Ein API-Token kann seine eigene Gültigkeit nicht verlängern; das muss ein anderer Zugang oder ein Benutzer mit seinen Geltungsbereichen tun.',
+  },
   notFound: {
     en: '{entity} not found.',
     cs: 'Položka {entity} nebyla nalezena.',

@@ -1,18 +1,19 @@
 // API tokens of service accounts. The secret is returned once and stored as its SHA-256.
-// Nobody hands out more than they hold: every scope given to a token (at creation, on
-// update, and when rotating, which hands out its secret anew) must be held by the caller.
+// Nobody hands out or touches more than they hold: creating, changing, rotating and revoking
+// a token all need every scope it holds (see credential-authority.ts).
 import { z } from 'zod';
 import type { App } from '../app.ts';
 import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
-import { actorOf, auditAs, beyondOwnScopes, type Caller, refuse, scopesNotHeld } from '../auth/caller.ts';
+import { actorOf, auditAs, type Caller, refuse } from '../auth/caller.ts';
 import { isScope, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
-import { badInput, notFound } from '../platform/errors.ts';
+import { AppError, badInput, notFound } from '../platform/errors.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { enqueueWebhookEvent, enqueueWebhookEvents } from '../webhooks/outbox.ts';
+import { assertMayActOn, assertMayHandOut } from './credential-authority.ts';
 import { serviceAccountOrFail } from './service-accounts.ts';
 
 export interface CreatedApiToken {
@@ -41,13 +42,6 @@ function parseExpiry(app: App, value: Date | null | undefined): Date {
   if (value.getTime() <= Date.now()) throw badInput('expiresAt', 'mustBeInFuture');
   if (value.getTime() > latest) throw badInput('expiresAt', 'tooFarInFuture', { days: maxDays });
   return value;
-}
-
-export async function assertHeld(caller: Caller, scopes: Scope[], target?: { type: string; id: string }) {
-  const missing = await scopesNotHeld(caller, scopes);
-  if (missing.length > 0) {
-    throw await refuse(caller, 'token_scopes_beyond_caller', target, beyondOwnScopes(missing));
-  }
 }
 
 function secretFields() {
@@ -79,7 +73,7 @@ export async function createApiToken(caller: Caller, input: unknown): Promise<Cr
     data.serviceAccountSlug,
     'serviceAccountSlug',
   );
-  await assertHeld(caller, scopes, { type: 'ServiceAccount', id: account.id });
+  await assertMayHandOut(caller, scopes, { type: 'ServiceAccount', id: account.id });
   const { token, data: secret } = secretFields();
   const apiToken = await app.db.$transaction(async (tx) => {
     const created = await tx.apiToken.create({
@@ -109,14 +103,23 @@ const updateInput = z.object({
   expiresAt: z.date().nullish(),
 });
 
-/** Changes name, scopes or expiry; the change reaches every instance's cache at once. */
+/**
+ * Changes name, scopes or expiry; the change reaches every instance's cache at once. Any
+ * change needs the token's scopes, not only a change of scopes: a longer life hands the same
+ * scopes out for longer.
+ */
 export async function updateApiToken(caller: Caller, input: unknown): Promise<ApiToken> {
   const { app, principal } = caller;
   const data = parseInput(updateInput, input);
   const scopes = data.scopes == null ? undefined : parseScopes(data.scopes);
   const expiresAt = data.expiresAt == null ? undefined : parseExpiry(app, data.expiresAt);
   const current = await apiTokenOrFail(app, principal.organizationId, data.id);
-  if (scopes) await assertHeld(caller, scopes, { type: 'ApiToken', id: current.id });
+  const target = { type: 'ApiToken', id: current.id };
+  await assertMayActOn(caller, current.scopes as Scope[], target);
+  if (scopes) await assertMayHandOut(caller, scopes, target);
+  if (expiresAt && principal.tokenId === current.id && outlives(expiresAt, current.expiresAt)) {
+    throw await refuse(caller, 'token_extends_itself', target, ownExpiryRefused());
+  }
   const updated = await app.db.$transaction(async (tx) => {
     const updated = await tx.apiToken.update({
       where: { id: current.id },
@@ -132,9 +135,16 @@ export async function updateApiToken(caller: Caller, input: unknown): Promise<Ap
   return updated;
 }
 
+/**
+ * A token may always revoke itself, whatever its scopes today: a token that finds itself
+ * leaked needs no one else to stop it, and stopping only takes power away.
+ */
 export async function revokeApiToken(caller: Caller, input: { id: string }): Promise<ApiToken> {
   const { app, principal } = caller;
   const current = await apiTokenOrFail(app, principal.organizationId, input.id);
+  if (principal.tokenId !== current.id) {
+    await assertMayActOn(caller, current.scopes as Scope[], { type: 'ApiToken', id: current.id });
+  }
   if (current.revokedAt) return current;
   const revoked = await app.db.$transaction(async (tx) => {
     const revoked = await tx.apiToken.update({
@@ -156,7 +166,7 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
   if (current.revokedAt || (current.expiresAt && current.expiresAt <= new Date())) {
     throw badInput('id', 'invalidApiToken');
   }
-  await assertHeld(caller, current.scopes as Scope[], { type: 'ApiToken', id: current.id });
+  await assertMayHandOut(caller, current.scopes as Scope[], { type: 'ApiToken', id: current.id });
   const { token, data: secret } = secretFields();
   const apiToken = await app.db.$transaction(async (tx) => {
     const claimed = await tx.apiToken.updateMany({
@@ -188,6 +198,14 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
   if (holdsWriteAll(apiToken.scopes)) app.background(() => alertPrivilegedToken(app, caller, apiToken, 'rotated'));
   return { token, apiToken };
 }
+
+/**
+ * A token that could push back its own expiry would outlive what its creator allowed, one
+ * renewal at a time; shortening its own life is fine.
+ */
+const outlives = (requested: Date, current: Date | null) => current !== null && requested > current;
+
+const ownExpiryRefused = () => new AppError('FORBIDDEN', 'forbiddenOwnExpiry', { extensions: { field: 'expiresAt' } });
 
 function tokenAudit(
   caller: Caller,

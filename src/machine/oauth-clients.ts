@@ -14,7 +14,8 @@ import type { OAuthClient, Prisma } from '../generated/prisma/client.ts';
 import { badInput, notFound } from '../platform/errors.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
-import { assertHeld, parseScopes } from './api-tokens.ts';
+import { parseScopes } from './api-tokens.ts';
+import { assertMayActOn, assertMayHandOut } from './credential-authority.ts';
 import { serviceAccountOrFail } from './service-accounts.ts';
 
 export interface OAuthClientCredentials {
@@ -51,7 +52,7 @@ export async function createOAuthClient(caller: Caller, input: unknown): Promise
     data.serviceAccountSlug,
     'serviceAccountSlug',
   );
-  await assertHeld(caller, scopes, { type: 'ServiceAccount', id: account.id });
+  await assertMayHandOut(caller, scopes, { type: 'ServiceAccount', id: account.id });
   const { clientSecret, data: secret } = secretFields();
   const oauthClient = await app.db.$transaction(async (tx) => {
     const created = await tx.oAuthClient.create({
@@ -76,10 +77,17 @@ export async function createOAuthClient(caller: Caller, input: unknown): Promise
   return { clientId: oauthClient.clientId, clientSecret, oauthClient };
 }
 
-/** Stops the client at once: its secret and every access token issued to it. */
+/**
+ * Stops the client at once: its secret and every access token issued to it. Needs every
+ * scope the client holds, except for the client itself (through one of its access tokens),
+ * which may always stop itself.
+ */
 export async function revokeOAuthClient(caller: Caller, input: { id: string }): Promise<OAuthClient> {
   const { app, principal } = caller;
   const current = await oauthClientOrFail(app, principal.organizationId, input.id);
+  if (principal.oauthClientId !== current.clientId) {
+    await assertMayActOn(caller, current.scopes as Scope[], { type: 'OAuthClient', id: current.id });
+  }
   if (current.revokedAt) return current;
   const revoked = await app.db.$transaction(async (tx) => {
     const revoked = await tx.oAuthClient.update({
@@ -103,7 +111,7 @@ export async function rotateOAuthClientSecret(caller: Caller, input: { id: strin
   const current = await oauthClientOrFail(app, principal.organizationId, input.id);
   if (current.revokedAt) throw badInput('id', 'invalidOAuthClient');
   // Handing out a secret anew hands out its scopes anew.
-  await assertHeld(caller, current.scopes as Scope[], { type: 'OAuthClient', id: current.id });
+  await assertMayHandOut(caller, current.scopes as Scope[], { type: 'OAuthClient', id: current.id });
   const { clientSecret, data: secret } = secretFields();
   await app.db.$transaction(async (tx) => {
     const claimed = await tx.oAuthClient.updateMany({

@@ -1,13 +1,17 @@
 // Service accounts: machine users of one organization, named by a slug unique there.
 // Disabling one revokes every API token and OAuth client it has, and deleting one removes
-// them, on every instance at once; enabling it again revives none of them.
+// them, on every instance at once; enabling it again revives none of them. Each of these acts
+// on the account's credentials, so it needs every scope they hold (credential-authority.ts); a
+// new name or description changes what nobody can do, and needs write:service_accounts alone.
 import { z } from 'zod';
 import { slugify } from '../accounts/slug.ts';
 import type { App } from '../app.ts';
-import { auditAs, type Caller } from '../auth/caller.ts';
+import { auditAs, type Caller, scopeHolder } from '../auth/caller.ts';
+import type { Scope } from '../auth/scopes.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { name, parseInput, slug } from '../platform/validation.ts';
+import { assertMayActOn, liveCredentialScopes, refusedActing } from './credential-authority.ts';
 
 const description = z.string().trim().max(500).nullish();
 
@@ -86,6 +90,10 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
   const togglesDisabled = data.disabled != null && data.disabled !== !!account.disabledAt;
   const disabling = data.disabled === true && !account.disabledAt;
+  if (togglesDisabled) {
+    const target = { type: 'ServiceAccount', id: account.id };
+    await assertMayActOn(caller, await liveCredentialScopes(app.db, account.id), target);
+  }
   const { updated, tokens, clientIds } = await app.db.$transaction(async (tx) => {
     // Locked, as for a deletion: a token created meanwhile is either revoked here or made after.
     await tx.$queryRaw`SELECT id FROM "ServiceAccount" WHERE id = ${account.id}::uuid FOR UPDATE`;
@@ -161,14 +169,19 @@ const deleteInput = z.object({ slug });
  * Deletes the account and, in the same transaction, its tokens and OAuth clients (each
  * audited as revoked);
  * audit events keep their ids. The account's row is locked first, so a token created
- * meanwhile is either among those revoked or refused for want of its account.
+ * meanwhile is either among those revoked or refused for want of its account, and the
+ * caller's scopes are checked against exactly the credentials deleted.
  */
 export async function deleteServiceAccount(caller: Caller, input: unknown) {
   const { app, principal } = caller;
   const data = parseInput(deleteInput, input);
   const account = await serviceAccountOrFail(app, principal.organizationId, data.slug);
-  const { tokens, clientIds } = await app.db.$transaction(async (tx) => {
+  const holds = await scopeHolder(caller);
+  let missing: Scope[] = [];
+  const deleting = app.db.$transaction(async (tx) => {
     await tx.$queryRaw`SELECT id FROM "ServiceAccount" WHERE id = ${account.id}::uuid FOR UPDATE`;
+    missing = (await liveCredentialScopes(tx, account.id)).filter((scope) => !holds(scope));
+    if (missing.length > 0) throw new CredentialsBeyondCaller();
     const tokens = await tx.apiToken.findMany({ where: { serviceAccountId: account.id } });
     const clients = await tx.oAuthClient.findMany({ where: { serviceAccountId: account.id } });
     for (const client of clients.filter((c) => !c.revokedAt)) {
@@ -206,7 +219,16 @@ export async function deleteServiceAccount(caller: Caller, input: unknown) {
     );
     return { tokens, clientIds: clients.map((c) => c.clientId) };
   });
+  const { tokens, clientIds } = await deleting.catch(async (error: unknown) => {
+    // Refused once the transaction has rolled back: the refusal's audit is written outside it.
+    if (error instanceof CredentialsBeyondCaller) {
+      throw await refusedActing(caller, missing, { type: 'ServiceAccount', id: account.id });
+    }
+    throw error;
+  });
   await app.apiTokens.invalidate(tokens);
   await app.oauthClients.changed(clientIds);
   return account;
 }
+
+class CredentialsBeyondCaller extends Error {}

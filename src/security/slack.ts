@@ -5,7 +5,8 @@
 // written in it) and when it is used (every address its host resolves to, and the
 // connection pinned to the one checked), unless WEBHOOK_ALLOW_PRIVATE_TARGETS=true.
 import { isIP } from 'node:net';
-import { isPublicAddress, parseTarget, postJson, UnsafeTargetError } from '../webhooks/safe-fetch.ts';
+import { isPublicAddress } from '../webhooks/public-address.ts';
+import { parseTarget, postJson, UnsafeTargetError } from '../webhooks/safe-fetch.ts';
 
 const TIMEOUT_MS = 5000;
 const MAX_URL_LENGTH = 2000;

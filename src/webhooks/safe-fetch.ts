@@ -1,14 +1,13 @@
 // POSTs to URLs that customers give us, without letting them reach what only Herald can reach
 // (SSRF): the host is resolved, every address is checked, and the connection is pinned to the
 // address that was checked, so a DNS answer that changes between check and connect (rebinding)
-// cannot redirect it. Redirects are not followed, and a slow receiver is cut off. Loopback,
-// private, link-local (cloud metadata at 169.254.169.254), CGNAT, unique-local and every other
-// special-purpose range are refused unless `allowPrivate` is set (development, tests).
+// cannot redirect it. Redirects are not followed, and a slow receiver is cut off. Only public
+// addresses (public-address.ts) are reached unless `allowPrivate` is set (development, tests).
 import { lookup as dnsLookup } from 'node:dns/promises';
 import http from 'node:http';
 import https from 'node:https';
-import type { LookupFunction } from 'node:net';
-import ipaddr from 'ipaddr.js';
+import { isIP, type LookupFunction } from 'node:net';
+import { isPublicAddress } from './public-address.ts';
 
 export type TargetProblem = 'scheme' | 'credentials' | 'forbiddenAddress' | 'unresolvable';
 
@@ -24,12 +23,6 @@ export class UnsafeTargetError extends Error {
 export interface TargetPolicy {
   /** Loopback, private and other special-purpose addresses, and plain http, are allowed. */
   allowPrivate: boolean;
-}
-
-/** Only globally routable unicast addresses; IPv4-mapped IPv6 is judged as the IPv4 it carries. */
-export function isPublicAddress(address: string): boolean {
-  if (!ipaddr.isValid(address)) return false;
-  return ipaddr.process(address).range() === 'unicast';
 }
 
 /** The URL if its form is acceptable (https, or http when private targets are allowed; no credentials). */
@@ -49,7 +42,8 @@ const hostOf = (url: URL) => url.hostname.replace(/^\[(.*)\]$/, '$1');
 export async function checkedAddresses(url: URL, policy: TargetPolicy): Promise<{ address: string; family: number }[]> {
   const host = hostOf(url);
   let addresses: { address: string; family: number }[];
-  if (ipaddr.isValid(host)) addresses = [{ address: host, family: host.includes(':') ? 6 : 4 }];
+  const family = isIP(host);
+  if (family !== 0) addresses = [{ address: host, family }];
   else {
     try {
       addresses = await dnsLookup(host, { all: true, verbatim: true });

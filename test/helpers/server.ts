@@ -18,17 +18,8 @@ import { createHeraldServer } from '../../src/server.ts';
 export const usingPostgres = !!process.env.DATABASE_URL;
 export const usingRedis = !!process.env.REDIS_URL;
 
-/**
- * For tests that only mean something on PostgreSQL and/or Redis: their title with what they
- * need, and whether to skip them. A skipped one says so, and why, in the run's output (the
- * default reporter counts skipped tests without naming them).
- */
-export function needing(title: string, ...variables: ('DATABASE_URL' | 'REDIS_URL')[]) {
-  const full = `${title} (needs ${variables.join(' and ')})`;
-  const skip = variables.some((name) => !process.env[name]);
-  if (skip) console.warn(`skipped: ${full}`);
-  return { skip, title: full };
-}
+// Tests that need PostgreSQL or Redis import the skip helper from here, beside startServer.
+export { needing } from './requirements.ts';
 
 export interface GraphQLResponse<T> {
   data?: T | null;
