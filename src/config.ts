@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy, TrustProxyError } from './client-address.ts';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const optionalUrl = (protocols: string[]) =>
@@ -69,12 +70,27 @@ export const configSchema = z.object({
     description:
       "How long an idle HTTP keep-alive connection stays open. Behind a load balancer it must be longer than the balancer's idle timeout (AWS ALB 60 s, nginx upstream keepalive 60 s), or the balancer reuses a connection Herald is closing and answers 502.",
   }),
-  TRUST_PROXY: doc(z.stringbool().default(false), {
-    group: 'Server',
-    description:
-      'Take the client address from `X-Forwarded-For` (set by a reverse proxy) for rate limits, audit events and alerts.',
-    accepts: '`true` or `false`',
-  }),
+  TRUST_PROXY: doc(
+    z
+      .string()
+      .transform((value, context) => {
+        try {
+          return parseTrustProxy(value);
+        } catch (error) {
+          if (!(error instanceof TrustProxyError)) throw error;
+          context.addIssue({ code: 'custom', message: error.message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    {
+      group: 'Server',
+      description:
+        'The reverse proxies in front of Herald, whose `X-Forwarded-For` entries are believed: the client address (for rate limits, audit events and alerts) is read from the right end of that header, past these proxies. A hop count suits a fixed chain (`1`: one proxy, such as nginx, Traefik or a load balancer); a list names the proxies themselves. `true` is refused.',
+      unset: 'no proxy: the address the connection comes from',
+      accepts: '`false`, a hop count (`0` to `32`), or a comma-separated list of addresses and CIDRs',
+    },
+  ),
   DATA_DIR: doc(z.string().min(1).default('./.data'), {
     group: 'Database and pub/sub',
     description:

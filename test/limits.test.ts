@@ -15,7 +15,7 @@ describe('rate limits', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({
-      env: { RATE_LIMIT_IP_PER_MINUTE: '8', RATE_LIMIT_LOGIN_FAILURES: '3', TRUST_PROXY: 'true' },
+      env: { RATE_LIMIT_IP_PER_MINUTE: '8', RATE_LIMIT_LOGIN_FAILURES: '3', TRUST_PROXY: '1' },
     });
   });
   afterAll(() => server?.close());
