@@ -29,9 +29,11 @@ export interface RateLimits {
   assertClientAllowed(clientId: string): Promise<number>;
   clientFailed(clientId: string): Promise<void>;
   clientSucceeded(clientId: string): Promise<void>;
-  /** Counts a failed token verification from `ip`. */
-  tokenFailed(ip: string): Promise<void>;
-  assertTokenAllowed(ip: string): Promise<void>;
+  /**
+   * Counts a credential from `ip` that proves guessing (malformed, badly signed, unknown);
+   * refuses once the address is over budget.
+   */
+  tokenGuessed(ip: string): Promise<void>;
 }
 
 export function createRateLimits(
@@ -78,7 +80,6 @@ export function createRateLimits(
     clientFailed: (clientId) => clients.penalty(clientId).then(() => undefined),
     clientSucceeded: (clientId) => clients.delete(clientId).then(() => undefined),
     hitPasswordReset: (email) => resets.consume(email).then(() => undefined, refuse('password_reset')),
-    tokenFailed: (address) => badTokens.penalty(address).then(() => undefined),
-    assertTokenAllowed: (address) => assertBelow(badTokens, address, 'token_failures').then(() => undefined),
+    tokenGuessed: (address) => badTokens.consume(address).then(() => undefined, refuse('token_failures')),
   };
 }
