@@ -164,11 +164,21 @@ export const configSchema = z.object({
   }),
   RATE_LIMIT_LOGIN_FAILURES: doc(z.coerce.number().int().positive().default(10), {
     group: 'Sign-in limits and API tokens',
-    description: 'Failed logins per account, and failed OAuth client authentications per client id, per window.',
+    description:
+      'Failed sign-ins to one account from one client address (and failed authentications of one OAuth client id from one address) before that address must wait `RATE_LIMIT_LOGIN_DELAY` seconds, twice as long after each further failure, up to `RATE_LIMIT_LOGIN_WINDOW`. Counted over a day at least; a success from the address clears its count. Other addresses are not affected.',
+  }),
+  RATE_LIMIT_LOGIN_DELAY: doc(seconds(30), {
+    group: 'Sign-in limits and API tokens',
+    description: 'The first wait of an address past `RATE_LIMIT_LOGIN_FAILURES`, in seconds.',
+  }),
+  RATE_LIMIT_ACCOUNT_FAILURES: doc(z.coerce.number().int().positive().default(50), {
+    group: 'Sign-in limits and API tokens',
+    description:
+      "Failed sign-ins to one account (or authentications of one OAuth client id) from all addresses together within `RATE_LIMIT_LOGIN_WINDOW`, past which only addresses it succeeded from in the last 21 days may try until the window ends; the account's owners and admins are alerted. Keep it above `RATE_LIMIT_LOGIN_FAILURES`.",
   }),
   RATE_LIMIT_LOGIN_WINDOW: doc(seconds(15 * 60), {
     group: 'Sign-in limits and API tokens',
-    description: 'The window of `RATE_LIMIT_LOGIN_FAILURES`, in seconds.',
+    description: 'The window of `RATE_LIMIT_ACCOUNT_FAILURES`, and the longest wait of one address, in seconds.',
   }),
   SLA_SWEEP_INTERVAL_MS: doc(z.coerce.number().int().min(0).default(5000), {
     group: 'Server',

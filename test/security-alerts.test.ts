@@ -71,6 +71,7 @@ beforeAll(async () => {
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       REFRESH_REUSE_GRACE: '0',
       RATE_LIMIT_LOGIN_FAILURES: String(LOGIN_FAILURES),
+      RATE_LIMIT_ACCOUNT_FAILURES: String(LOGIN_FAILURES),
     },
   });
 });
