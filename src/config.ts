@@ -160,7 +160,8 @@ export const configSchema = z.object({
   }),
   RATE_LIMIT_IP_PER_MINUTE: doc(z.coerce.number().int().positive().default(30), {
     group: 'Sign-in limits and API tokens',
-    description: 'Sign-in requests (`/oauth/token` included) one client address may make per minute.',
+    description:
+      'Sign-in requests (`/oauth/token` included) one client address may make per minute; also the number of guessed credentials (malformed, badly signed, unknown) it may present per minute before they are answered RATE_LIMITED. Valid credentials are never refused for it.',
   }),
   RATE_LIMIT_LOGIN_FAILURES: doc(z.coerce.number().int().positive().default(10), {
     group: 'Sign-in limits and API tokens',
