@@ -1,13 +1,21 @@
 // Rate limits, bounds on query shape and batches, and the language of errors.
+
+import { decodeProtectedHeader, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import WebSocket from 'ws';
+import { newApiTokenSecret } from '../src/auth/api-token-format.ts';
 import {
   LoginDocument,
+  LogoutAllDocument,
   MeDocument,
   RefreshDocument,
   RegisterDocument,
   RequestPasswordResetDocument,
+  RevokeApiTokenDocument,
   UpdateProfileDocument,
 } from './generated/graphql.ts';
+import { wsUrl } from './helpers/live.ts';
+import { createMachineToken } from './helpers/machine.ts';
 import { createOwner, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
 
@@ -15,48 +23,10 @@ describe('rate limits', () => {
   let server: TestServer;
   beforeAll(async () => {
     server = await startServer({
-      env: { RATE_LIMIT_IP_PER_MINUTE: '8', RATE_LIMIT_LOGIN_FAILURES: '3', TRUST_PROXY: 'true' },
+      env: { RATE_LIMIT_IP_PER_MINUTE: '8', TRUST_PROXY: '1' },
     });
   });
   afterAll(() => server?.close());
-
-  it('per account: after too many failed logins even the right password waits, other accounts do not', async () => {
-    // Each request comes from its own address, so only the per-account limit applies.
-    const from = (n: number) => ({ headers: { 'x-forwarded-for': `10.0.0.${n}` } });
-    const victim = await createOwner(server);
-    const bystander = await createOwner(server);
-    for (let i = 0; i < 3; i++) {
-      const error = failure(
-        await server.gql(LoginDocument, { input: { email: victim.email, password: 'wrong password!' } }, from(100 + i)),
-      );
-      expect(error.extensions?.code).toBe('UNAUTHENTICATED');
-    }
-    const limited = failure(
-      await server.gql(LoginDocument, { input: { email: victim.email, password: victim.password } }, from(110)),
-    );
-    expect(limited.extensions?.code).toBe('RATE_LIMITED');
-    expect(limited.extensions?.retryAfter).toBeGreaterThan(0);
-    expect(limited.extensions?.retryAfter).toBeLessThanOrEqual(900);
-    ok(await server.gql(LoginDocument, { input: { email: bystander.email, password: bystander.password } }, from(111)));
-  });
-
-  it('per account: a successful login clears the failures before it', async () => {
-    const from = (n: number) => ({ headers: { 'x-forwarded-for': `10.0.1.${n}` } });
-    const user = await createOwner(server);
-    const attempt = (password: string, n: number) =>
-      server.gql(LoginDocument, { input: { email: user.email, password } }, from(n));
-    for (const n of [1, 2])
-      expect(failure(await attempt('wrong password!', n)).extensions?.code).toBe('UNAUTHENTICATED');
-    ok(await attempt(user.password, 3));
-    // Counted from zero again: two more failures stay below the limit of three.
-    for (const n of [4, 5])
-      expect(failure(await attempt('wrong password!', n)).extensions?.code).toBe('UNAUTHENTICATED');
-    ok(await attempt(user.password, 6));
-    // The limit itself still holds after a success: three failures in a row lock the account.
-    for (const n of [7, 8, 9])
-      expect(failure(await attempt('wrong password!', n)).extensions?.code).toBe('UNAUTHENTICATED');
-    expect(failure(await attempt(user.password, 10)).extensions?.code).toBe('RATE_LIMITED');
-  });
 
   it('per IP: the budget covers login, registration and reset together, with a retry time', async () => {
     const ip = { headers: { 'x-forwarded-for': '192.0.2.7' } };
@@ -130,6 +100,99 @@ describe('rate limits', () => {
       codes.push(response.errors?.[0]?.extensions?.code);
     }
     expect(codes).toEqual([undefined, undefined, undefined, undefined, undefined, 'RATE_LIMITED']);
+  });
+});
+
+describe('per IP: only what proves guessing counts against a token budget', () => {
+  const BUDGET = 5;
+  let server: TestServer;
+  beforeAll(async () => {
+    server = await startServer({ env: { RATE_LIMIT_IP_PER_MINUTE: String(BUDGET), TRUST_PROXY: '1' } });
+  });
+  afterAll(() => server?.close());
+
+  const from = (ip: string) => ({ 'x-forwarded-for': ip });
+  let registrations = 0;
+  /** Each registered from an address of its own, so that sign-up budgets stay out of the way. */
+  const register = () => createOwner(server, { headers: from(`10.3.0.${++registrations}`) });
+  const ENDED = 'This session has ended; sign in again.';
+
+  /** Opens a WebSocket from `ip` with `token` and answers the code it is closed with. */
+  const socketClosedWith = (ip: string, token: string) =>
+    new Promise<number>((resolve, reject) => {
+      const socket = new WebSocket(wsUrl(server, token), 'graphql-transport-ws', { headers: from(ip) });
+      socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+      socket.on('close', (code) => resolve(code));
+      socket.on('error', reject);
+    });
+
+  it('a signed-out user’s tabs and sockets, however many, leave the office’s neighbours served', async () => {
+    const office = '203.0.113.40';
+    const leaving = await register();
+    const colleague = await register();
+    ok(await server.gql(LogoutAllDocument, {}, { token: leaving.accessToken, headers: from(office) }));
+
+    for (let i = 0; i < BUDGET * 3; i++) {
+      const refused = failure(await server.gql(MeDocument, {}, { token: leaving.accessToken, headers: from(office) }));
+      expect(refused).toMatchObject({ message: ENDED, extensions: { code: 'UNAUTHENTICATED' } });
+    }
+    for (let i = 0; i < BUDGET * 2; i++) {
+      const input = { refreshToken: leaving.refreshToken };
+      const refused = failure(await server.gql(RefreshDocument, { input }, { headers: from(office) }));
+      expect(refused.extensions?.code).toBe('UNAUTHENTICATED');
+    }
+    for (let i = 0; i < BUDGET; i++) expect(await socketClosedWith(office, leaving.accessToken)).toBe(4403);
+
+    // A token this server has never verified, from the same address.
+    expect(ok(await server.gql(MeDocument, {}, { token: colleague.accessToken, headers: from(office) })).me.id).toBe(
+      colleague.userId,
+    );
+  });
+
+  it('junk JWTs beyond the budget are RATE_LIMITED, while a valid token from there is still served', async () => {
+    const attacker = '203.0.113.41';
+    const neighbour = await register();
+    const { privateKey } = await generateKeyPair('ES256');
+    const forged = await new SignJWT({ org: neighbour.organizationId, scopes: ['write:*'], type: 'access' })
+      .setProtectedHeader({ alg: 'ES256', kid: decodeProtectedHeader(neighbour.accessToken).kid as string })
+      .setSubject(neighbour.userId)
+      .setIssuer('herald')
+      .setAudience('herald')
+      .setIssuedAt()
+      .setJti(crypto.randomUUID())
+      .setExpirationTime('1h')
+      .sign(privateKey);
+    const junk = [forged, 'not.a.jwt', `${neighbour.accessToken.slice(0, -4)}AAAA`];
+    const codes = [];
+    for (let i = 0; i < BUDGET + 3; i++) {
+      const response = await server.gql(MeDocument, {}, { token: junk[i % junk.length], headers: from(attacker) });
+      codes.push(failure(response).extensions?.code);
+    }
+    expect(codes.slice(0, BUDGET)).toEqual(Array(BUDGET).fill('UNAUTHENTICATED'));
+    expect(codes.slice(BUDGET)).toEqual(Array(3).fill('RATE_LIMITED'));
+    expect(ok(await server.gql(MeDocument, {}, { token: neighbour.accessToken, headers: from(attacker) })).me.id).toBe(
+      neighbour.userId,
+    );
+  });
+
+  it('a revoked API token is refused for what it is; unknown ones run out of attempts', async () => {
+    const owner = await register();
+    const robot = await createMachineToken(server, owner, ['read:organization']);
+    ok(await server.gql(RevokeApiTokenDocument, { input: { id: robot.tokenId } }, { token: owner.accessToken }));
+    const deployed = from('203.0.113.42');
+    for (let i = 0; i < BUDGET * 2; i++) {
+      expect(
+        failure(await server.gql(MeDocument, {}, { token: robot.token, headers: deployed })).extensions?.code,
+      ).toBe('UNAUTHENTICATED');
+    }
+    const guesser = from('203.0.113.43');
+    const codes = [];
+    for (let i = 0; i < BUDGET + 1; i++) {
+      // Well-formed (the checksum holds), so each costs a lookup that finds nothing.
+      const unknown = newApiTokenSecret();
+      codes.push(failure(await server.gql(MeDocument, {}, { token: unknown, headers: guesser })).extensions?.code);
+    }
+    expect(codes.at(-1)).toBe('RATE_LIMITED');
   });
 });
 

@@ -67,10 +67,11 @@ beforeAll(async () => {
   server = await startServer({
     env: {
       SLA_SWEEP_INTERVAL_MS: '0',
-      TRUST_PROXY: 'true',
+      TRUST_PROXY: '1',
       WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true',
       REFRESH_REUSE_GRACE: '0',
       RATE_LIMIT_LOGIN_FAILURES: String(LOGIN_FAILURES),
+      RATE_LIMIT_ACCOUNT_FAILURES: String(LOGIN_FAILURES),
     },
   });
 });

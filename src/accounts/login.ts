@@ -19,13 +19,13 @@ const invalidCredentials = () => unauthenticated('invalidCredentials');
 const isUniqueViolation = (error: unknown) =>
   error instanceof Prisma.PrismaClientKnownRequestError && error.code === 'P2002';
 
-/** Checks a password for an email, counting failures against the account's login limit. */
+/** Checks a password for an email, counting failures against the account and the address they come from. */
 async function checkCredentials(app: App, address: string, password: string, ip: string): Promise<User> {
-  const failures = await app.limits.assertLoginAllowed(address);
+  await app.limits.logins.assertAllowed(address, ip);
   const user = await app.db.user.findUnique({ where: { email: address } });
   const ok = await verifyPassword(user?.passwordHash ?? null, password);
   if (!user || !ok || user.disabledAt) {
-    const locked = await app.limits.loginFailed(address);
+    const locked = await app.limits.logins.failed(address, ip);
     // The answer stays the same: the owners and admins hear of it, the one guessing does not.
     if (locked && user) app.background(() => alertAccountLocked(app, user, ip));
     // Recorded in each organization of a known user, where its admins can read it; a miss
@@ -48,9 +48,7 @@ async function checkCredentials(app: App, address: string, password: string, ip:
     });
     throw invalidCredentials();
   }
-  // Most logins follow no failure: clearing nothing would cost a Redis round trip each. A failure
-  // counted while this login was checked stays counted, which errs on the side of the limit.
-  if (failures > 0) await app.limits.loginSucceeded(address);
+  await app.limits.logins.succeeded(address, ip);
   return user;
 }
 
@@ -84,8 +82,9 @@ export async function register(app: App, input: unknown, ip: string): Promise<Se
   if (existing) await checkCredentials(app, data.email, data.password, ip);
   const passwordHash = existing ? null : await hashPassword(data.password);
 
+  let session: Session;
   try {
-    return await app.db.$transaction(async (tx) => {
+    session = await app.db.$transaction(async (tx) => {
       const userId =
         existing?.id ??
         (await tx.user.create({ data: { email: data.email, name: data.name, passwordHash: passwordHash as string } }))
@@ -107,6 +106,10 @@ export async function register(app: App, input: unknown, ip: string): Promise<Se
     if (isUniqueViolation(error)) throw invalidCredentials();
     throw error;
   }
+  // Whoever chose the password signs in from here later: a known address (an existing
+  // user's was remembered when the password was checked).
+  if (!existing) await app.limits.logins.succeeded(data.email, ip);
+  return session;
 }
 
 export interface OrganizationChoice {

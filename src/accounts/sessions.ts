@@ -142,16 +142,16 @@ const revokeFamily = (db: Tx, familyId: string) =>
 
 export async function refreshSession(app: App, refreshToken: string, ip: string): Promise<Session> {
   const { db } = app;
-  await app.limits.assertTokenAllowed(ip);
   const row = await db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } });
   const now = new Date();
-  // Guessing refresh tokens costs the guesser's address its token budget.
-  const invalid = async (reason: UnauthenticatedReason = 'SESSION_ENDED') => {
-    await app.limits.tokenFailed(ip);
-    return unauthenticated('invalidRefreshToken', reason);
-  };
-  if (!row) throw await invalid('INVALID_CREDENTIAL');
-  if (row.revokedAt || row.expiresAt <= now) throw await invalid();
+  const invalid = (reason: UnauthenticatedReason = 'SESSION_ENDED') => unauthenticated('invalidRefreshToken', reason);
+  // Guessing refresh tokens costs the guesser's address its token budget. A token we issued
+  // that was revoked or expired since (the tabs of someone signed out) costs nothing.
+  if (!row) {
+    await app.limits.tokenGuessed(ip);
+    throw invalid('INVALID_CREDENTIAL');
+  }
+  if (row.revokedAt || row.expiresAt <= now) throw invalid();
 
   // Claim the rotation atomically; a loser of a concurrent race sees rotatedAt set.
   const claimed = row.rotatedAt
@@ -180,7 +180,7 @@ export async function refreshSession(app: App, refreshToken: string, ip: string)
         }),
       ]);
       app.background(() => alertRefreshTokenReuse(app, row, ip));
-      throw await invalid();
+      throw invalid();
     }
     // Inside the grace window (tabs refreshing at once): a sibling in the same family.
   }
@@ -189,7 +189,7 @@ export async function refreshSession(app: App, refreshToken: string, ip: string)
   if (!session) {
     // Disabled, or no longer a member of that organization.
     await revokeFamily(db, row.familyId);
-    throw await invalid();
+    throw invalid();
   }
   return session;
 }

@@ -43,32 +43,37 @@ export function bearer(header: string | null | undefined): string | null {
 
 /**
  * Resolves a bearer credential to a principal. No credential is anonymous (null); a bad
- * one is refused outright rather than silently treated as anonymous.
+ * one is refused outright rather than silently treated as anonymous. Only credentials that
+ * prove guessing (malformed, a bad signature, an unknown key or API token) count against the
+ * address's budget, and only they are refused for it: a valid credential always passes,
+ * whatever its neighbours behind the same address sent.
  */
 export async function authenticate(app: App, credential: string | null, ip: string): Promise<Principal | null> {
   if (credential === null) return null;
   if (credential.startsWith(API_TOKEN_PREFIX)) return authenticateApiToken(app, credential, ip);
   if (credential === '') {
-    await refusedToken(app, ip);
+    await app.limits.tokenGuessed(ip);
     throw withStatus(unauthenticated('authorizationScheme'));
   }
   let principal: Principal;
   try {
     let claims = app.verifiedTokens.get(credential);
     if (!claims) {
-      // The per-IP budget guards the work a token costs: a repeated good one costs none.
-      await app.limits.assertTokenAllowed(ip);
       claims = await verifyAccessToken(app.jwt, credential, ['access', CLIENT_CREDENTIALS_TOKEN_TYPE]);
       app.verifiedTokens.remember(credential, claims);
     }
     principal = principalOf(claims);
   } catch (error) {
     if (!(error instanceof TokenVerificationError)) throw error;
-    await refusedToken(app, ip);
-    throw withStatus(unauthenticated(error.reason === 'expired' ? 'expiredAccessToken' : 'invalidAccessToken'));
+    // An expired token is one we signed (its signature is checked first): a client back
+    // from sleep, not a guess.
+    if (error.reason === 'expired') throw withStatus(unauthenticated('expiredAccessToken'));
+    await app.limits.tokenGuessed(ip);
+    throw withStatus(unauthenticated('invalidAccessToken'));
   }
+  // A token we signed whose session ended since (logoutAll, a revoked client): the tabs and
+  // sockets of someone signed out, which must not spend their address's budget.
   if (!(await sessionHolds(app, principal))) {
-    await refusedToken(app, ip);
     throw withStatus(unauthenticated(principal.oauthClientId ? 'oauthClientRevoked' : 'sessionEnded'));
   }
   return principal;
@@ -88,12 +93,6 @@ function principalOf(claims: AccessClaims): Principal {
   return { kind: 'serviceAccount', ...common, oauthClientId: claims.client_id };
 }
 
-/** A refused credential counts against its IP, which gets RATE_LIMITED once over budget. */
-async function refusedToken(app: App, ip: string) {
-  await app.limits.assertTokenAllowed(ip);
-  await app.limits.tokenFailed(ip);
-}
-
 /** Whether an access token (a user's, or an OAuth client's) survived every revocation since it was signed. */
 export function sessionHolds(app: App, principal: Principal): Promise<boolean> {
   if (principal.kind === 'user') {
@@ -106,11 +105,10 @@ export function sessionHolds(app: App, principal: Principal): Promise<boolean> {
 /** An API token acts as its service account, with the token's scopes. */
 async function authenticateApiToken(app: App, secret: string, ip: string): Promise<Principal> {
   // The checksum refuses typos and made-up tokens before any lookup.
-  const verification = isWellFormedApiToken(secret)
-    ? await app.apiTokens.verify(secret, () => app.limits.assertTokenAllowed(ip))
-    : null;
+  const verification = isWellFormedApiToken(secret) ? await app.apiTokens.verify(secret) : null;
   if (!verification?.ok) {
-    await refusedToken(app, ip);
+    // Malformed or unknown proves guessing; a revoked or expired token was issued here.
+    if (!verification || verification.reason === 'invalid') await app.limits.tokenGuessed(ip);
     throw withStatus(unauthenticated(verification?.reason === 'expired' ? 'expiredApiToken' : 'invalidApiToken'));
   }
   const { token } = verification;

@@ -3,6 +3,7 @@ import { type App, newRequestId } from '../app.ts';
 import { authenticate, bearer, type Principal } from '../auth/principal.ts';
 import type { SessionEnd } from '../auth/session-watch.ts';
 import { isLocale, type Locale, negotiateLocale } from '../i18n/messages.ts';
+import { clientAddress, NO_TRUSTED_PROXY } from '../platform/client-address.ts';
 
 export type { Principal };
 
@@ -42,12 +43,13 @@ export const headersOf = (request: IncomingMessage): RequestFacts['headers'] => 
   },
 });
 
+/** The client's address, the same way for GraphQL over HTTP and WebSocket, SSE and the plain endpoints. */
 export function clientIp(app: App, facts: RequestFacts): string {
-  if (app.config.TRUST_PROXY) {
-    const forwarded = facts.headers.get('x-forwarded-for')?.split(',')[0]?.trim();
-    if (forwarded) return forwarded;
-  }
-  return facts.remoteAddress ?? 'unknown';
+  return clientAddress(
+    app.config.TRUST_PROXY ?? NO_TRUSTED_PROXY,
+    facts.headers.get('x-forwarded-for'),
+    facts.remoteAddress,
+  );
 }
 
 export function requestedLocale(facts: RequestFacts): Locale | undefined {

@@ -47,8 +47,10 @@ const badClient = () => new OAuthError('invalid_client', 'Client authentication 
 
 /**
  * The client whose id and secret these are, if it may receive tokens. Failures count
- * against the client id as failed logins count against an account (RATE_LIMITED once over
- * budget), and a failure on a known client is audited in its organization.
+ * against the client id and the caller's address as failed logins count against an account
+ * (RATE_LIMITED once over budget), so that a stranger's failures never take an integration
+ * offline at the address it authenticated from before; a failure on a known client is
+ * audited in its organization.
  */
 export async function authenticateClient(
   app: App,
@@ -58,7 +60,7 @@ export async function authenticateClient(
   const { clientId, clientSecret } = credentials;
   // Malformed ids and secrets are refused before any lookup or counting.
   if (!isWellFormedClientId(clientId) || !isWellFormedClientSecret(clientSecret)) throw badClient();
-  const failures = await app.limits.assertClientAllowed(clientId);
+  await app.limits.oauthClients.assertAllowed(clientId, ip);
   // A token counts as issued before the secret was checked: should a rotation commit between
   // the check and the signing, the token still falls before the rotation and is refused.
   const checkedAtMs = Date.now();
@@ -68,7 +70,7 @@ export async function authenticateClient(
   });
   const secretMatches = safeEqual(sha256(clientSecret), client?.secretHash ?? NO_SECRET_HASH);
   if (!client || !secretMatches || client.revokedAt || client.serviceAccount.disabledAt) {
-    await app.limits.clientFailed(clientId);
+    await app.limits.oauthClients.failed(clientId, ip);
     if (client) {
       await audit(app.db, {
         organizationId: client.organizationId,
@@ -83,8 +85,7 @@ export async function authenticateClient(
     }
     throw badClient();
   }
-  // As for logins: only a count on record is cleared.
-  if (failures > 0) await app.limits.clientSucceeded(clientId);
+  await app.limits.oauthClients.succeeded(clientId, ip);
   const { serviceAccount: _account, ...row } = client;
   return { client: row, checkedAtMs };
 }

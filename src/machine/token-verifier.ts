@@ -28,7 +28,10 @@ export interface VerifiedToken {
   expiresAt: number | null;
 }
 
-export type Verification = { ok: true; token: VerifiedToken } | { ok: false; reason: 'invalid' | 'expired' };
+/** `invalid`: no such token; `revoked`: revoked, or its service account disabled. */
+export type Verification =
+  | { ok: true; token: VerifiedToken }
+  | { ok: false; reason: 'invalid' | 'revoked' | 'expired' };
 
 interface Entry {
   token: VerifiedToken;
@@ -90,7 +93,7 @@ export function createApiTokenVerifier(options: {
     hashById.set(token.tokenId, hash);
   };
 
-  const lookup = async (hash: string): Promise<VerifiedToken | null> => {
+  const lookup = async (hash: string): Promise<VerifiedToken | 'invalid' | 'revoked'> => {
     const row = await db.apiToken.findUnique({
       where: { tokenHash: hash },
       select: {
@@ -103,7 +106,8 @@ export function createApiTokenVerifier(options: {
         serviceAccount: { select: { disabledAt: true } },
       },
     });
-    if (!row || row.revokedAt || row.serviceAccount.disabledAt) return null;
+    if (!row) return 'invalid';
+    if (row.revokedAt || row.serviceAccount.disabledAt) return 'revoked';
     return {
       tokenId: row.id,
       serviceAccountId: row.serviceAccountId,
@@ -147,8 +151,9 @@ export function createApiTokenVerifier(options: {
       if (!token) {
         await beforeLookup?.();
         const startedAt = generation;
-        token = await lookup(hash);
-        if (!token) return { ok: false, reason: 'invalid' };
+        const found = await lookup(hash);
+        if (typeof found === 'string') return { ok: false, reason: found };
+        token = found;
         if (generation === startedAt && epoch !== undefined) remember(hash, token, epoch);
       }
       if (token.expiresAt !== null && token.expiresAt <= now) return { ok: false, reason: 'expired' };

@@ -143,13 +143,14 @@ export async function acceptInvitation(app: App, input: unknown, ip: string): Pr
   const existing = await app.db.user.findUnique({ where: { email: invitation.email } });
   let passwordHash: string | null = null;
   if (existing) {
-    await app.limits.assertLoginAllowed(existing.email);
+    await app.limits.logins.assertAllowed(existing.email, ip);
     if (!(await verifyPassword(existing.passwordHash, data.password)) || existing.disabledAt) {
-      if (await app.limits.loginFailed(existing.email)) {
+      if (await app.limits.logins.failed(existing.email, ip)) {
         app.background(() => alertAccountLocked(app, existing, ip));
       }
       throw unauthenticated('invalidCredentials');
     }
+    await app.limits.logins.succeeded(existing.email, ip);
   } else {
     if (!data.name) throw badInput('name', 'required');
     passwordHash = await hashPassword(parseInput(z.object({ password: newPassword }), data).password);

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { parseTrustProxy, TrustProxyError } from './client-address.ts';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const optionalUrl = (protocols: string[]) =>
@@ -69,12 +70,27 @@ export const configSchema = z.object({
     description:
       "How long an idle HTTP keep-alive connection stays open. Behind a load balancer it must be longer than the balancer's idle timeout (AWS ALB 60 s, nginx upstream keepalive 60 s), or the balancer reuses a connection Herald is closing and answers 502.",
   }),
-  TRUST_PROXY: doc(z.stringbool().default(false), {
-    group: 'Server',
-    description:
-      'Take the client address from `X-Forwarded-For` (set by a reverse proxy) for rate limits, audit events and alerts.',
-    accepts: '`true` or `false`',
-  }),
+  TRUST_PROXY: doc(
+    z
+      .string()
+      .transform((value, context) => {
+        try {
+          return parseTrustProxy(value);
+        } catch (error) {
+          if (!(error instanceof TrustProxyError)) throw error;
+          context.addIssue({ code: 'custom', message: error.message });
+          return z.NEVER;
+        }
+      })
+      .optional(),
+    {
+      group: 'Server',
+      description:
+        'The reverse proxies in front of Herald, whose `X-Forwarded-For` entries are believed: the client address (for rate limits, audit events and alerts) is read from the right end of that header, past these proxies. A hop count suits a fixed chain (`1`: one proxy, such as nginx, Traefik or a load balancer); a list names the proxies themselves. `true` is refused.',
+      unset: 'no proxy: the address the connection comes from',
+      accepts: '`false`, a hop count (`0` to `32`), or a comma-separated list of addresses and CIDRs',
+    },
+  ),
   DATA_DIR: doc(z.string().min(1).default('./.data'), {
     group: 'Database and pub/sub',
     description:
@@ -144,15 +160,26 @@ export const configSchema = z.object({
   }),
   RATE_LIMIT_IP_PER_MINUTE: doc(z.coerce.number().int().positive().default(30), {
     group: 'Sign-in limits and API tokens',
-    description: 'Sign-in requests (`/oauth/token` included) one client address may make per minute.',
+    description:
+      'Sign-in requests (`/oauth/token` included) one client address may make per minute; also the number of guessed credentials (malformed, badly signed, unknown) it may present per minute before they are answered RATE_LIMITED. Valid credentials are never refused for it.',
   }),
   RATE_LIMIT_LOGIN_FAILURES: doc(z.coerce.number().int().positive().default(10), {
     group: 'Sign-in limits and API tokens',
-    description: 'Failed logins per account, and failed OAuth client authentications per client id, per window.',
+    description:
+      'Failed sign-ins to one account from one client address (and failed authentications of one OAuth client id from one address) before that address must wait `RATE_LIMIT_LOGIN_DELAY` seconds, twice as long after each further failure, up to `RATE_LIMIT_LOGIN_WINDOW`. Counted over a day at least; a success from the address clears its count. Other addresses are not affected.',
+  }),
+  RATE_LIMIT_LOGIN_DELAY: doc(seconds(30), {
+    group: 'Sign-in limits and API tokens',
+    description: 'The first wait of an address past `RATE_LIMIT_LOGIN_FAILURES`, in seconds.',
+  }),
+  RATE_LIMIT_ACCOUNT_FAILURES: doc(z.coerce.number().int().positive().default(50), {
+    group: 'Sign-in limits and API tokens',
+    description:
+      "Failed sign-ins to one account (or authentications of one OAuth client id) from all addresses together within `RATE_LIMIT_LOGIN_WINDOW`, past which only addresses it succeeded from in the last 21 days may try until the window ends; the account's owners and admins are alerted. Keep it above `RATE_LIMIT_LOGIN_FAILURES`.",
   }),
   RATE_LIMIT_LOGIN_WINDOW: doc(seconds(15 * 60), {
     group: 'Sign-in limits and API tokens',
-    description: 'The window of `RATE_LIMIT_LOGIN_FAILURES`, in seconds.',
+    description: 'The window of `RATE_LIMIT_ACCOUNT_FAILURES`, and the longest wait of one address, in seconds.',
   }),
   SLA_SWEEP_INTERVAL_MS: doc(z.coerce.number().int().min(0).default(5000), {
     group: 'Server',

@@ -10,28 +10,23 @@ import {
 } from 'rate-limiter-flexible';
 import type { Config } from './config.ts';
 import { rateLimited } from './errors.ts';
+import { createFailureGuard, type FailureGuard } from './failure-guard.ts';
 import type { Metrics } from './observability/metrics.ts';
 
 export interface RateLimits {
   /** Counts one request from `ip` against the per-IP budget of auth endpoints. */
   hitIp(ip: string): Promise<void>;
-  /**
-   * Refuses when the account has had too many failed logins lately; otherwise answers how many
-   * it has had, so that a success clears the count only when there is one to clear.
-   */
-  assertLoginAllowed(email: string): Promise<number>;
-  /** Counts a failed login; answers true for the one failure that reaches the limit. */
-  loginFailed(email: string): Promise<boolean>;
-  loginSucceeded(email: string): Promise<void>;
+  /** Failed password checks, per account (its email) and address. */
+  logins: FailureGuard;
+  /** Failed OAuth client authentications, per client id and address. */
+  oauthClients: FailureGuard;
   /** Counts a password reset request for an email, existing or not. */
   hitPasswordReset(email: string): Promise<void>;
-  /** Refuses when an OAuth client id has had too many failed authentications lately (as logins). */
-  assertClientAllowed(clientId: string): Promise<number>;
-  clientFailed(clientId: string): Promise<void>;
-  clientSucceeded(clientId: string): Promise<void>;
-  /** Counts a failed token verification from `ip`. */
-  tokenFailed(ip: string): Promise<void>;
-  assertTokenAllowed(ip: string): Promise<void>;
+  /**
+   * Counts a credential from `ip` that proves guessing (malformed, badly signed, unknown);
+   * refuses once the address is over budget.
+   */
+  tokenGuessed(ip: string): Promise<void>;
 }
 
 export function createRateLimits(
@@ -55,30 +50,26 @@ export function createRateLimits(
     return new RateLimiterRedis({ ...options, storeClient: redis, insuranceLimiter: new RateLimiterMemory(options) });
   };
   const ip = make('ip', config.RATE_LIMIT_IP_PER_MINUTE, 60);
-  const logins = make('login', config.RATE_LIMIT_LOGIN_FAILURES, config.RATE_LIMIT_LOGIN_WINDOW);
-  const clients = make('oauth_client', config.RATE_LIMIT_LOGIN_FAILURES, config.RATE_LIMIT_LOGIN_WINDOW);
   const resets = make('reset', 5, 3600);
   const badTokens = make('token', config.RATE_LIMIT_IP_PER_MINUTE, 60);
-
-  /** Refuses at the limit; otherwise answers the points consumed so far. */
-  const assertBelow = async (limiter: RateLimiterAbstract, key: string, limit: string) => {
-    const state = await limiter.get(key);
-    if (state && state.consumedPoints >= limiter.points) refuse(limit)(state);
-    return state?.consumedPoints ?? 0;
+  const failures = {
+    perAddress: config.RATE_LIMIT_LOGIN_FAILURES,
+    perSubject: config.RATE_LIMIT_ACCOUNT_FAILURES,
+    windowSeconds: config.RATE_LIMIT_LOGIN_WINDOW,
+    firstWaitSeconds: config.RATE_LIMIT_LOGIN_DELAY,
   };
+  const guard = (prefix: string, labels: { address: string; subject: string }) =>
+    createFailureGuard(
+      (name, points, duration) => make(`${prefix}:${name}`, points, duration),
+      failures,
+      (limit, state) => refuse(labels[limit])(state),
+    );
 
   return {
     hitIp: (address) => ip.consume(address).then(() => undefined, refuse('ip')),
-    assertLoginAllowed: (email) => assertBelow(logins, email, 'login_failures'),
-    // The counter is incremented atomically (in Redis across instances), so exactly one
-    // failure sees it reach the limit.
-    loginFailed: (email) => logins.penalty(email).then((state) => state.consumedPoints === logins.points),
-    loginSucceeded: (email) => logins.delete(email).then(() => undefined),
-    assertClientAllowed: (clientId) => assertBelow(clients, clientId, 'oauth_client_failures'),
-    clientFailed: (clientId) => clients.penalty(clientId).then(() => undefined),
-    clientSucceeded: (clientId) => clients.delete(clientId).then(() => undefined),
+    logins: guard('login', { address: 'login_failures', subject: 'login_account_failures' }),
+    oauthClients: guard('oauth_client', { address: 'oauth_client_failures', subject: 'oauth_client_all_failures' }),
     hitPasswordReset: (email) => resets.consume(email).then(() => undefined, refuse('password_reset')),
-    tokenFailed: (address) => badTokens.penalty(address).then(() => undefined),
-    assertTokenAllowed: (address) => assertBelow(badTokens, address, 'token_failures').then(() => undefined),
+    tokenGuessed: (address) => badTokens.consume(address).then(() => undefined, refuse('token_failures')),
   };
 }

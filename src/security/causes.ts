@@ -29,7 +29,7 @@ export async function alertRefreshTokenReuse(
   });
 }
 
-/** An account just reached its failed-login limit: every organization it belongs to hears. */
+/** An account just reached its ceiling of failed sign-ins from all addresses: every organization it belongs to hears. */
 export async function alertAccountLocked(app: App, user: { id: string; name: string; email: string }, ip: string) {
   const memberships = await app.db.membership.findMany({
     where: { userId: user.id },
@@ -43,7 +43,7 @@ export async function alertAccountLocked(app: App, user: { id: string; name: str
       text: 'account_locked',
       params: {
         user: userLabel(user),
-        failures: app.config.RATE_LIMIT_LOGIN_FAILURES,
+        failures: app.config.RATE_LIMIT_ACCOUNT_FAILURES,
         minutes: Math.round(app.config.RATE_LIMIT_LOGIN_WINDOW / 60),
         ip,
       },

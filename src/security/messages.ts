@@ -51,9 +51,9 @@ const alerts = {
       de: 'Anmeldung bei {user} nach {failures} Fehlversuchen gesperrt',
     },
     message: {
-      en: 'Sign-in to {user} failed {failures} times within {minutes} minutes, the last attempt from {ip}. Further attempts are refused until that time has passed. If it was not them, someone may be guessing their password.',
-      cs: 'Přihlášení k účtu {user} selhalo {failures}krát během {minutes} minut, poslední pokus z adresy {ip}. Další pokusy jsou do uplynutí této doby odmítány. Pokud to nebyl on, může se někdo snažit uhodnout jeho heslo.',
-      de: 'Die Anmeldung bei {user} ist innerhalb von {minutes} Minuten {failures}-mal fehlgeschlagen, zuletzt von {ip}. Weitere Versuche werden abgewiesen, bis diese Zeit vergangen ist. Wenn es nicht die Person selbst war, versucht womöglich jemand, ihr Passwort zu erraten.',
+      en: 'Sign-in to {user} failed {failures} times within {minutes} minutes, the last attempt from {ip}. Until that time has passed, sign-in is refused from addresses it has not signed in from before; where it has, it still works. If it was not them, someone may be guessing their password.',
+      cs: 'Přihlášení k účtu {user} selhalo {failures}krát během {minutes} minut, poslední pokus z adresy {ip}. Do uplynutí této doby je přihlášení odmítáno z adres, ze kterých se k účtu dosud nepřihlašoval; z těch, ze kterých ano, funguje dál. Pokud to nebyl on, může se někdo snažit uhodnout jeho heslo.',
+      de: 'Die Anmeldung bei {user} ist innerhalb von {minutes} Minuten {failures}-mal fehlgeschlagen, zuletzt von {ip}. Bis diese Zeit vergangen ist, wird die Anmeldung von Adressen abgewiesen, von denen sich das Konto bisher nicht angemeldet hat; von den bekannten funktioniert sie weiter. Wenn es nicht die Person selbst war, versucht womöglich jemand, ihr Passwort zu erraten.',
     },
   },
   'privileged_token:created': {

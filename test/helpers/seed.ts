@@ -20,19 +20,30 @@ export interface Account {
 /** Registers a new user owning a new organization. */
 export async function createOwner(
   server: TestServer,
-  options: { email?: string; password?: string; name?: string; organizationName?: string } = {},
+  options: {
+    email?: string;
+    password?: string;
+    name?: string;
+    organizationName?: string;
+    /** Request headers, e.g. X-Forwarded-For to register from an address of the test's choosing. */
+    headers?: Record<string, string>;
+  } = {},
 ): Promise<Account> {
   const email = options.email ?? uniqueEmail('owner');
   const password = options.password ?? PASSWORD;
   const { register } = ok(
-    await server.gql(RegisterDocument, {
-      input: {
-        email,
-        password,
-        name: options.name ?? 'Owner',
-        organizationName: options.organizationName ?? `Org ${randomUUID().slice(0, 6)}`,
+    await server.gql(
+      RegisterDocument,
+      {
+        input: {
+          email,
+          password,
+          name: options.name ?? 'Owner',
+          organizationName: options.organizationName ?? `Org ${randomUUID().slice(0, 6)}`,
+        },
       },
-    }),
+      { headers: options.headers },
+    ),
   );
   return {
     email,

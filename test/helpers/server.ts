@@ -101,6 +101,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     RATE_LIMIT_IP_PER_MINUTE: '100000',
     RATE_LIMIT_LOGIN_FAILURES: '1000',
+    RATE_LIMIT_ACCOUNT_FAILURES: '1000',
     ...options.env,
   });
   const app = await createApp(config, {
