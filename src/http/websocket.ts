@@ -12,6 +12,7 @@ import { bearer } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
 import { createContext, headersOf, type LiveConnection, type RequestFacts } from '../context.ts';
 import { AppError } from '../errors.ts';
+import { isOwnOrigin, originCheck } from './origins.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
 type Yoga = ReturnType<typeof createGraphQLHandler>;
@@ -132,11 +133,19 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols });
   let closing = false;
+  const allows = originCheck(app.config);
 
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/graphql' || closing) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    // Browsers send `Origin` on every WebSocket and let any page open one to any site; other
+    // clients send none.
+    const origin = request.headers.origin;
+    if (origin !== undefined && !isOwnOrigin(origin, request.headers.host, app.config.publicUrl) && !allows(origin)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));

@@ -11,8 +11,10 @@ import { isLocale } from '../i18n/messages.ts';
 import { redactUrl } from '../logger.ts';
 import { schema } from '../schema/index.ts';
 import { requestBodyLimit } from './body-limit.ts';
+import { corsFor, crossSiteRequests } from './cross-site.ts';
 import { explorerOptions, renderExplorer } from './explorer.ts';
 import { liveStreamRules } from './live-streams.ts';
+import { originCheck } from './origins.ts';
 import { presentError } from './present-errors.ts';
 
 /** The request's language: asked for explicitly, else the signed-in user's, else English. */
@@ -92,6 +94,7 @@ export function createGraphQLHandler(app: App) {
     // Bounded by requestBodyLimit below, at a fraction of the cost.
     maxRequestBodySize: false,
     maskedErrors: true,
+    cors: corsFor(originCheck(config)),
     logging: {
       debug: (...args) => app.logger.debug(redacted(args)),
       info: (...args) => app.logger.info(redacted(args)),
@@ -100,6 +103,7 @@ export function createGraphQLHandler(app: App) {
     },
     plugins: [
       ...(app.tracing ? [app.tracing.plugin] : []),
+      crossSiteRequests(),
       requestBodyLimit(config.MAX_REQUEST_BODY_BYTES),
       maxTokensPlugin({ n: config.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
