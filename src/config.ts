@@ -215,6 +215,16 @@ export const configSchema = z.object({
     group: 'Request bounds',
     description: 'Operations one WebSocket runs at once; SSE subscription streams one user holds open per instance.',
   }),
+  WS_MAX_SOCKETS_PER_IP: doc(z.coerce.number().int().positive().default(500), {
+    group: 'Request bounds',
+    description:
+      'WebSockets one client address may hold open on this instance (an office behind one NAT shares it); the next is closed with 4429.',
+  }),
+  WS_MAX_SOCKETS_PER_USER: doc(z.coerce.number().int().positive().default(50), {
+    group: 'Request bounds',
+    description:
+      'WebSockets one user, API token or OAuth client may hold open on this instance (tabs, devices); the next is closed with 4429.',
+  }),
   SMTP_URL: doc(optionalUrl(['smtp:', 'smtps:']), {
     group: 'Email',
     description: 'The SMTP server that sends email, e.g. `smtp://user:pass@host:587`.',

@@ -10,9 +10,10 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type App, newRequestId } from '../app.ts';
 import { bearer } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
-import { createContext, headersOf, type LiveConnection, type RequestFacts } from '../context.ts';
+import { clientIp, createContext, headersOf, type LiveConnection, type RequestFacts } from '../context.ts';
 import { AppError } from '../errors.ts';
 import { isOwnOrigin, originCheck } from './origins.ts';
+import { socketCaps } from './socket-caps.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
 type Yoga = ReturnType<typeof createGraphQLHandler>;
@@ -134,6 +135,7 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols });
   let closing = false;
   const allows = originCheck(app.config);
+  const caps = socketCaps(app);
 
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '/').split('?')[0];
@@ -160,6 +162,8 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
       try {
         const context = await createContext(app, extra.request);
         if (!context.principal) return false;
+        // Closed with 4429 already; graphql-ws's own close after `false` finds it closing.
+        if (!caps.admitPrincipal(extra.socket, context.principal)) return false;
         app.logger.debug({ principal: context.principal.id }, 'socket connected');
         const connection = new SocketConnection(extra.socket);
         extra.connection = connection;
@@ -218,6 +222,8 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     };
     socket.once('error', fault);
+    const facts = factsOf(request);
+    if (!caps.admitAddress(socket, clientIp(app, facts))) return;
     // The serializer cuts `token=` from the logged URL.
     app.logger.debug({ url: request.url }, 'socket opened');
     const closed = protocol.opened(
@@ -234,7 +240,7 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
             handle(String(data)).catch(fault);
           }),
       },
-      { socket, request: factsOf(request) },
+      { socket, request: facts },
     );
     socket.once('close', (code, reason) => closed(code, String(reason)));
   });
