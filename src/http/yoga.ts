@@ -14,6 +14,7 @@ import { requestBodyLimit } from './body-limit.ts';
 import { corsFor, crossSiteRequests } from './cross-site.ts';
 import { explorerOptions, renderExplorer } from './explorer.ts';
 import { liveStreamRules } from './live-streams.ts';
+import { refuseNulCharacters } from './nul-characters.ts';
 import { originCheck } from './origins.ts';
 import { presentError } from './present-errors.ts';
 
@@ -109,6 +110,8 @@ export function createGraphQLHandler(app: App) {
       maxDepthPlugin({ n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: config.MAX_ALIASES }),
       costLimitPlugin({ maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true }),
+      // Before the presenter: it wraps execution around this check, and so translates its error.
+      refuseNulCharacters(),
       presentErrorsPlugin(app),
       liveStreamRules(app, { maxStreamsPerPrincipal: config.MAX_SUBSCRIPTIONS }),
       ...app.metrics.plugins,
