@@ -12,7 +12,7 @@ import { redactUrl } from '../logger.ts';
 import { schema } from '../schema/index.ts';
 import { requestBodyLimit } from './body-limit.ts';
 import { corsFor, crossSiteRequests } from './cross-site.ts';
-import { explorerOptions, renderExplorer } from './explorer.ts';
+import { explorerOptions, explorerPolicy, renderExplorer } from './explorer.ts';
 import { liveStreamRules } from './live-streams.ts';
 import { refuseNulCharacters } from './nul-characters.ts';
 import { originCheck } from './origins.ts';
@@ -105,6 +105,7 @@ export function createGraphQLHandler(app: App) {
     plugins: [
       ...(app.tracing ? [app.tracing.plugin] : []),
       crossSiteRequests(),
+      explorerPolicy(),
       requestBodyLimit(config.MAX_REQUEST_BODY_BYTES),
       maxTokensPlugin({ n: config.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
