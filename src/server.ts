@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type App, newRequestId } from './app.ts';
+import { PageResponse } from './http/page-headers.ts';
 import { anyMethodRoutes, routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
@@ -23,7 +24,8 @@ const quietPaths = new Set(['/healthz', '/readyz', METRICS_PATH]);
 
 export function createHeraldServer(app: App): HeraldServer {
   const yoga = createGraphQLHandler(app);
-  const server = createServer((req, res) => {
+  // Every HTML page gets its security headers on the way out, wherever it comes from.
+  const server = createServer({ ServerResponse: PageResponse }, (req, res) => {
     // One id per request, in the response header and every log line about it; the context
     // reads it from the request headers.
     const incoming = req.headers['x-request-id'];

@@ -63,6 +63,22 @@ describe('configuration', () => {
     expect(config.PASSWORD_RESET_URL).toBe('https://app.example.com/#/reset/{token}');
   });
 
+  it('reads CORS_ORIGINS as the origins browsers send', () => {
+    const config = loadConfig({
+      CORS_ORIGINS: ' https://App.example.com , http://localhost:3000/,https://a.example:443',
+    });
+    expect(config.CORS_ORIGINS).toEqual(['https://app.example.com', 'http://localhost:3000', 'https://a.example']);
+  });
+
+  it.each(['*', 'null', 'https://app.example.com/path', 'app.example.com', 'https://app.example.com?', 'file:///x'])(
+    'refuses CORS_ORIGINS=%s, naming the variable and the entry',
+    (value) => {
+      expect(() => loadConfig({ CORS_ORIGINS: `https://ok.example,${value}` })).toThrow(
+        /CORS_ORIGINS.*is not an origin/,
+      );
+    },
+  );
+
   it.each([
     [{ HOST: '0.0.0.0', PORT: '8080' }, 'http://localhost:8080'],
     [{ HOST: '::1' }, 'http://[::1]:4000'],

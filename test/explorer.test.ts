@@ -28,6 +28,23 @@ describe('the explorer page', () => {
     expect(html).not.toMatch(/<script[^>]+src=/i);
     expect(html).not.toMatch(/<link[^>]+href="(https?:)?\/\//i);
   });
+
+  it('runs only its own inline script, by hash, and cannot be framed, sniffed or leak its address', async () => {
+    const response = await fetch(`${server.url}/graphql`, { headers: { accept: 'text/html' } });
+    const policy = Object.fromEntries(
+      (response.headers.get('content-security-policy') ?? '').split(/;\s*/).map((directive) => {
+        const [name, ...sources] = directive.split(' ');
+        return [name, sources];
+      }),
+    );
+    expect(policy['default-src']).toEqual(["'none'"]);
+    expect(policy['script-src']).toEqual([expect.stringMatching(/^'sha256-[\w+/]+=*'$/)]);
+    expect(policy['frame-ancestors']).toEqual(["'none'"]);
+    expect(policy['base-uri']).toEqual(["'none'"]);
+    expect(response.headers.get('x-frame-options')).toBe('DENY');
+    expect(response.headers.get('x-content-type-options')).toBe('nosniff');
+    expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+  });
 });
 
 describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
@@ -35,10 +52,24 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
   let page: Page;
   /** Requests the page tried to make anywhere but this server (all refused). */
   const elsewhere: string[] = [];
+  /** What the Content-Security-Policy blocked, as the page and its console report it. */
+  const blocked: string[] = [];
 
   beforeAll(async () => {
     browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox'] });
     page = await browser.newPage();
+    await page.exposeFunction('reportViolation', (what: string) => blocked.push(what));
+    await page.addInitScript(() => {
+      const report = (window as unknown as { reportViolation(what: string): void }).reportViolation;
+      document.addEventListener('securitypolicyviolation', (event) =>
+        report(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content[ -]Security[ -]Policy/i.test(message.text())) {
+        blocked.push(message.text());
+      }
+    });
     const origin = new URL(server.url).origin;
     await page.route('**/*', (route) => {
       const url = route.request().url();
@@ -107,5 +138,6 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     await page.locator('.graphiql-response').getByText('Deploy finished').waitFor({ timeout: 10_000 });
     expect(await response()).toContain('"unreadCount":1');
     expect(elsewhere).toEqual([]);
+    expect(blocked).toEqual([]);
   }, 60_000);
 });

@@ -368,8 +368,11 @@ describe('publishNotification links', () => {
         ),
       );
       expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'url' });
+      // A NUL is refused before the URL is read, in any string argument, with a message of its own.
       expect(error.message).toBe(
-        'url must be a path in the app (starting with a single /) or an absolute http(s) URL.',
+        url.includes('\u0000')
+          ? 'url must not contain a NUL character (U+0000).'
+          : 'url must be a path in the app (starting with a single /) or an absolute http(s) URL.',
       );
       const { notifications } = ok(await server.gql(NotificationsDocument, {}, { token: recipient.accessToken }));
       expect(notifications.edges).toEqual([]);

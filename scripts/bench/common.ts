@@ -43,6 +43,8 @@ export const benchEnv = async () => ({
   LOG_LEVEL: 'warn',
   SLA_SWEEP_INTERVAL_MS: '0',
   RATE_LIMIT_IP_PER_MINUTE: '1000000',
+  // Every simulated client connects from loopback: one address holds them all.
+  WS_MAX_SOCKETS_PER_IP: '1000000',
 });
 
 /** Opens a socket, authenticates, subscribes; resolves with the socket once acknowledged. */

@@ -2,7 +2,9 @@
 // works offline and behind firewalls. Subscriptions typed in it run over Server-Sent
 // Events: GraphiQL sends the Headers pane (Authorization) with them, which its WebSocket
 // client cannot do, and SSE keeps the same token rules as the socket (live-streams.ts).
-import type { GraphiQLOptions } from 'graphql-yoga';
+import { createHash } from 'node:crypto';
+import type { GraphiQLOptions, Plugin } from 'graphql-yoga';
+import { contentSecurityPolicy } from './page-headers.ts';
 
 const WELCOME = `# Herald: sign-in, machine access and live
 # notifications behind one GraphQL API.
@@ -41,15 +43,56 @@ export const explorerOptions: GraphiQLOptions = {
   subscriptionsProtocol: 'SSE',
 };
 
+interface ExplorerPage {
+  html: string;
+  /** Its Content-Security-Policy: its own inline script, by hash, and nothing else runs. */
+  policy: string;
+}
+
+const sha256 = (text: string) => `'sha256-${createHash('sha256').update(text).digest('base64')}'`;
+
+function policyOf(html: string): string {
+  const scripts = [...html.matchAll(/<script>([\s\S]*?)<\/script>/g)].map((match) => sha256(match[1] as string));
+  return contentSecurityPolicy({
+    'script-src': scripts.join(' '),
+    // Monaco and GraphiQL add style elements and attributes as they run; styles cannot run code.
+    'style-src': "'self' 'unsafe-inline'",
+    'img-src': "'self' data:",
+    'font-src': "'self' data:",
+    'connect-src': "'self'",
+    // The editor's workers are made from blobs of the inline script.
+    'worker-src': 'blob:',
+  });
+}
+
 // The page inlines the whole explorer (megabytes of script): it is loaded on the first visit,
 // not at start, and rendered once per set of options.
-const rendered = new Map<string, Promise<string>>();
-export function renderExplorer(options: GraphiQLOptions): Promise<string> {
+const rendered = new Map<string, Promise<ExplorerPage>>();
+function explorerPage(options: GraphiQLOptions): Promise<ExplorerPage> {
   const key = JSON.stringify(options);
   let page = rendered.get(key);
   if (page === undefined) {
-    page = import('@graphql-yoga/render-graphiql').then(({ renderGraphiQL }) => renderGraphiQL(options));
+    page = import('@graphql-yoga/render-graphiql')
+      .then(({ renderGraphiQL }) => renderGraphiQL(options))
+      .then((html) => ({ html, policy: policyOf(html) }));
     rendered.set(key, page);
   }
   return page;
+}
+
+export const renderExplorer = (options: GraphiQLOptions) => explorerPage(options).then((page) => page.html);
+
+/**
+ * Gives the explorer page its policy. Yoga renders it from `explorerOptions` as they are (no
+ * options factory), so the page it sent is the one rendered for them.
+ */
+export function explorerPolicy(): Plugin {
+  return {
+    onResponse({ response }) {
+      if (!response.headers.get('content-type')?.startsWith('text/html')) return;
+      return explorerPage(explorerOptions).then((page) => {
+        response.headers.set('content-security-policy', page.policy);
+      });
+    },
+  };
 }

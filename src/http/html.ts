@@ -1,8 +1,10 @@
 // HTML answers of the plain routes. Pages carry no script and one stylesheet, allowed by its
 // hash, so the Content-Security-Policy can forbid everything else: even a bug in escaping
-// could not run anything.
+// could not run anything. The headers every page carries are added on the way out
+// (page-headers.ts).
 import { createHash } from 'node:crypto';
 import type { ServerResponse } from 'node:http';
+import { contentSecurityPolicy } from './page-headers.ts';
 
 export function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (character) => `&#${character.charCodeAt(0)};`);
@@ -13,13 +15,9 @@ const STYLE =
   'pre{background:#f6f8fa;padding:1rem;overflow:auto;white-space:pre-wrap;overflow-wrap:anywhere}' +
   'code{background:#f6f8fa;padding:0 .2em}.note{color:#59636e;font-size:.875rem}';
 
-const CONTENT_SECURITY_POLICY = [
-  "default-src 'none'",
-  `style-src 'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
-  "base-uri 'none'",
-  "form-action 'none'",
-  "frame-ancestors 'none'",
-].join('; ');
+const CONTENT_SECURITY_POLICY = contentSecurityPolicy({
+  'style-src': `'sha256-${createHash('sha256').update(STYLE).digest('base64')}'`,
+});
 
 export interface Page {
   lang: string;
@@ -32,7 +30,6 @@ export function htmlPage(res: ServerResponse, status: number, page: Page, header
   res.writeHead(status, {
     'content-type': 'text/html; charset=utf-8',
     'content-security-policy': CONTENT_SECURITY_POLICY,
-    'x-content-type-options': 'nosniff',
     ...headers,
   });
   res.end(`<!doctype html>

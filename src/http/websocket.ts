@@ -10,8 +10,10 @@ import { type WebSocket, WebSocketServer } from 'ws';
 import { type App, newRequestId } from '../app.ts';
 import { bearer } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
-import { createContext, headersOf, type LiveConnection, type RequestFacts } from '../graphql/context.ts';
+import { clientIp, createContext, headersOf, type LiveConnection, type RequestFacts } from '../graphql/context.ts';
 import { AppError, reasonOf, unauthenticated } from '../platform/errors.ts';
+import { isOwnOrigin, originCheck } from './origins.ts';
+import { socketCaps } from './socket-caps.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
 type Yoga = ReturnType<typeof createGraphQLHandler>;
@@ -132,11 +134,20 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols });
   let closing = false;
+  const allows = originCheck(app.config);
+  const caps = socketCaps(app);
 
   server.on('upgrade', (request, socket, head) => {
     const path = (request.url ?? '/').split('?')[0];
     if (path !== '/graphql' || closing) {
       socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\n\r\n');
+      return;
+    }
+    // Browsers send `Origin` on every WebSocket and let any page open one to any site; other
+    // clients send none.
+    const origin = request.headers.origin;
+    if (origin !== undefined && !isOwnOrigin(origin, request.headers.host, app.config.publicUrl) && !allows(origin)) {
+      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
       return;
     }
     wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
@@ -157,6 +168,8 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
           extra.socket.close(CloseCode.Forbidden, 'INVALID_CREDENTIAL');
           return false;
         }
+        // Closed with 4429 already; graphql-ws's own close after `false` finds it closing.
+        if (!caps.admitPrincipal(extra.socket, context.principal)) return false;
         app.logger.debug({ principal: context.principal.id }, 'socket connected');
         const connection = new SocketConnection(extra.socket);
         extra.connection = connection;
@@ -217,6 +230,8 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
       socket.close(CloseCode.InternalServerError, 'Internal server error');
     };
     socket.once('error', fault);
+    const facts = factsOf(request);
+    if (!caps.admitAddress(socket, clientIp(app, facts))) return;
     // The serializer cuts `token=` from the logged URL.
     app.logger.debug({ url: request.url }, 'socket opened');
     const closed = protocol.opened(
@@ -233,7 +248,7 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
             handle(String(data)).catch(fault);
           }),
       },
-      { socket, request: factsOf(request) },
+      { socket, request: facts },
     );
     socket.once('close', (code, reason) => closed(code, String(reason)));
   });

@@ -11,8 +11,11 @@ import { isLocale } from '../i18n/messages.ts';
 import { redactUrl } from '../platform/observability/logger.ts';
 import { schema } from '../schema/index.ts';
 import { requestBodyLimit } from './body-limit.ts';
-import { explorerOptions, renderExplorer } from './explorer.ts';
+import { corsFor, crossSiteRequests } from './cross-site.ts';
+import { explorerOptions, explorerPolicy, renderExplorer } from './explorer.ts';
 import { liveStreamRules } from './live-streams.ts';
+import { refuseNulCharacters } from './nul-characters.ts';
+import { originCheck } from './origins.ts';
 import { presentError } from './present-errors.ts';
 
 /** The request's language: asked for explicitly, else the signed-in user's, else English. */
@@ -92,6 +95,7 @@ export function createGraphQLHandler(app: App) {
     // Bounded by requestBodyLimit below, at a fraction of the cost.
     maxRequestBodySize: false,
     maskedErrors: true,
+    cors: corsFor(originCheck(config)),
     logging: {
       debug: (...args) => app.logger.debug(redacted(args)),
       info: (...args) => app.logger.info(redacted(args)),
@@ -100,11 +104,15 @@ export function createGraphQLHandler(app: App) {
     },
     plugins: [
       ...(app.tracing ? [app.tracing.plugin] : []),
+      crossSiteRequests(),
+      explorerPolicy(),
       requestBodyLimit(config.MAX_REQUEST_BODY_BYTES),
       maxTokensPlugin({ n: config.MAX_QUERY_TOKENS }),
       maxDepthPlugin({ n: config.MAX_QUERY_DEPTH, ignoreIntrospection: true, flattenFragments: true }),
       maxAliasesPlugin({ n: config.MAX_ALIASES }),
       costLimitPlugin({ maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true }),
+      // Before the presenter: it wraps execution around this check, and so translates its error.
+      refuseNulCharacters(),
       presentErrorsPlugin(app),
       liveStreamRules(app, { maxStreamsPerPrincipal: config.MAX_SUBSCRIPTIONS }),
       ...app.metrics.plugins,

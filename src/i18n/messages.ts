@@ -108,6 +108,11 @@ const catalog = {
     cs: 'Hodnota pole {field} není platná: {reason}',
     de: '{field} ist ungültig: {reason}',
   },
+  nulCharacter: {
+    en: '{field} must not contain a NUL character (U+0000).',
+    cs: 'Pole {field} nesmí obsahovat znak NUL (U+0000).',
+    de: '{field} darf kein NUL-Zeichen (U+0000) enthalten.',
+  },
   invalidDateTime: {
     en: 'Expected an ISO 8601 date-time with an offset, such as 2030-01-31T09:00:00Z.',
     cs: 'Očekává se datum a čas podle ISO 8601 s posunem, například 2030-01-31T09:00:00Z.',

@@ -19,6 +19,41 @@ const optionalUrl = (protocols: string[]) =>
     )
     .optional();
 
+/**
+ * Origins as browsers send them in `Origin`: `https://app.example.com`, `http://localhost:3000`.
+ * Written with a default port or a trailing slash they are read as the browser's form; a path,
+ * `*` or `null` stops the start, since none of them can mean what was intended.
+ */
+const originList = z
+  .string()
+  .transform((value, ctx) => {
+    const origins: string[] = [];
+    for (const entry of value.split(',').map((part) => part.trim())) {
+      if (entry === '') continue;
+      const url = URL.parse(entry);
+      const isOrigin =
+        url !== null &&
+        (url.protocol === 'http:' || url.protocol === 'https:') &&
+        url.pathname === '/' &&
+        !url.search &&
+        !url.hash &&
+        !url.username &&
+        !url.password &&
+        !entry.endsWith('?') &&
+        !entry.endsWith('#');
+      if (!isOrigin) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${JSON.stringify(entry)} is not an origin: give scheme, host and port only, e.g. https://app.example.com (never * or null)`,
+        });
+        return z.NEVER;
+      }
+      origins.push(url.origin);
+    }
+    return origins;
+  })
+  .optional();
+
 /** A frontend page that takes an emailed token: an absolute http(s) URL with `{token}` where it goes. */
 const tokenLinkTemplate = z
   .string()
@@ -64,6 +99,20 @@ export const configSchema = z.object({
     description: 'Where clients reach Herald: the base of the email links and of the OAuth discovery document.',
     unset: '`http://HOST:PORT`',
     accepts: 'an http(s) URL',
+  }),
+  NODE_ENV: doc(z.string().min(1).optional(), {
+    group: 'Server',
+    description:
+      '`production` turns off what is there for development only: without `CORS_ORIGINS`, browsers on loopback origins (any port of `localhost`, `127.0.0.1`, `[::1]`) may call Herald only when it is not `production`.',
+    unset: 'development defaults',
+    accepts: '`production`, or anything else (`development`, `test`)',
+  }),
+  CORS_ORIGINS: doc(originList, {
+    group: 'Server',
+    description:
+      'The browser origins (scheme, host and port, no path) whose pages may call Herald: CORS answers them and nobody else, and a browser WebSocket from any other origin is refused. A page served by Herald itself is always allowed; `null` and `*` never are.',
+    unset: 'loopback origins unless `NODE_ENV` is `production`; then none (same-origin only)',
+    accepts: 'a comma-separated list of origins, e.g. `https://app.example.com,https://admin.example.com`',
   }),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: doc(z.coerce.number().int().min(1000).max(600_000).default(65_000), {
     group: 'Server',
@@ -192,6 +241,16 @@ export const configSchema = z.object({
   MAX_SUBSCRIPTIONS: doc(z.coerce.number().int().positive().default(20), {
     group: 'Request bounds',
     description: 'Operations one WebSocket runs at once; SSE subscription streams one user holds open per instance.',
+  }),
+  WS_MAX_SOCKETS_PER_IP: doc(z.coerce.number().int().positive().default(500), {
+    group: 'Request bounds',
+    description:
+      'WebSockets one client address may hold open on this instance (an office behind one NAT shares it); the next is closed with 4429.',
+  }),
+  WS_MAX_SOCKETS_PER_USER: doc(z.coerce.number().int().positive().default(50), {
+    group: 'Request bounds',
+    description:
+      'WebSockets one user, API token or OAuth client may hold open on this instance (tabs, devices); the next is closed with 4429.',
   }),
   SMTP_URL: doc(optionalUrl(['smtp:', 'smtps:']), {
     group: 'Email',
