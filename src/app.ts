@@ -1,57 +1,26 @@
-// Everything one running instance holds: configuration, database, keys, pub/sub, mail,
-// limits. Built once at start and handed to services; several can live in one process
-// (the tests run two instances side by side).
-import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
-import type { JwtSettings } from './auth/jwt.ts';
 import { loadSigningKeys } from './auth/keys.ts';
-import { createSessionRevocations, type SessionRevocations } from './auth/session-revocations.ts';
-import { createVerifiedTokens, type VerifiedTokens } from './auth/verified-tokens.ts';
-import type { Organization, User } from './generated/prisma/client.ts';
-import { createOAuthClientRevocations, type OAuthClientRevocations } from './machine/oauth-client-revocations.ts';
-import { type ApiTokenVerifier, createApiTokenVerifier } from './machine/token-verifier.ts';
-import { createMailer, type Mailer } from './mail/outbox.ts';
+import { createSessionRevocations } from './auth/session-revocations.ts';
+import { createVerifiedTokens } from './auth/verified-tokens.ts';
+import { createOAuthClientRevocations } from './machine/oauth-client-revocations.ts';
+import { createApiTokenVerifier } from './machine/token-verifier.ts';
+import { createMailer } from './mail/outbox.ts';
+import type { App } from './platform/app.ts';
 import type { Config } from './platform/config.ts';
-import { type Database, type Db, openDatabase } from './platform/database/db.ts';
-import { createOrganizationLookup, createUserLookup, type LookupById } from './platform/database/lookups-by-id.ts';
+import { openDatabase } from './platform/database/db.ts';
+import { createOrganizationLookup, createUserLookup } from './platform/database/lookups-by-id.ts';
 import { applyMigrations, hasPendingMigrations } from './platform/database/migrations.ts';
+import { createMetrics } from './platform/observability/create-metrics.ts';
 import { createLogger, type Logger } from './platform/observability/logger.ts';
-import { createMetrics, type Metrics } from './platform/observability/metrics.ts';
 import type { Tracing } from './platform/observability/tracing.ts';
 import { createEventBus, type EventBus } from './platform/pubsub.ts';
-import { createRateLimits, type RateLimits } from './platform/ratelimit.ts';
+import { createRateLimits } from './platform/ratelimit.ts';
 import { sharedEpoch } from './platform/shared-epoch.ts';
 import { databaseUnreachable, isUnreachableDatabase, redisUnreachable } from './platform/start-problems.ts';
 import { deliverSlackAlerts } from './security/alerts.ts';
-import { type CredentialUseTracker, createCredentialUseTracker } from './security/credential-use.ts';
+import { createCredentialUseTracker } from './security/credential-use.ts';
 
-export interface App {
-  config: Config;
-  db: Db;
-  database: Database;
-  jwt: JwtSettings;
-  logger: Logger;
-  metrics: Metrics;
-  pubsub: EventBus;
-  mailer: Mailer;
-  limits: RateLimits;
-  apiTokens: ApiTokenVerifier;
-  /** Where machine credentials are used from (the new_ip security alert). */
-  credentialUse: CredentialUseTracker;
-  sessions: SessionRevocations;
-  /** Whether access tokens issued to OAuth clients still hold. */
-  oauthClients: OAuthClientRevocations;
-  verifiedTokens: VerifiedTokens;
-  /** Users and organizations by id, each batched across the requests in flight. */
-  userById: LookupById<User>;
-  organizationById: LookupById<Organization>;
-  redis?: Redis;
-  /** Set when traces are exported (OTEL_EXPORTER_OTLP_ENDPOINT). */
-  tracing?: Tracing;
-  /** Runs work after the response (email delivery…) and lets shutdown wait for it. */
-  background(task: () => Promise<unknown>): void;
-  close(): Promise<void>;
-}
+export type { App };
 
 export interface AppOptions {
   logger?: Logger;
@@ -211,5 +180,3 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     throw error;
   }
 }
-
-export const newRequestId = () => randomUUID();

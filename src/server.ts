@@ -1,13 +1,14 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { type App, newRequestId } from './app.ts';
 import { PageResponse } from './http/page-headers.ts';
 import { anyMethodRoutes, routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
+import type { App } from './platform/app.ts';
 import { listeningUrl } from './platform/config.ts';
 import { redactUrl } from './platform/observability/logger.ts';
 import { METRICS_PATH } from './platform/observability/metrics.ts';
+import { newRequestId } from './platform/request-id.ts';
 import { startWebhookWorker } from './webhooks/delivery.ts';
 import { startSlaSweeper } from './work/sla.ts';
 

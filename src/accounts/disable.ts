@@ -1,7 +1,7 @@
 // Disabling an account is an operator's act (`npm run users -- disable <email>`): the person
 // can no longer sign in or refresh, and every access token, socket and stream of theirs
 // ends on every instance. Enabling lets them sign in again; ended sessions stay ended.
-import type { App } from '../app.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { revokeAllSessions } from './sessions.ts';
 

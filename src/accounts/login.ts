@@ -1,13 +1,13 @@
 // Register, log in and pick an organization. A wrong password and an unknown email take
 // the same time and give the same answer.
 import { z } from 'zod';
-import type { App } from '../app.ts';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { hashPassword, newPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { Prisma, type User } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, forbidden, notFound, unauthenticated } from '../platform/errors.ts';
-import { email, name, newPassword, parseInput } from '../platform/validation.ts';
+import { email, name, parseInput } from '../platform/validation.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { issueLoginSession, type Session, sessionForMembership } from './sessions.ts';
 import { slugify, suffixed } from './slug.ts';

@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import type { App } from '../app.ts';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { hashPassword, newPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, unauthenticated } from '../platform/errors.ts';
-import { email, newPassword, parseInput } from '../platform/validation.ts';
+import { email, parseInput } from '../platform/validation.ts';
 import { revokeAllSessions, type Session, sessionForMembership } from './sessions.ts';
 
 export const RESET_TTL_MS = 30 * 60 * 1000;

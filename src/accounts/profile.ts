@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { App } from '../app.ts';
+import type { App } from '../platform/app.ts';
 import { badInput } from '../platform/errors.ts';
 import { locale, name, parseInput } from '../platform/validation.ts';
 

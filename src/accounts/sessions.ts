@@ -3,11 +3,11 @@
 // and recomputes the scopes from the current role.
 import { randomUUID } from 'node:crypto';
 import { v7 as uuidv7 } from 'uuid';
-import type { App } from '../app.ts';
 import { signAccessToken } from '../auth/jwt.ts';
 import { ROLE_SCOPES } from '../auth/scopes.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { type Organization, Prisma, type Role, type User } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import type { Db } from '../platform/database/db.ts';
 import { columnsOf } from '../platform/database/sql-columns.ts';

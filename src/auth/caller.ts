@@ -1,6 +1,7 @@
 // Who is acting in a service call, and the checks that depend on what they hold today.
-import type { App } from '../app.ts';
+
 import type { ActorType, Prisma, Role } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import type { Db } from '../platform/database/db.ts';
 import { AppError } from '../platform/errors.ts';

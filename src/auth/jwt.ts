@@ -119,3 +119,9 @@ export function issuedAtMs(claims: Pick<AccessClaims, 'jti' | 'iat'>): number {
   const ms = Number.parseInt(`${match[1]}${match[2]}`, 16);
   return ms >= start && ms < start + 1000 ? ms : start;
 }
+
+declare module '../platform/app.ts' {
+  interface App {
+    jwt: JwtSettings;
+  }
+}

@@ -2,6 +2,7 @@ import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import type { Algorithm } from '@node-rs/argon2';
 import { Piscina } from 'piscina';
+import { z } from 'zod';
 import { workerModule } from '../platform/worker-module.ts';
 import type { PasswordTask } from './password-hasher.ts';
 
@@ -67,3 +68,9 @@ export async function verifyPassword(storedHash: string | null, password: string
   }
   return verify(storedHash, password).catch(() => false);
 }
+
+/** A new password as an input field: length and the common-password list (an old one is only checked by its hash). */
+export const newPassword = z.string().superRefine((value, ctx) => {
+  const problem = passwordProblem(value);
+  if (problem) ctx.addIssue({ code: 'custom', params: { problem } });
+});

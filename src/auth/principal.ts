@@ -1,4 +1,4 @@
-import type { App } from '../app.ts';
+import type { App } from '../platform/app.ts';
 import { type AppError, unauthenticated } from '../platform/errors.ts';
 import { API_TOKEN_PREFIX, isWellFormedApiToken } from './api-token-format.ts';
 import { type AccessClaims, issuedAtMs, TokenVerificationError, verifyAccessToken } from './jwt.ts';

@@ -128,3 +128,16 @@ export function createSessionRevocations(options: {
     },
   };
 }
+
+declare module '../platform/app.ts' {
+  interface App {
+    sessions: SessionRevocations;
+  }
+}
+
+declare module '../platform/pubsub.ts' {
+  interface PubSubEvents {
+    /** A user's sessions ended (in one organization, or in all when null). */
+    'sessions:revoked': [{ userId: string; organizationId: string | null }];
+  }
+}

@@ -3,7 +3,7 @@
 // revoked (logoutAll, password change or reset, removal, role change, disabled account) on
 // any instance, when the API token it acts through is revoked or changed, and when the OAuth
 // client its access token was issued to is revoked or its secret rotated.
-import type { App } from '../app.ts';
+import type { App } from '../platform/app.ts';
 import type { Principal } from './principal.ts';
 import { sessionHolds } from './principal.ts';
 

@@ -43,3 +43,9 @@ export function createVerifiedTokens(keys: Pick<SigningKeys, 'verificationKey'>,
     },
   };
 }
+
+declare module '../platform/app.ts' {
+  interface App {
+    verifiedTokens: VerifiedTokens;
+  }
+}

@@ -1,9 +1,10 @@
 import type { IncomingMessage } from 'node:http';
-import { type App, newRequestId } from '../app.ts';
 import { authenticate, bearer, type Principal } from '../auth/principal.ts';
 import type { SessionEnd } from '../auth/session-watch.ts';
 import { isLocale, type Locale, negotiateLocale } from '../i18n/messages.ts';
+import type { App } from '../platform/app.ts';
 import { clientAddress, NO_TRUSTED_PROXY } from '../platform/client-address.ts';
+import { newRequestId } from '../platform/request-id.ts';
 
 export type { Principal };
 

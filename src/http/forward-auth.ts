@@ -2,11 +2,11 @@
 // `Authorization: Bearer hld_…` is exchanged for a short-lived ES256 JWT the upstream can
 // verify against our JWKS. Anything else answers 401.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app.ts';
 import { API_TOKEN_PREFIX } from '../auth/api-token-format.ts';
 import { signAccessToken } from '../auth/jwt.ts';
 import { authenticate, bearer } from '../auth/principal.ts';
 import { clientIp, headersOf } from '../graphql/context.ts';
+import type { App } from '../platform/app.ts';
 import { AppError } from '../platform/errors.ts';
 import { json } from './json.ts';
 

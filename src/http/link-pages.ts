@@ -4,11 +4,11 @@
 // link never meets a 404.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { RESET_TTL_MS } from '../accounts/passwords.ts';
-import type { App } from '../app.ts';
 import { headersOf, requestedLocale } from '../graphql/context.ts';
 import { type Locale, type MessageKey, type MessageParams, translate } from '../i18n/messages.ts';
 import { type EmailLink, LANDING_PATHS } from '../mail/links.ts';
 import { INVITATION_TTL_MS } from '../members/invitations.ts';
+import type { App } from '../platform/app.ts';
 import { escapeHtml, htmlPage } from './html.ts';
 import { GRAPHQL_PATH } from './yoga.ts';
 

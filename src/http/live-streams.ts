@@ -6,10 +6,10 @@
 // is then closed with 4403, so that graphql-ws clients reconnect with a fresh token.
 import type { ExecutionResult } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
-import type { App } from '../app.ts';
 import { type Principal, sessionHolds } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
 import type { Context } from '../graphql/context.ts';
+import type { App } from '../platform/app.ts';
 import { AppError, unauthenticated } from '../platform/errors.ts';
 import { presentError } from './present-errors.ts';
 

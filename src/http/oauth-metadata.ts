@@ -2,8 +2,8 @@
 // 8414) that OAuth libraries discover the token endpoint and the keys from. The issuer is
 // JWT_ISSUER, the `iss` of every token we sign; endpoints are absolute, under PUBLIC_URL.
 import type { ServerResponse } from 'node:http';
-import type { App } from '../app.ts';
 import { VALID_SCOPES } from '../auth/scopes.ts';
+import type { App } from '../platform/app.ts';
 import { json } from './json.ts';
 
 export const METADATA_PATH = '/.well-known/oauth-authorization-server';

@@ -2,9 +2,9 @@
 // RFC 6749 (§2.3.1 client authentication, §3.2 the endpoint, §4.4 the grant, §5.1 and §5.2
 // the answers). Every answer is JSON and never cached.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app.ts';
 import { clientIp, headersOf } from '../graphql/context.ts';
 import { authenticateClient, grantedScopes, issueClientToken, OAuthError } from '../machine/oauth-token-grant.ts';
+import type { App } from '../platform/app.ts';
 import { AppError } from '../platform/errors.ts';
 import { json } from './json.ts';
 

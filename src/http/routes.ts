@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { App } from '../app.ts';
+import type { App } from '../platform/app.ts';
 import { validateApiToken } from './forward-auth.ts';
 import { json } from './json.ts';
 import { linkPages } from './link-pages.ts';

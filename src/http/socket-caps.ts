@@ -4,8 +4,8 @@
 // instance's own: a count shared in Redis would outlive the sockets of an instance that dies,
 // and a balancer spreading one caller over N instances lets it hold at most N times the cap.
 import type { WebSocket } from 'ws';
-import type { App } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
+import type { App } from '../platform/app.ts';
 
 /** The close code of a socket over a cap: graphql-ws does not retry it on its own. */
 export const TOO_MANY_SOCKETS = 4429;

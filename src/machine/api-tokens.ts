@@ -2,12 +2,12 @@
 // Nobody hands out or touches more than they hold: creating, changing, rotating and revoking
 // a token all need every scope it holds (see credential-authority.ts).
 import { z } from 'zod';
-import type { App } from '../app.ts';
 import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
 import { actorOf, auditAs, type Caller, refuse } from '../auth/caller.ts';
 import { isScope, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { AppError, badInput, notFound } from '../platform/errors.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';

@@ -103,3 +103,17 @@ export function createOAuthClientRevocations(options: {
     },
   };
 }
+
+declare module '../platform/app.ts' {
+  interface App {
+    /** Whether access tokens issued to OAuth clients still hold. */
+    oauthClients: OAuthClientRevocations;
+  }
+}
+
+declare module '../platform/pubsub.ts' {
+  interface PubSubEvents {
+    /** OAuth clients revoked or changed: every instance forgets what it knew of them. */
+    'oauthClients:changed': [{ clientIds: string[] }];
+  }
+}

@@ -5,12 +5,12 @@
 // it on every instance at once.
 
 import { z } from 'zod';
-import type { App } from '../app.ts';
 import { actorOf, auditAs, type Caller } from '../auth/caller.ts';
 import { newClientId, newClientSecret, secretDisplayPrefix } from '../auth/oauth-client-format.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { OAuthClient, Prisma } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { badInput, notFound } from '../platform/errors.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';

@@ -2,13 +2,14 @@
 // its id and secret, narrows the scopes it asks for, and issues an ES256 access token (RFC
 // 9068 shape) that acts as the client's service account. Errors carry the RFC 6749 §5.2
 // codes; the endpoint (http/oauth-token.ts) turns them into responses.
-import type { App } from '../app.ts';
+
 import { signAccessToken } from '../auth/jwt.ts';
 import { isWellFormedClientId, isWellFormedClientSecret } from '../auth/oauth-client-format.ts';
 import { CLIENT_CREDENTIALS_TOKEN_TYPE } from '../auth/principal.ts';
 import { grants, isScope, type Scope } from '../auth/scopes.ts';
 import { safeEqual, sha256 } from '../auth/secrets.ts';
 import type { OAuthClient } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 
 export type OAuthErrorCode =

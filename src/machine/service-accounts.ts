@@ -5,10 +5,10 @@
 // new name or description changes what nobody can do, and needs write:service_accounts alone.
 import { z } from 'zod';
 import { slugify } from '../accounts/slug.ts';
-import type { App } from '../app.ts';
 import { auditAs, type Caller, scopeHolder } from '../auth/caller.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { Prisma } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { conflict, notFound } from '../platform/errors.ts';
 import { name, parseInput, slug } from '../platform/validation.ts';
 import { assertMayActOn, liveCredentialScopes, refusedActing } from './credential-authority.ts';

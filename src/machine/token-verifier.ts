@@ -186,3 +186,16 @@ export function createApiTokenVerifier(options: {
     },
   };
 }
+
+declare module '../platform/app.ts' {
+  interface App {
+    apiTokens: ApiTokenVerifier;
+  }
+}
+
+declare module '../platform/pubsub.ts' {
+  interface PubSubEvents {
+    /** API tokens revoked or changed: every instance drops them from its verification cache. */
+    'apiTokens:invalidated': [{ tokenIds: string[] }];
+  }
+}

@@ -115,3 +115,9 @@ export function createMailer(options: {
     close: () => void transport?.then((opened) => opened.close()),
   };
 }
+
+declare module '../platform/app.ts' {
+  interface App {
+    mailer: Mailer;
+  }
+}

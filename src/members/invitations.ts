@@ -2,16 +2,16 @@
 // stored hashed; accepting creates the user, or checks an existing user's password.
 import { z } from 'zod';
 import { type Session, sessionForMembership } from '../accounts/sessions.ts';
-import type { App } from '../app.ts';
 import { auditAs, type Caller, currentRole, ownersOnly, refuse } from '../auth/caller.ts';
-import { hashPassword, verifyPassword } from '../auth/passwords.ts';
+import { hashPassword, newPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, badInput, conflict, notFound, unauthenticated } from '../platform/errors.ts';
-import { email, isUuid, name, newPassword, parseInput } from '../platform/validation.ts';
+import { email, isUuid, name, parseInput } from '../platform/validation.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 

@@ -29,3 +29,10 @@ export const fromMessage = (n: NotificationMessage): Notification => ({
   createdAt: new Date(n.createdAt),
   readAt: n.readAt ? new Date(n.readAt) : null,
 });
+
+declare module '../platform/pubsub.ts' {
+  interface PubSubEvents {
+    notificationAdded: [recipientId: string, event: NotificationAddedEvent];
+    unreadCountChanged: [recipientId: string, event: UnreadCountEvent];
+  }
+}

@@ -2,9 +2,9 @@
 // the truth and a push is only a hint, so a lost push is repaired by the next query.
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { v7 as uuidv7 } from 'uuid';
-import type { App } from '../app.ts';
 import type { Principal } from '../auth/principal.ts';
 import type { Notification, NotificationType, Prisma } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import type { Db } from '../platform/database/db.ts';
 import { notFound } from '../platform/errors.ts';
 import { idPage } from '../platform/pagination.ts';

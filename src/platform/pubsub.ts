@@ -4,19 +4,14 @@ import { setMaxListeners } from 'node:events';
 import { createRedisEventTarget } from '@graphql-yoga/redis-event-target';
 import { createPubSub } from 'graphql-yoga';
 import type { Redis } from 'ioredis';
-import type { NotificationAddedEvent, UnreadCountEvent } from '../notifications/events.ts';
-
-// Each module adds the events it publishes.
-export type PubSubEvents = {
-  /** API tokens revoked or changed: every instance drops them from its verification cache. */
-  'apiTokens:invalidated': [{ tokenIds: string[] }];
-  /** OAuth clients revoked or changed: see machine/oauth-client-revocations.ts. */
-  'oauthClients:changed': [{ clientIds: string[] }];
-  /** A user's sessions ended (in one organization, or in all when null): see auth/session-revocations.ts. */
-  'sessions:revoked': [{ userId: string; organizationId: string | null }];
-  notificationAdded: [recipientId: string, event: NotificationAddedEvent];
-  unreadCountChanged: [recipientId: string, event: UnreadCountEvent];
-};
+/**
+ * The events that travel between instances. Each module adds the events it publishes, where
+ * it defines them (`declare module '…/platform/pubsub.ts'`), so that this bus knows none of them.
+ */
+// biome-ignore lint/suspicious/noEmptyInterface: filled in by the modules that publish.
+export interface PubSubEvents {}
+/** The same map as a type literal, which yoga's pub/sub takes (an interface has no index signature). */
+type EventMap = { [K in keyof PubSubEvents]: PubSubEvents[K] };
 
 /**
  * Prefixes every channel, so that deployments (or test runs) sharing one Redis never hear
@@ -64,7 +59,7 @@ export function createEventBus(redis?: {
     eventTarget = new EventTarget();
     setMaxListeners(0, eventTarget);
   }
-  const pubsub = createPubSub<PubSubEvents>({ eventTarget });
+  const pubsub = createPubSub<EventMap>({ eventTarget });
   return {
     ...pubsub,
     /**

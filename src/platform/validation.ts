@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { passwordProblem } from '../auth/passwords.ts';
 import { isLocale, LOCALES } from '../i18n/messages.ts';
 import { type AppError, badInput } from './errors.ts';
 
@@ -17,12 +16,6 @@ export const slug = z
   .min(1)
   .max(40)
   .refine((value) => /^[a-z0-9]+(?:-[a-z0-9]+)*$/.test(value), { params: { problem: 'slug' } });
-
-/** A new password: length and the common-password list; an old one is only checked by its hash. */
-export const newPassword = z.string().superRefine((value, ctx) => {
-  const problem = passwordProblem(value);
-  if (problem) ctx.addIssue({ code: 'custom', params: { problem } });
-});
 
 export const locale = z.string().refine(isLocale, { params: { problem: 'locale' } });
 

@@ -6,11 +6,11 @@
 // stores the notifications and emails, so a raise that loses the race writes nothing.
 // Triggers on the request path call these through app.background, never inline.
 import { v7 as uuidv7 } from 'uuid';
-import type { App } from '../app.ts';
 import { type ActorType, Prisma } from '../generated/prisma/client.ts';
 import { isLocale, type Locale } from '../i18n/messages.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import {
   type AlertParams,

@@ -1,8 +1,9 @@
 // The alerts each trigger raises, with the display values their texts need. Callers on the
 // request path run these through app.background: the request neither waits nor fails.
-import type { App } from '../app.ts';
+
 import type { Principal } from '../auth/principal.ts';
 import type { ApiToken } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { raiseSecurityAlert } from './alerts.ts';
 
 const WRITE_ALL = 'write:*';

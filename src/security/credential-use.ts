@@ -4,7 +4,7 @@
 // has recorded within the hour costs nothing more, and a new one is queued and written after
 // the response, like lastUsedAt. The first address a credential is ever seen from raises
 // nothing (it has to be used from somewhere); every later new address does.
-import type { App } from '../app.ts';
+import type { App } from '../platform/app.ts';
 import { raiseSecurityAlert } from './alerts.ts';
 
 export interface CredentialUse {
@@ -142,4 +142,11 @@ async function oauthClientNames(app: App, id: string) {
     owner: `${client.serviceAccount.name} (${client.serviceAccount.slug})`,
     ownerId: client.serviceAccount.id,
   };
+}
+
+declare module '../platform/app.ts' {
+  interface App {
+    /** Where machine credentials are used from (the new_ip security alert). */
+    credentialUse: CredentialUseTracker;
+  }
 }

@@ -2,8 +2,8 @@
 // inboxes: a Slack incoming-webhook URL. The URL is a secret (whoever holds it can post to
 // the channel), so it is only ever shown masked and never written to the audit log.
 import { z } from 'zod';
-import type { App } from '../app.ts';
 import { auditAs, type Caller } from '../auth/caller.ts';
+import type { App } from '../platform/app.ts';
 import { badInput } from '../platform/errors.ts';
 import { parseInput } from '../platform/validation.ts';
 import { isAcceptableWebhookUrl, maskWebhookUrl } from './slack.ts';

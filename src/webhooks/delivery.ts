@@ -6,9 +6,10 @@
 // or a timeout is retried on Standard Webhooks' schedule with jitter, for about a day, then the
 // delivery fails. An endpoint that has answered nothing but failures for
 // WEBHOOK_DISABLE_AFTER_HOURS is disabled, and its organization's owners and admins are told.
-import type { App } from '../app.ts';
+
 import { Prisma } from '../generated/prisma/client.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
+import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { startRepeating } from '../platform/repeating-task.ts';
 import { postJson, UnsafeTargetError } from './safe-fetch.ts';

@@ -2,9 +2,9 @@
 // returned once (at creation and rotation) and never again; it is kept, because every
 // delivery is signed with it. Ids of other organizations read as unknown.
 import { z } from 'zod';
-import type { App } from '../app.ts';
 import { auditAs, type Caller } from '../auth/caller.ts';
 import type { Prisma, WebhookDelivery, WebhookEndpoint } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { badInput, notFound } from '../platform/errors.ts';
 import { isUuid, parseInput } from '../platform/validation.ts';
 import { deliverNow } from './delivery.ts';

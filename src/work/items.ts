@@ -2,11 +2,11 @@
 import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { v7 as uuidv7 } from 'uuid';
 import { z } from 'zod';
-import type { App } from '../app.ts';
 import { actorOf, auditAs, type Caller } from '../auth/caller.ts';
 import type { Principal } from '../auth/principal.ts';
 import { Prisma, type WorkItem, type WorkItemPriority, type WorkItemStatus } from '../generated/prisma/client.ts';
 import { publishNotifications, rememberUnreadCount, storeNotifications } from '../notifications/service.ts';
+import type { App } from '../platform/app.ts';
 import { columnsOf } from '../platform/database/sql-columns.ts';
 import { badInput, notFound } from '../platform/errors.ts';
 import { idPage } from '../platform/pagination.ts';

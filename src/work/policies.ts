@@ -2,10 +2,10 @@
 // due dates of existing items as they are (a promise made is kept), while a changed warning
 // lead moves the warnings still to be sent.
 import { z } from 'zod';
-import type { App } from '../app.ts';
 import { auditAs, type Caller } from '../auth/caller.ts';
 import type { Principal } from '../auth/principal.ts';
 import { Prisma, type SlaPolicy } from '../generated/prisma/client.ts';
+import type { App } from '../platform/app.ts';
 import { badInput, conflict, notFound } from '../platform/errors.ts';
 import { isUuid, parseInput } from '../platform/validation.ts';
 

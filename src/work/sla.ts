@@ -4,9 +4,10 @@
 // leaves the row unclaimed for the next sweep, so each is sent exactly once. What is still to
 // be sent is kept as pending instants (schedule.ts) and read through their indexes up to
 // now, so a sweep reads the items that are due and none of the others.
-import type { App } from '../app.ts';
+
 import type { Prisma } from '../generated/prisma/client.ts';
 import { type NewNotification, publishNotifications, storeNotifications } from '../notifications/service.ts';
+import type { App } from '../platform/app.ts';
 import { startRepeating } from '../platform/repeating-task.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { subscribedEvents } from '../webhooks/outbox.ts';

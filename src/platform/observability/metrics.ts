@@ -1,6 +1,6 @@
 // What the rest of Herald counts and times, whether or not metrics are on. With METRICS on,
 // prometheus.ts (prom-client and yoga's plugin) provides it; off, neither is loaded and every
-// call does nothing.
+// call does nothing (create-metrics.ts chooses).
 import type { Plugin } from 'graphql-yoga';
 
 export const METRICS_PATH = '/metrics';
@@ -33,20 +33,4 @@ export interface Metrics {
   routeSeconds: Timing<'route' | 'status'>;
   /** The yoga plugins that measure GraphQL and serve /metrics. */
   plugins: Plugin[];
-}
-
-const ignored = { inc() {}, startTimer: () => () => 0 };
-
-export async function createMetrics(options: { enabled: boolean }): Promise<Metrics> {
-  if (options.enabled) return (await import('./prometheus.ts')).createPrometheusMetrics();
-  return {
-    sources: {},
-    notificationsPublished: ignored,
-    slaSweepSeconds: ignored,
-    slaClaimed: ignored,
-    rateLimitRefusals: ignored,
-    credentialCache: ignored,
-    routeSeconds: ignored,
-    plugins: [],
-  };
 }

@@ -1,7 +1,7 @@
-import type { App } from '../../app.ts';
 import type { SlaPolicy, WorkItem } from '../../generated/prisma/client.ts';
 import { WorkItemPriority as Priorities, WorkItemStatus as Statuses } from '../../generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
+import type { App } from '../../platform/app.ts';
 import { UserRef } from '../accounts/types.ts';
 
 export const WorkItemStatus = builder.enumType('WorkItemStatus', { values: Object.values(Statuses) });
