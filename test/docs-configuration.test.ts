@@ -1,4 +1,4 @@
-// The configuration reference is generated from the schema in src/config.ts: a variable added,
+// The configuration reference is generated from the schema in src/platform/config.ts: a variable added,
 // renamed or given another default there fails here until `npm run docs:config` is run.
 import { readFile } from 'node:fs/promises';
 import { expect, it } from 'vitest';

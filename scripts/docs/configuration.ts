@@ -1,5 +1,5 @@
 // The configuration reference in docs/configuration.md is written from the configuration schema
-// in src/config.ts, so that the page cannot drift from the code: `npm run docs:config` rewrites
+// in src/platform/config.ts, so that the page cannot drift from the code: `npm run docs:config` rewrites
 // it, and a test fails when the page and this output differ.
 import { readFile, writeFile } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { configSchema, type Documentation, GROUPS } from '../../src/platform/config.ts';
 
 export const PAGE = fileURLToPath(new URL('../../docs/configuration.md', import.meta.url));
-const START = '<!-- generated from src/config.ts by `npm run docs:config`: edit there -->';
+const START = '<!-- generated from src/platform/config.ts by `npm run docs:config`: edit there -->';
 const END = '<!-- end of generated reference -->';
 
 type JsonSchema = {
@@ -45,7 +45,7 @@ export function renderReference(): string {
   const sections = GROUPS.map((group) => {
     const rows = Object.entries(configSchema.shape).flatMap(([name, field]) => {
       const documentation = field.meta() as Documentation | undefined;
-      if (!documentation) throw new Error(`${name} has no documentation in src/config.ts`);
+      if (!documentation) throw new Error(`${name} has no documentation in src/platform/config.ts`);
       if (documentation.group !== group) return [];
       const value = defaults[name];
       const unset = value === undefined ? (documentation.unset ?? 'unset') : shown(value);
