@@ -11,6 +11,9 @@ COPY schema schema
 COPY scripts scripts
 COPY test/operations test/operations
 COPY examples/operations examples/operations
+COPY test/client/operations test/client/operations
+# The install also builds @herald/client, which Herald serves at /client.js.
+COPY packages packages
 RUN npm ci --no-audit --no-fund
 COPY src src
 COPY tsconfig.json tsconfig.build.json ./
@@ -25,6 +28,7 @@ ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000 DATA_DIR=/data
 WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules node_modules
 COPY --from=build --chown=root:root /app/dist dist
+COPY --from=build --chown=root:root /app/packages/client/dist packages/client/dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root prisma prisma
 # Only DATA_DIR is writable, by the unprivileged user (embedded database, generated key, .eml mail).

@@ -17,6 +17,13 @@ const config: CodegenConfig = {
   generates: {
     'test/generated/graphql.ts': { documents: 'test/operations/**/*.graphql', ...output },
     'examples/generated/graphql.ts': { documents: 'examples/operations/**/*.graphql', ...output },
+    // @herald/client sends the text of an operation as it is: documents as strings
+    // (TypedDocumentString), so that a page needs no GraphQL printer.
+    'test/client/generated/graphql.ts': {
+      documents: 'test/client/operations/**/*.graphql',
+      ...output,
+      config: { ...output.config, documentMode: 'string' },
+    },
   },
 };
 

@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { clientScriptRoute } from './http/client-script.ts';
 import { PageResponse } from './http/page-headers.ts';
 import { anyMethodRoutes, routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
@@ -50,7 +51,9 @@ export function createHeraldServer(app: App): HeraldServer {
       ),
     );
 
-    const route = anyMethodRoutes[path] ?? (req.method === 'GET' || req.method === 'HEAD' ? routes[path] : undefined);
+    const route =
+      anyMethodRoutes[path] ??
+      (req.method === 'GET' || req.method === 'HEAD' ? (routes[path] ?? clientScriptRoute(path)) : undefined);
     if (route) {
       const timer = app.metrics.routeSeconds.startTimer({ route: path });
       res.once('finish', () => timer({ status: res.statusCode }));
