@@ -34,7 +34,7 @@ export interface KeeperOptions {
 }
 
 /** How long a tab that finds a newer refresh token in storage waits for the tab that rotated it to hand over the pair. */
-const HAND_OVER_MS = 3000;
+const HAND_OVER_MS = 1000;
 /** Renewal starts this share of the token's lifetime before it ends (at most a minute before). */
 const RENEW_SHARE = 0.25;
 const MAX_RENEW_MARGIN_MS = 60_000;
