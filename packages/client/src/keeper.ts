@@ -40,6 +40,12 @@ const RENEW_SHARE = 0.25;
 const MAX_RENEW_MARGIN_MS = 60_000;
 const MAX_RETRY_MS = 30_000;
 
+/** Keeps the last few: only the newest pairs can still be in storage. */
+function remember(pairs: Map<string, Pair>, key: string, pair: Pair) {
+  pairs.set(key, pair);
+  if (pairs.size > 4) pairs.delete(pairs.keys().next().value as string);
+}
+
 export class SessionKeeper {
   readonly #options: KeeperOptions;
   readonly #now: () => number;
@@ -54,6 +60,8 @@ export class SessionKeeper {
   #closed = false;
   /** Pairs other tabs announced, by their refresh token, for a tab that finds that token in storage. */
   readonly #handed = new Map<string, Pair>();
+  /** The same pairs by the refresh token they replaced, for a tab about to spend that one. */
+  readonly #successors = new Map<string, Pair>();
   readonly #waiters = new Set<() => void>();
   readonly #listeners = new Set<SessionListener>();
   readonly #online = () => {
@@ -157,13 +165,20 @@ export class SessionKeeper {
   /** Runs while no other tab renews: spends the stored refresh token, unless another tab already did. */
   async #renewAlone(stale?: string): Promise<void> {
     const { storage, key, tabs, locale } = this.#options;
-    const stored = (await storage.get(key)) ?? null;
+    let stored = (await storage.get(key)) ?? null;
     if (stored === null) {
       // Another tab signed out (or the storage was cleared).
       if (this.#known) await this.#end('SIGNED_OUT', false);
       throw endedError(locale, 'SIGNED_OUT');
     }
-    if (stored !== this.#known) {
+    const successor = this.#successors.get(stored);
+    if (successor) {
+      // Already rotated by another tab (one copied from this one, with storage of its own).
+      this.#adopt(successor, this.#changeTo(successor));
+      if (!this.#options.shared) await storage.set(key, successor.refreshToken);
+      if (successor.accessToken !== stale && this.#now() < this.#renewAt) return;
+      stored = successor.refreshToken;
+    } else if (stored !== this.#known) {
       // Another tab rotated it: take the pair it hands over rather than spend the token again.
       const handed = this.#handed.get(stored) ?? (tabs.connected ? await this.#handedOver(stored) : null);
       if (handed) {
@@ -207,9 +222,8 @@ export class SessionKeeper {
   #hear(message: TabMessage) {
     if (message.type === 'pair') {
       const { pair, from } = message;
-      this.#handed.set(pair.refreshToken, pair);
-      // A few are enough: only the newest can be in storage.
-      if (this.#handed.size > 4) this.#handed.delete(this.#handed.keys().next().value as string);
+      remember(this.#handed, pair.refreshToken, pair);
+      if (from !== null) remember(this.#successors, from, pair);
       const ours = this.#options.shared || (from !== null && from === this.#known);
       if (ours && (pair.refreshToken !== this.#known || !this.#pair)) {
         this.#adopt(pair, this.#changeTo(pair));
