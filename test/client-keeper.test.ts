@@ -111,6 +111,7 @@ describe('one tab', () => {
     const tab = keeper(herald, new FakeOrigin().tab());
     await tab.start(herald.pair(), 'signedIn');
     expect(await tab.accessToken()).toBe('access-1');
+    expect(tab.session).toBe(tab.session);
     herald.clock.now += LIFETIME_MS;
     const tokens = await Promise.all([1, 2, 3, 4, 5].map(() => tab.accessToken()));
     expect(new Set(tokens)).toEqual(new Set(['access-2']));

@@ -50,6 +50,7 @@ export class SessionKeeper {
   readonly #options: KeeperOptions;
   readonly #now: () => number;
   #pair: Pair | null = null;
+  #session: Session | null = null;
   /** The refresh token this tab takes to be current; set before its pair arrives when restoring. */
   #known: string | null = null;
   #renewAt = 0;
@@ -75,8 +76,9 @@ export class SessionKeeper {
     globalThis.addEventListener?.('online', this.#online);
   }
 
+  /** The same object until the session changes (what React's useSyncExternalStore needs). */
   get session(): Session | null {
-    return this.#pair && sessionOf(this.#pair);
+    return this.#session;
   }
 
   /** The pair in hand, for callers that need the raw tokens. */
@@ -113,7 +115,7 @@ export class SessionKeeper {
     tabs.post({ type: 'pair', from: previous, pair });
     // The pair replaced here would otherwise stay valid, unseen, until it expires.
     if (previous && previous !== pair.refreshToken) this.#options.revoke(previous).catch(() => {});
-    return sessionOf(pair);
+    return this.#session as Session;
   }
 
   /**
@@ -248,6 +250,7 @@ export class SessionKeeper {
 
   #adopt(pair: Pair, type: SessionChangeType) {
     this.#pair = pair;
+    this.#session = sessionOf(pair);
     this.#known = pair.refreshToken;
     this.#failures = 0;
     this.#retryPending = false;
@@ -263,6 +266,7 @@ export class SessionKeeper {
     const token = this.#known;
     if (!token) return;
     this.#pair = null;
+    this.#session = null;
     this.#known = null;
     this.#renewAt = 0;
     this.#retryPending = false;
