@@ -1,6 +1,5 @@
 // @herald/client as a product's page meets it: the plain HTML example of docs/client.md, served
 // from another origin, loading Herald's /client.js, in two tabs of Debian's Chromium.
-import { existsSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Tokens } from 'marked';
@@ -10,16 +9,11 @@ import { sha256 } from '../src/auth/secrets.ts';
 import { PublishNotificationDocument } from './generated/graphql.ts';
 import { addMember, createMachineToken, eventually } from './helpers/machine.ts';
 import { lex } from './helpers/markdown.ts';
+import { chromiumPath, needing } from './helpers/requirements.ts';
 import { createOwner, PASSWORD } from './helpers/seed.ts';
 import { ok, startServer, type TestServer } from './helpers/server.ts';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) {
-  console.warn(
-    `client browser test skipped: no Chromium at ${CHROMIUM} (apt-get install chromium, or set CHROMIUM_PATH)`,
-  );
-}
+const inBrowser = needing('the documented page, in two tabs of Chromium', 'chromium');
 const TTL_SECONDS = 5;
 /** Where the example in the docs expects Herald. */
 const DOCUMENTED_URL = 'http://127.0.0.1:4000';
@@ -91,7 +85,7 @@ describe('/client.js', () => {
   });
 });
 
-describe.skipIf(!hasChromium)('the documented page, in two tabs of Chromium', () => {
+describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
   let browser: Browser;
   let context: BrowserContext;
   let tabA: Page;
@@ -103,7 +97,7 @@ describe.skipIf(!hasChromium)('the documented page, in two tabs of Chromium', ()
 
   beforeAll(async () => {
     browser = await chromium.launch({
-      executablePath: CHROMIUM,
+      executablePath: chromiumPath,
       args: [
         '--headless',
         '--no-sandbox',
