@@ -1,7 +1,7 @@
 // The client's session keeper on its own: renewals one at a time, tabs that share a session
 // through a fake channel and lock, and what ends a session. A fake Herald counts the refresh
 // tokens spent and refuses one spent twice, as reuse detection would.
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { HeraldError } from '../packages/client/src/errors.ts';
 import { type KeeperOptions, type SessionChange, SessionKeeper } from '../packages/client/src/keeper.ts';
 import type { Pair } from '../packages/client/src/session.ts';
@@ -116,6 +116,27 @@ describe('one tab', () => {
     const tokens = await Promise.all([1, 2, 3, 4, 5].map(() => tab.accessToken()));
     expect(new Set(tokens)).toEqual(new Set(['access-2']));
     expect(herald.spent).toEqual(['refresh-1']);
+  });
+
+  it('renews by itself ahead of expiry, with nobody asking, so that callers never hold an expired token', async () => {
+    vi.useFakeTimers();
+    try {
+      const herald = new FakeHerald();
+      const tab = keeper(herald, new FakeOrigin().tab());
+      await tab.start(herald.pair(), 'signedIn');
+      // Herald's clock and the timers move together.
+      const pass = async (ms: number) => {
+        herald.clock.now += ms;
+        await vi.advanceTimersByTimeAsync(ms);
+      };
+      // A quarter of the lifetime ahead at most (plus a little jitter), never at the last moment.
+      await pass(LIFETIME_MS / 2);
+      expect(herald.spent).toEqual([]);
+      await pass(LIFETIME_MS / 2 - 1);
+      expect(herald.spent).toEqual(['refresh-1']);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('renews a token Herald refused as expired even while it looks fresh, and only that token', async () => {
