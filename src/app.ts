@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { loadSigningKeys } from './auth/keys.ts';
 import { createSessionRevocations } from './auth/session-revocations.ts';
 import { createVerifiedTokens } from './auth/verified-tokens.ts';
+import { createForwardAuthJwts } from './machine/forward-auth-jwts.ts';
 import { createOAuthClientRevocations } from './machine/oauth-client-revocations.ts';
 import { createApiTokenVerifier } from './machine/token-verifier.ts';
 import { createMailer } from './mail/outbox.ts';
@@ -159,6 +160,11 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       mailer,
       limits: createRateLimits(config, redis, namespace, metrics),
       apiTokens,
+      forwardAuthJwts: createForwardAuthJwts({
+        keys,
+        issuer: config.JWT_ISSUER,
+        audience: config.FORWARD_AUTH_AUDIENCE,
+      }),
       credentialUse: createCredentialUseTracker(() => app),
       sessions,
       oauthClients,

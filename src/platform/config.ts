@@ -181,6 +181,11 @@ export const configSchema = z.object({
     group: 'Tokens and keys',
     description: '`aud` of access tokens.',
   }),
+  FORWARD_AUTH_AUDIENCE: doc(z.string().min(1).default('herald-forward-auth'), {
+    group: 'Tokens and keys',
+    description:
+      "`aud` of the JWTs `/api/tokens/validate` hands a gateway for its upstream (header `typ: herald-forward+jwt`). Distinct from `JWT_AUDIENCE`, so that an upstream checking it never takes a person's access token.",
+  }),
   ACCESS_TOKEN_TTL: doc(seconds(3600), {
     group: 'Tokens and keys',
     description: 'Lifetime of an access token, in seconds.',
