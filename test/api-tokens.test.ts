@@ -507,6 +507,24 @@ describe('GET /api/tokens/validate', () => {
     expect(response.headers.get('authorization')).toBeNull();
   });
 
+  it('answers 429 with Retry-After and the RateLimit fields once an address has guessed too many tokens', async () => {
+    const guesser = await startServer({ env: { RATE_LIMIT_IP_PER_MINUTE: '2' } });
+    try {
+      const guess = () =>
+        fetch(`${guesser.url}/api/tokens/validate`, { headers: { authorization: `Bearer ${newApiTokenSecret()}` } });
+      expect((await guess()).status).toBe(401);
+      expect((await guess()).status).toBe(401);
+      const refused = await guess();
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toEqual({ status: 'rate_limited', limit: 'signIn.ip' });
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(refused.headers.get('ratelimit-policy')).toBe('"signIn.ip";q=2;w=60');
+      expect(refused.headers.get('ratelimit')).toMatch(/^"signIn\.ip";r=0;t=\d+$/);
+    } finally {
+      await guesser.close();
+    }
+  });
+
   it('answers 401 once the token is revoked', async () => {
     const owner = await createOwner(server);
     const machine = await createMachineToken(server, owner, ['read:members']);

@@ -7,7 +7,7 @@ import { API_TOKEN_PREFIX } from '../auth/api-token-format.ts';
 import { authenticate, bearer } from '../auth/principal.ts';
 import { clientIp, headersOf } from '../graphql/context.ts';
 import type { App } from '../platform/app.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, httpHeadersOf } from '../platform/errors.ts';
 import { json } from './json.ts';
 
 export const FORWARD_AUTH_PATH = '/api/tokens/validate';
@@ -29,7 +29,7 @@ export async function validateApiToken(app: App, req: IncomingMessage, res: Serv
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     if (error.extensions.code === 'RATE_LIMITED') {
-      return send(res, 429, { status: 'rate_limited' }, { 'retry-after': String(error.extensions.retryAfter) });
+      return send(res, 429, { status: 'rate_limited', limit: error.extensions.limit }, httpHeadersOf(error));
     }
     return unauthorized(String(error.extensions.code));
   }

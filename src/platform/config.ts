@@ -235,6 +235,11 @@ export const configSchema = z.object({
     group: 'Sign-in limits and API tokens',
     description: 'The window of `RATE_LIMIT_ACCOUNT_FAILURES`, and the longest wait of one address, in seconds.',
   }),
+  LIMITS_FAIL_OPEN_SECONDS: doc(z.coerce.number().int().min(0).max(3600).default(60), {
+    group: 'Sign-in limits and API tokens',
+    description:
+      "How long tenants' limits admit requests unchecked while Redis does not answer (logged once per outage, counted in `herald_rate_limit_fail_open_total`); past it each instance enforces the limits from its own memory until Redis answers again. Limits never refuse every tenant because Redis is away.",
+  }),
   SLA_SWEEP_INTERVAL_MS: doc(z.coerce.number().int().min(0).default(5000), {
     group: 'Server',
     description: 'How often this instance sweeps for SLA warnings and breaches (0: never, on this instance).',
