@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import { loadSigningKeys } from './auth/keys.ts';
 import { createSessionRevocations } from './auth/session-revocations.ts';
 import { createVerifiedTokens } from './auth/verified-tokens.ts';
+import { createForwardAuthJwts } from './machine/forward-auth-jwts.ts';
 import { createOAuthClientRevocations } from './machine/oauth-client-revocations.ts';
 import { createApiTokenVerifier } from './machine/token-verifier.ts';
 import { createMailer } from './mail/outbox.ts';
@@ -10,6 +11,7 @@ import type { Config } from './platform/config.ts';
 import { openDatabase } from './platform/database/db.ts';
 import { createOrganizationLookup, createUserLookup } from './platform/database/lookups-by-id.ts';
 import { applyMigrations, hasPendingMigrations } from './platform/database/migrations.ts';
+import { memoryCounters, sharedCounters } from './platform/limit-counters.ts';
 import { createMetrics } from './platform/observability/create-metrics.ts';
 import { createLogger, type Logger } from './platform/observability/logger.ts';
 import type { Tracing } from './platform/observability/tracing.ts';
@@ -158,7 +160,21 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       pubsub,
       mailer,
       limits: createRateLimits(config, redis, namespace, metrics),
+      limitCounters: redis
+        ? sharedCounters({
+            redis,
+            namespace,
+            logger,
+            failOpenSeconds: config.LIMITS_FAIL_OPEN_SECONDS,
+            onFailOpen: () => metrics.rateLimitFailOpen.inc({}),
+          })
+        : memoryCounters(),
       apiTokens,
+      forwardAuthJwts: createForwardAuthJwts({
+        keys,
+        issuer: config.JWT_ISSUER,
+        audience: config.FORWARD_AUTH_AUDIENCE,
+      }),
       credentialUse: createCredentialUseTracker(() => app),
       sessions,
       oauthClients,

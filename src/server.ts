@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { clientScriptRoute } from './http/client-script.ts';
+import { FORWARD_AUTH_PATH } from './http/forward-auth.ts';
 import { PageResponse } from './http/page-headers.ts';
 import { anyMethodRoutes, routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
@@ -36,9 +37,13 @@ export function createHeraldServer(app: App): HeraldServer {
     res.setHeader('x-request-id', requestId);
     const started = performance.now();
     const path = (req.url ?? '/').split('?')[0] as string;
-    // Probes and scrapes come every few seconds; at info they would bury everything else.
-    const level = quietPaths.has(path) ? 'debug' : 'info';
-    res.once('finish', () =>
+    res.once('finish', () => {
+      // Probes and scrapes come every few seconds, and a gateway asks forward-auth about every
+      // request it passes on (and logs that request itself): at info they would bury everything
+      // else, and writing them cost forward-auth a third of its throughput. Refusals stay at info.
+      const quiet = quietPaths.has(path) || (path === FORWARD_AUTH_PATH && res.statusCode < 300);
+      const level = quiet ? 'debug' : 'info';
+      if (!app.logger.isLevelEnabled(level)) return;
       app.logger[level](
         {
           requestId,
@@ -48,8 +53,8 @@ export function createHeraldServer(app: App): HeraldServer {
           ms: Math.round(performance.now() - started),
         },
         'request',
-      ),
-    );
+      );
+    });
 
     const route =
       anyMethodRoutes[path] ??

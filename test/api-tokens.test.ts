@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify } from 'jose';
+import { createRemoteJWKSet, decodeJwt, decodeProtectedHeader, jwtVerify } from 'jose';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { newApiTokenSecret } from '../src/auth/api-token-format.ts';
 import {
@@ -432,6 +432,18 @@ describe('revoke, rotate and update', () => {
 describe('GET /api/tokens/validate', () => {
   const validate = (authorization?: string) =>
     fetch(`${server.url}/api/tokens/validate`, { headers: authorization ? { authorization } : {} });
+  const jwtOf = (response: Response) => {
+    expect(response.status).toBe(200);
+    return /^Bearer (\S+)$/.exec(response.headers.get('authorization') ?? '')?.[1] as string;
+  };
+  // What docs/forward-auth.md tells an upstream to check.
+  const upstreamCheck = {
+    issuer: 'herald',
+    audience: 'herald-forward-auth',
+    typ: 'herald-forward+jwt',
+    algorithms: ['ES256'],
+    requiredClaims: ['exp', 'sub', 'org'],
+  };
 
   it('exchanges a valid API token for a short-lived ES256 JWT with the same organization and scopes', async () => {
     const owner = await createOwner(server);
@@ -441,7 +453,7 @@ describe('GET /api/tokens/validate', () => {
     const jwt = /^Bearer (\S+)$/.exec(response.headers.get('authorization') ?? '')?.[1] as string;
     expect(decodeProtectedHeader(jwt).alg).toBe('ES256');
     const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
-    const { payload } = await jwtVerify(jwt, jwks, { issuer: 'herald', audience: 'herald', algorithms: ['ES256'] });
+    const { payload } = await jwtVerify(jwt, jwks, upstreamCheck);
     expect(payload).toMatchObject({
       sub: machine.serviceAccountId,
       org: owner.organizationId,
@@ -450,6 +462,35 @@ describe('GET /api/tokens/validate', () => {
     expect((payload.exp as number) - (payload.iat as number)).toBeLessThanOrEqual(15 * 60);
     // Meant for the upstream: Herald itself does not take it as an access token.
     expect(failure(await server.gql(MembersDocument, {}, { token: jwt })).extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('signs JWTs of their own kind, which the upstream check of docs/forward-auth.md tells from access tokens', async () => {
+    const owner = await createOwner(server);
+    const machine = await createMachineToken(server, owner, ['read:members']);
+    const jwt = jwtOf(await validate(`Bearer ${machine.token}`));
+    expect(decodeProtectedHeader(jwt).typ).toBe('herald-forward+jwt');
+    const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
+    expect((await jwtVerify(jwt, jwks, upstreamCheck)).payload.aud).toBe('herald-forward-auth');
+    // A person's access token, sent straight to the upstream, fails the same check twice over.
+    await expect(jwtVerify(owner.accessToken, jwks, upstreamCheck)).rejects.toThrow();
+    await expect(jwtVerify(owner.accessToken, jwks, { ...upstreamCheck, typ: undefined })).rejects.toThrow(/aud/);
+  });
+
+  it('hands the same JWT out again while nothing it says has changed, and a fresh one once it has', async () => {
+    const owner = await createOwner(server);
+    const machine = await createMachineToken(server, owner, ['read:members']);
+    const first = jwtOf(await validate(`Bearer ${machine.token}`));
+    expect(jwtOf(await validate(`Bearer ${machine.token}`))).toBe(first);
+    ok(
+      await server.gql(
+        UpdateApiTokenDocument,
+        { input: { id: machine.tokenId, scopes: ['read:members', 'read:work_items'] } },
+        { token: owner.accessToken },
+      ),
+    );
+    const changed = jwtOf(await validate(`Bearer ${machine.token}`));
+    expect(changed).not.toBe(first);
+    expect(decodeJwt(changed).scopes).toEqual(['read:members', 'read:work_items']);
   });
 
   it.each([
@@ -464,6 +505,24 @@ describe('GET /api/tokens/validate', () => {
     const response = await validate(header(machine.token, owner.accessToken));
     expect(response.status).toBe(401);
     expect(response.headers.get('authorization')).toBeNull();
+  });
+
+  it('answers 429 with Retry-After and the RateLimit fields once an address has guessed too many tokens', async () => {
+    const guesser = await startServer({ env: { RATE_LIMIT_IP_PER_MINUTE: '2' } });
+    try {
+      const guess = () =>
+        fetch(`${guesser.url}/api/tokens/validate`, { headers: { authorization: `Bearer ${newApiTokenSecret()}` } });
+      expect((await guess()).status).toBe(401);
+      expect((await guess()).status).toBe(401);
+      const refused = await guess();
+      expect(refused.status).toBe(429);
+      expect(await refused.json()).toEqual({ status: 'rate_limited', limit: 'signIn.ip' });
+      expect(refused.headers.get('retry-after')).toMatch(/^\d+$/);
+      expect(refused.headers.get('ratelimit-policy')).toBe('"signIn.ip";q=2;w=60');
+      expect(refused.headers.get('ratelimit')).toMatch(/^"signIn\.ip";r=0;t=\d+$/);
+    } finally {
+      await guesser.close();
+    }
   });
 
   it('answers 401 once the token is revoked', async () => {

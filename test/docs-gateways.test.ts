@@ -147,7 +147,13 @@ describe.each(gateways)('the $name example of docs/forward-auth.md', ({ name, pr
       expect(seen.path).toBe('/internal-api/reports');
       expect(seen.authorization).toMatch(/^Bearer ey/);
       const jwks = createRemoteJWKSet(new URL(`${server.url}/.well-known/jwks.json`));
-      const { payload } = await jwtVerify(seen.authorization.slice('Bearer '.length), jwks, { issuer: 'herald' });
+      // The checks docs/forward-auth.md tells an upstream to make.
+      const { payload } = await jwtVerify(seen.authorization.slice('Bearer '.length), jwks, {
+        issuer: 'herald',
+        audience: 'herald-forward-auth',
+        typ: 'herald-forward+jwt',
+        algorithms: ['ES256'],
+      });
       expect(payload).toMatchObject({ type: 'service_account', scopes: ['read:work_items'] });
     },
   );

@@ -134,8 +134,9 @@ describe('/metrics', () => {
   });
 
   // Last: it spends this server's per-IP budget.
-  it('counts rate-limit refusals by limit', async () => {
-    const before = await sample('herald_rate_limit_refusals_total', { limit: 'ip' });
+  it('counts rate-limit refusals by the limit clients see, and the rule that refused', async () => {
+    const labels = { limit: 'signIn.ip', rule: 'ip' };
+    const before = await sample('herald_rate_limit_refusals_total', labels);
     const codes: unknown[] = [];
     for (let i = 0; i < 12; i++) {
       const response = await server.gql(LoginDocument, { input: { email: owner.email, password: 'wrong password' } });
@@ -143,7 +144,7 @@ describe('/metrics', () => {
     }
     const refused = codes.filter((code) => code === 'RATE_LIMITED').length;
     expect(refused).toBeGreaterThan(0);
-    expect(await sample('herald_rate_limit_refusals_total', { limit: 'ip' })).toBe(before + refused);
+    expect(await sample('herald_rate_limit_refusals_total', labels)).toBe(before + refused);
   });
 });
 

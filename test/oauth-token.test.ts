@@ -495,6 +495,8 @@ describe('rate limits', () => {
     expect(Number(locked.headers.get('retry-after'))).toBeGreaterThan(0);
     expect(locked.headers.get('cache-control')).toBe('no-store');
     expect(await locked.json()).toMatchObject({ error: 'temporarily_unavailable' });
+    expect(locked.headers.get('ratelimit-policy')).toMatch(/^"signIn\.ip";q=\d+;w=\d+$/);
+    expect(locked.headers.get('ratelimit')).toMatch(/^"signIn\.ip";r=0;t=\d+$/);
 
     // Another client is not locked; the IP's budget (12 a minute, shared with sign-up and
     // sign-in) runs out all the same.
@@ -506,6 +508,7 @@ describe('rate limits', () => {
     }
     expect(overIp.status).toBe(429);
     expect(overIp.headers.get('retry-after')).toMatch(/^\d+$/);
+    expect(overIp.headers.get('ratelimit-policy')).toBe('"signIn.ip";q=12;w=60');
   });
 });
 

@@ -2,12 +2,13 @@
 // the waits grow; a stranger guessing a password, or an OAuth client's secret, slows down
 // itself and never locks the real owner out of an address it signed in from before. Each
 // client address is played with X-Forwarded-For through one trusted hop (TRUST_PROXY=1).
+import { print } from 'graphql';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { newClientSecret } from '../src/auth/oauth-client-format.ts';
 import { LoginDocument } from './generated/graphql.ts';
 import { createTestClient, OAUTH_ENV, type TestClient } from './helpers/oauth.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
-import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
+import { failure, type GraphQLResponse, ok, startServer, type TestServer } from './helpers/server.ts';
 
 const PER_ADDRESS = 3;
 const PER_ACCOUNT = 7;
@@ -47,9 +48,18 @@ describe('signing in', () => {
     const stranger = '198.51.100.10';
     for (let i = 0; i < PER_ADDRESS; i++)
       expect(codeOf(await login(victim, `guess ${i}`, stranger))).toBe('UNAUTHENTICATED');
-    const refused = failure(await login(victim, victim.password, stranger));
-    expect(refused.extensions).toMatchObject({ code: 'RATE_LIMITED' });
+    const answer = await server.post(
+      { query: print(LoginDocument), variables: { input: { email: victim.email, password: victim.password } } },
+      from(stranger),
+    );
+    // 429, the wait, and where the address stands against the limit that refused it.
+    expect(answer.status).toBe(429);
+    const refused = failure((await answer.json()) as GraphQLResponse<unknown>);
+    expect(refused.extensions).toMatchObject({ code: 'RATE_LIMITED', limit: 'signIn.ip' });
     expect(refused.extensions?.retryAfter).toBeLessThanOrEqual(FIRST_WAIT);
+    expect(answer.headers.get('retry-after')).toBe(String(refused.extensions?.retryAfter));
+    expect(answer.headers.get('ratelimit-policy')).toBe(`"signIn.ip";q=${PER_ADDRESS};w=900`);
+    expect(answer.headers.get('ratelimit')).toMatch(/^"signIn\.ip";r=0;t=[12]$/);
 
     ok(await login(victim, victim.password, '10.4.1.1'));
     // So does a newcomer at an address that never failed, while the account is under its ceiling.

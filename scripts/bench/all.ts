@@ -9,6 +9,10 @@ const redis = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 
 const benchmarks: [string, string[]][] = [
   ['requests: throughput against bare yoga, yoga + raw pg, and the argon2id ceiling', ['scripts/bench/requests.ts']],
+  [
+    'forward-auth and limits: against the floor of one ES256 signing, and without limits',
+    ['scripts/bench/forward-auth.ts'],
+  ],
   ['assignWorkItem → subscriber', ['scripts/bench/latency.ts', '5', '100,250,500,1000']],
   ['SLA sweep', ['scripts/bench/sla-sweep.ts']],
   ['memory per authenticated socket, distinct users', ['scripts/bench/sockets.ts']],

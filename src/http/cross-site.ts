@@ -5,8 +5,10 @@
 // send. Yoga's CSRF plugin answers 403 and wants a header on GET queries too, which a
 // cross-site GET could not use anyway (it carries no Authorization; mutations over GET are
 // refused by yoga).
+
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
+import { RATE_LIMIT_HEADERS } from '../platform/rate-limit-headers.ts';
 import type { OriginCheck } from './origins.ts';
 
 /** What a page may send to /graphql once its origin is allowed (yoga's `cors` option, function form). */
@@ -15,7 +17,14 @@ export function corsFor(allows: OriginCheck) {
     const origin = request.headers.get('origin');
     if (origin === null || !allows(origin)) return false as const;
     // One origin in the list: yoga answers exactly it, never another or `null`.
-    return { origin: [origin], credentials: true, methods: ['GET', 'POST'], maxAge: 600 };
+    // A browser's script may read a refusal's wait and where it stands against its limits.
+    return {
+      origin: [origin],
+      credentials: true,
+      methods: ['GET', 'POST'],
+      maxAge: 600,
+      exposedHeaders: [...RATE_LIMIT_HEADERS],
+    };
   };
 }
 

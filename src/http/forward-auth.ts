@@ -1,21 +1,16 @@
 // GET /api/tokens/validate, for a gateway's forward-auth (e.g. Traefik): an API token in
 // `Authorization: Bearer hld_…` is exchanged for a short-lived ES256 JWT the upstream can
-// verify against our JWKS. Anything else answers 401.
+// verify against our JWKS (its own `typ` and `aud`, see machine/forward-auth-jwts.ts).
+// Anything else answers 401.
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_TOKEN_PREFIX } from '../auth/api-token-format.ts';
-import { signAccessToken } from '../auth/jwt.ts';
 import { authenticate, bearer } from '../auth/principal.ts';
 import { clientIp, headersOf } from '../graphql/context.ts';
 import type { App } from '../platform/app.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, httpHeadersOf } from '../platform/errors.ts';
 import { json } from './json.ts';
 
-const MAX_TTL_SECONDS = 15 * 60;
-/**
- * The JWT's `type` claim. Not `access`: Herald itself refuses these, so that a gateway
- * token never outlives a revocation here by acting on Herald directly.
- */
-export const FORWARDED_TOKEN_TYPE = 'service_account';
+export const FORWARD_AUTH_PATH = '/api/tokens/validate';
 
 const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) =>
   json(res, status, body, { 'cache-control': 'no-store', ...headers });
@@ -34,20 +29,21 @@ export async function validateApiToken(app: App, req: IncomingMessage, res: Serv
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     if (error.extensions.code === 'RATE_LIMITED') {
-      return send(res, 429, { status: 'rate_limited' }, { 'retry-after': String(error.extensions.retryAfter) });
+      return send(res, 429, { status: 'rate_limited', limit: error.extensions.limit }, httpHeadersOf(error));
     }
     return unauthorized(String(error.extensions.code));
   }
   if (!principal) return unauthorized('UNAUTHENTICATED');
 
-  const remaining = principal.expiresAt ? principal.expiresAt - Math.floor(Date.now() / 1000) : MAX_TTL_SECONDS;
-  const ttl = Math.max(1, Math.min(MAX_TTL_SECONDS, remaining));
-  const { token, exp } = await signAccessToken(
-    app.jwt,
-    { sub: principal.id, org: principal.organizationId, scopes: principal.scopes },
-    ttl,
-    FORWARDED_TOKEN_TYPE,
-  );
+  // Herald itself refuses these JWTs (their audience and `type` are not an access token's), so
+  // that a gateway token never outlives a revocation here by acting on Herald directly.
+  const { token, exp } = await app.forwardAuthJwts.issue({
+    tokenId: principal.tokenId as string,
+    sub: principal.id,
+    org: principal.organizationId,
+    scopes: principal.scopes,
+    credentialExpiresAt: principal.expiresAt,
+  });
   send(
     res,
     200,

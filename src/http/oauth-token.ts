@@ -5,7 +5,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { clientIp, headersOf } from '../graphql/context.ts';
 import { authenticateClient, grantedScopes, issueClientToken, OAuthError } from '../machine/oauth-token-grant.ts';
 import type { App } from '../platform/app.ts';
-import { AppError } from '../platform/errors.ts';
+import { AppError, httpHeadersOf } from '../platform/errors.ts';
 import { json } from './json.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
@@ -128,7 +128,7 @@ export async function tokenEndpoint(app: App, req: IncomingMessage, res: ServerR
         res,
         429,
         { error: 'temporarily_unavailable', error_description: `Too many requests; retry in ${seconds} s.` },
-        { 'retry-after': seconds },
+        httpHeadersOf(error),
       );
     }
     app.logger.error({ err: error }, 'token endpoint failed');

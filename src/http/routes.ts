@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../platform/app.ts';
-import { validateApiToken } from './forward-auth.ts';
+import { FORWARD_AUTH_PATH, validateApiToken } from './forward-auth.ts';
 import { json } from './json.ts';
 import { linkPages } from './link-pages.ts';
 import { METADATA_PATH, serveMetadata } from './oauth-metadata.ts';
@@ -30,7 +30,7 @@ export const routes: Record<string, Route> = {
     // Short cache: a rotated key must reach verifiers well before its first token expires.
     json(res, 200, app.jwt.keys.jwks(), { 'cache-control': 'public, max-age=300' }),
   '/healthz': (_app, _req, res) => json(res, 200, { status: 'ok' }),
-  '/api/tokens/validate': validateApiToken,
+  [FORWARD_AUTH_PATH]: validateApiToken,
   [METADATA_PATH]: (app, _req, res) => serveMetadata(app, res),
   ...linkPages,
   '/readyz': async (app, _req, res) => {

@@ -6,6 +6,7 @@ import type { Organization, User } from '../generated/prisma/client.ts';
 import type { Config } from './config.ts';
 import type { Database, Db } from './database/db.ts';
 import type { LookupById } from './database/lookups-by-id.ts';
+import type { LimitCounters } from './limit-counters.ts';
 import type { Logger } from './observability/logger.ts';
 import type { Metrics } from './observability/metrics.ts';
 import type { Tracing } from './observability/tracing.ts';
@@ -20,6 +21,8 @@ export interface App {
   metrics: Metrics;
   pubsub: EventBus;
   limits: RateLimits;
+  /** The counters of tenants' limits: in Redis with REDIS_URL, else in memory. */
+  limitCounters: LimitCounters;
   /** Users and organizations by id, each batched across the requests in flight. */
   userById: LookupById<User>;
   organizationById: LookupById<Organization>;

@@ -181,6 +181,11 @@ export const configSchema = z.object({
     group: 'Tokens and keys',
     description: '`aud` of access tokens.',
   }),
+  FORWARD_AUTH_AUDIENCE: doc(z.string().min(1).default('herald-forward-auth'), {
+    group: 'Tokens and keys',
+    description:
+      "`aud` of the JWTs `/api/tokens/validate` hands a gateway for its upstream (header `typ: herald-forward+jwt`). Distinct from `JWT_AUDIENCE`, so that an upstream checking it never takes a person's access token.",
+  }),
   ACCESS_TOKEN_TTL: doc(seconds(3600), {
     group: 'Tokens and keys',
     description: 'Lifetime of an access token, in seconds.',
@@ -229,6 +234,11 @@ export const configSchema = z.object({
   RATE_LIMIT_LOGIN_WINDOW: doc(seconds(15 * 60), {
     group: 'Sign-in limits and API tokens',
     description: 'The window of `RATE_LIMIT_ACCOUNT_FAILURES`, and the longest wait of one address, in seconds.',
+  }),
+  LIMITS_FAIL_OPEN_SECONDS: doc(z.coerce.number().int().min(0).max(3600).default(60), {
+    group: 'Sign-in limits and API tokens',
+    description:
+      "How long tenants' limits admit requests unchecked while Redis does not answer (logged once per outage, counted in `herald_rate_limit_fail_open_total`); past it each instance enforces the limits from its own memory until Redis answers again. Limits never refuse every tenant because Redis is away.",
   }),
   SLA_SWEEP_INTERVAL_MS: doc(z.coerce.number().int().min(0).default(5000), {
     group: 'Server',

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { MessageKey, MessageParams } from '../i18n/messages.ts';
 import { translate } from '../i18n/messages.ts';
+import { type LimitName, type LimitPolicy, rateLimitHeaders } from './rate-limit-headers.ts';
 
 export type ErrorCode =
   | 'UNAUTHENTICATED'
@@ -63,7 +64,27 @@ export const conflict = (key: MessageKey, params?: MessageParams, field?: string
 export const badInput = (field: string, key: MessageKey = 'invalidValue', params: MessageParams = {}) =>
   new AppError('BAD_USER_INPUT', key, { params: { field, ...params }, extensions: { field } });
 
-export const rateLimited = (retryAfterSeconds: number) => {
+/**
+ * RATE_LIMITED: `retryAfter` in seconds, `limit` naming the limit that refused, and over HTTP a
+ * 429 with Retry-After and the RateLimit header fields of the limits that apply.
+ */
+export const rateLimited = (
+  retryAfterSeconds: number,
+  limit?: LimitName,
+  policies: readonly LimitPolicy[] = [],
+  key: MessageKey = 'rateLimited',
+) => {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
-  return new AppError('RATE_LIMITED', 'rateLimited', { params: { seconds }, extensions: { retryAfter: seconds } });
+  return new AppError('RATE_LIMITED', key, {
+    params: { seconds },
+    extensions: {
+      retryAfter: seconds,
+      ...(limit ? { limit } : {}),
+      http: { status: 429, headers: { 'Retry-After': String(seconds), ...rateLimitHeaders(policies) } },
+    },
+  });
 };
+
+/** The HTTP header fields an error asks for (Retry-After and RateLimit fields of a refusal), for plain endpoints. */
+export const httpHeadersOf = (error: GraphQLError): Record<string, string> =>
+  (error.extensions.http as { headers?: Record<string, string> } | undefined)?.headers ?? {};

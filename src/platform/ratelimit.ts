@@ -12,6 +12,7 @@ import type { Config } from './config.ts';
 import { rateLimited } from './errors.ts';
 import { createFailureGuard, type FailureGuard } from './failure-guard.ts';
 import type { Metrics } from './observability/metrics.ts';
+import type { LimitName } from './rate-limit-headers.ts';
 
 export interface RateLimits {
   /** Counts one request from `ip` against the per-IP budget of auth endpoints. */
@@ -35,12 +36,17 @@ export function createRateLimits(
   namespace: string,
   metrics: Pick<Metrics, 'rateLimitRefusals'>,
 ): RateLimits {
+  /**
+   * Throws RATE_LIMITED for a refusal by `rule` (the metric's `rule` label, Herald's own name
+   * for the counter), which the design names `name` towards clients.
+   */
   const refuse =
-    (limit: string) =>
+    (rule: string, name: LimitName, quota: number, windowSeconds: number) =>
     (error: unknown): never => {
       if (!(error instanceof RateLimiterRes)) throw error;
-      metrics.rateLimitRefusals.inc({ limit });
-      throw rateLimited(error.msBeforeNext / 1000);
+      metrics.rateLimitRefusals.inc({ limit: name, rule });
+      const resetSeconds = error.msBeforeNext / 1000;
+      throw rateLimited(resetSeconds, name, [{ name, quota, windowSeconds, remaining: 0, resetSeconds }]);
     };
 
   const make = (keyPrefix: string, points: number, duration: number): RateLimiterAbstract => {
@@ -58,18 +64,27 @@ export function createRateLimits(
     windowSeconds: config.RATE_LIMIT_LOGIN_WINDOW,
     firstWaitSeconds: config.RATE_LIMIT_LOGIN_DELAY,
   };
-  const guard = (prefix: string, labels: { address: string; subject: string }) =>
+  type Labels = Record<'address' | 'subject', string>;
+  const guard = (prefix: string, rules: Labels) =>
     createFailureGuard(
       (name, points, duration) => make(`${prefix}:${name}`, points, duration),
       failures,
-      (limit, state) => refuse(labels[limit])(state),
+      (limit, state) =>
+        limit === 'address'
+          ? refuse(rules.address, 'signIn.ip', failures.perAddress, failures.windowSeconds)(state)
+          : refuse(rules.subject, 'signIn.account', failures.perSubject, failures.windowSeconds)(state),
     );
 
   return {
-    hitIp: (address) => ip.consume(address).then(() => undefined, refuse('ip')),
+    hitIp: (address) =>
+      ip.consume(address).then(() => undefined, refuse('ip', 'signIn.ip', config.RATE_LIMIT_IP_PER_MINUTE, 60)),
     logins: guard('login', { address: 'login_failures', subject: 'login_account_failures' }),
     oauthClients: guard('oauth_client', { address: 'oauth_client_failures', subject: 'oauth_client_all_failures' }),
-    hitPasswordReset: (email) => resets.consume(email).then(() => undefined, refuse('password_reset')),
-    tokenGuessed: (address) => badTokens.consume(address).then(() => undefined, refuse('token_failures')),
+    hitPasswordReset: (email) =>
+      resets.consume(email).then(() => undefined, refuse('password_reset', 'signIn.account', 5, 3600)),
+    tokenGuessed: (address) =>
+      badTokens
+        .consume(address)
+        .then(() => undefined, refuse('token_failures', 'signIn.ip', config.RATE_LIMIT_IP_PER_MINUTE, 60)),
   };
 }

@@ -11,6 +11,7 @@ export async function createMetrics(options: { enabled: boolean }): Promise<Metr
     slaSweepSeconds: ignored,
     slaClaimed: ignored,
     rateLimitRefusals: ignored,
+    rateLimitFailOpen: ignored,
     credentialCache: ignored,
     routeSeconds: ignored,
     plugins: [],

@@ -27,7 +27,10 @@ export interface Metrics {
   notificationsPublished: Count<'type'>;
   slaSweepSeconds: Timing<never>;
   slaClaimed: Count<'kind'>;
-  rateLimitRefusals: Count<'limit'>;
+  /** By the design's name of the limit, and Herald's own name of the counter (`rule`). */
+  rateLimitRefusals: Count<'limit' | 'rule'>;
+  /** Requests admitted unchecked because the shared limit counters (Redis) did not answer. */
+  rateLimitFailOpen: Count<never>;
   /** Revocation checks answered from an instance's cache (hit) or the database (miss). */
   credentialCache: Count<'cache' | 'result'>;
   routeSeconds: Timing<'route' | 'status'>;

@@ -88,8 +88,13 @@ export function createPrometheusMetrics(): Metrics {
     }),
     rateLimitRefusals: new Counter({
       name: 'herald_rate_limit_refusals_total',
-      help: 'Requests refused by a rate limit, by limit',
-      labelNames: ['limit'],
+      help: 'Requests refused by a rate limit, by limit (the name clients see) and rule (the counter that refused)',
+      labelNames: ['limit', 'rule'],
+      registers,
+    }),
+    rateLimitFailOpen: new Counter({
+      name: 'herald_rate_limit_fail_open_total',
+      help: 'Requests admitted without checking their limits because Redis did not answer',
       registers,
     }),
     credentialCache: new Counter({

@@ -1,0 +1,132 @@
+// Forward-auth and limits, as ratios measured in one run: /api/tokens/validate with an API
+// token against its floor, a bare node:http server that only signs one ES256 JWT per request
+// with jose (scripts/bench/bare-jwt-signer.ts). Each case runs right after its baseline, in
+// several such pairs, and the median of the pairs' ratios is printed with the floor it must
+// reach. Embedded database by default; with DATABASE_URL (a fresh database next to it, dropped
+// after) and REDIS_URL, on PostgreSQL and Redis.
+//   npm run bench:forward-auth -- [seconds per run=2] [connections=16] [pairs=5]
+import type { ChildProcess } from 'node:child_process';
+import autocannon from 'autocannon';
+import { createDatabase } from '../../test/helpers/server.ts';
+import { benchEnv, freePort, gql, register, startProcess } from './common.ts';
+
+const seconds = Number(process.argv[2] ?? 2);
+const connections = Number(process.argv[3] ?? 16);
+const rounds = Number(process.argv[4] ?? 5);
+
+interface Case {
+  name: string;
+  url: string;
+  method?: 'GET' | 'POST';
+  body?: string;
+  headers?: Record<string, string>;
+  /** The index of the case this one is a ratio of; none for a baseline. */
+  against?: number;
+  /** The ratio it must reach. */
+  floor?: number;
+}
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+async function throughput(c: Case) {
+  const run = (duration: number) =>
+    autocannon({
+      url: c.url,
+      connections,
+      duration,
+      method: c.method ?? 'GET',
+      headers: { ...(c.body ? { 'content-type': 'application/json' } : {}), ...c.headers },
+      body: c.body,
+    });
+  await run(1); // warm-up: JIT, caches, connections
+  const result = await run(seconds);
+  if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors at ${c.url}`);
+  return result.requests.average;
+}
+
+const env = await benchEnv();
+const database = process.env.DATABASE_URL ? await createDatabase(process.env.DATABASE_URL) : undefined;
+const children: ChildProcess[] = [];
+let failed = false;
+try {
+  const signer = await startProcess('scripts/bench/bare-jwt-signer.ts', process.env, (out) => /port \d+/.test(out));
+  children.push(signer.child);
+  const signerPort = Number(/port (\d+)/.exec(signer.output())?.[1]);
+
+  const port = await freePort();
+  const herald = await startProcess(
+    'dist/main.js',
+    { ...process.env, ...env, PORT: String(port), DATABASE_URL: database?.url, LOG_LEVEL: 'info' },
+    (out) => out.includes('Herald listening'),
+  );
+  children.push(herald.child);
+  herald.child.stdout?.resume();
+  const base = `http://127.0.0.1:${port}`;
+
+  const owner = await register(base, 'bench');
+  await gql(
+    base,
+    'mutation { createServiceAccount(input: { name: "Bench", slug: "bench" }) { id } }',
+    {},
+    owner.accessToken,
+  );
+  const token = async (name: string) =>
+    (
+      await gql<{ createApiToken: { token: string } }>(
+        base,
+        `mutation { createApiToken(input: { serviceAccountSlug: "bench", name: "${name}", scopes: ["read:organization"] }) { token } }`,
+        {},
+        owner.accessToken,
+      )
+    ).createApiToken.token;
+  const plain = await token('plain');
+  const validate = `${base}/api/tokens/validate`;
+
+  const cases: Case[] = [
+    { name: 'bare node:http signing one ES256 JWT', url: `http://127.0.0.1:${signerPort}/` },
+    {
+      name: 'forward-auth, API token',
+      url: validate,
+      headers: { authorization: `Bearer ${plain}` },
+      against: 0,
+      floor: 1.5,
+    },
+  ];
+  const rates = cases.map(() => [] as number[]);
+  const ratios = cases.map(() => [] as number[]);
+  for (const [i, c] of cases.entries()) {
+    if (c.against === undefined) continue;
+    const baseline = cases[c.against] as Case;
+    for (let round = 0; round < rounds; round++) {
+      const before = await throughput(baseline);
+      const rate = await throughput(c);
+      rates[c.against]?.push(before);
+      rates[i]?.push(rate);
+      ratios[i]?.push(rate / before);
+    }
+  }
+
+  console.log(
+    `database: ${database ? 'postgres' : 'pglite'}, counters: ${process.env.REDIS_URL ? 'redis' : 'in-process'}; ${connections} connections, ${seconds} s per case, ${rounds} rounds`,
+  );
+  for (const [i, c] of cases.entries()) {
+    const rate = median(rates[i] as number[])
+      .toFixed(0)
+      .padStart(7);
+    if (c.against === undefined) {
+      console.log(`  ${c.name.padEnd(44)} ${rate}   baseline`);
+      continue;
+    }
+    const ratio = median(ratios[i] as number[]);
+    const verdict =
+      c.floor === undefined ? '' : ratio >= c.floor ? ` ≥ ${c.floor}: ok` : ` < ${c.floor}: BELOW THE FLOOR`;
+    if (c.floor !== undefined && ratio < c.floor) failed = true;
+    console.log(
+      `  ${c.name.padEnd(44)} ${rate}   ${ratio.toFixed(2)} of ${(cases[c.against] as Case).name}${verdict} (pairs: ${(ratios[i] as number[]).map((r) => r.toFixed(2)).join(', ')})`,
+    );
+  }
+} finally {
+  for (const child of children) child.kill();
+  await database?.drop();
+}
+if (failed) process.exitCode = 1;

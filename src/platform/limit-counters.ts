@@ -1,0 +1,263 @@
+// The counters behind tenants' limits: fixed windows (requests per UTC minute, per UTC day,
+// per token window) and leases (requests in flight). In Redis, shared by every instance, with
+// one script per request, so that a check and its count are one atomic round trip; in memory
+// on one instance without REDIS_URL.
+//
+// A limit must never make Herald refuse every tenant because Redis is away. While Redis does
+// not answer, counts are admitted unchecked for at most `failOpenSeconds` (logged once per
+// outage and counted in herald_rate_limit_fail_open_total); past that, each instance enforces
+// the limits from its own memory until Redis answers again, which lets a tenant at most one
+// allowance per instance.
+import type { Redis } from 'ioredis';
+import type { Logger } from './observability/logger.ts';
+
+export interface WindowRule {
+  /** What is counted, e.g. `org:<id>:minute`; the window's start is added to it. */
+  key: string;
+  limit: number;
+  windowSeconds: number;
+}
+
+export interface WindowState {
+  limit: number;
+  /** What is left in the window after this request (0 when refused). */
+  remaining: number;
+  /** Seconds until the window resets. */
+  resetSeconds: number;
+  windowSeconds: number;
+}
+
+export interface CountAnswer {
+  /** False when some rule was at its limit: then nothing was counted. */
+  admitted: boolean;
+  /** The index of the first rule at its limit. */
+  refusedBy?: number;
+  /** Each rule's state, in the order given. */
+  states: WindowState[];
+  /** True when the answer was not checked against shared counters (Redis away). */
+  unchecked?: boolean;
+}
+
+export interface LeaseAnswer {
+  admitted: boolean;
+  /** Leases held after this one (or at the refusal). */
+  inUse: number;
+  /** Hand back to `release`; set when admitted. */
+  lease?: string;
+}
+
+export interface LimitCounters {
+  /** Counts one against every rule, atomically: all or, when one is at its limit, none. */
+  count(rules: readonly WindowRule[], nowMs?: number): Promise<CountAnswer>;
+  /** Reads the counts without changing them (for usage). */
+  peek(rules: readonly WindowRule[], nowMs?: number): Promise<number[]>;
+  /** Takes one of at most `max` leases on `key`; a lease nobody releases ends after `leaseMs`. */
+  acquire(key: string, max: number, leaseMs: number, nowMs?: number): Promise<LeaseAnswer>;
+  release(key: string, lease: string): Promise<void>;
+  /** Leases held on `key` now. */
+  inUse(key: string, nowMs?: number): Promise<number>;
+}
+
+const windowStart = (nowMs: number, windowSeconds: number) => Math.floor(nowMs / 1000 / windowSeconds) * windowSeconds;
+const resetOf = (nowMs: number, windowSeconds: number) =>
+  Math.max(1, windowStart(nowMs, windowSeconds) + windowSeconds - Math.floor(nowMs / 1000));
+const stateOf = (rule: WindowRule, count: number, nowMs: number): WindowState => ({
+  limit: rule.limit,
+  remaining: Math.max(0, rule.limit - count),
+  resetSeconds: resetOf(nowMs, rule.windowSeconds),
+  windowSeconds: rule.windowSeconds,
+});
+
+let leaseSerial = 0;
+const newLease = () => `${process.pid}.${Date.now().toString(36)}.${(leaseSerial++).toString(36)}`;
+
+/** Counters in this process's memory. */
+export function memoryCounters(): LimitCounters {
+  // key@windowStart → count; entries of ended windows are dropped as they are passed.
+  const windows = new Map<string, { count: number; endsAt: number }>();
+  const leases = new Map<string, Map<string, number>>();
+  const windowOf = (rule: WindowRule, nowMs: number) => {
+    const start = windowStart(nowMs, rule.windowSeconds);
+    const name = `${rule.key}@${start}`;
+    let entry = windows.get(name);
+    if (!entry) {
+      entry = { count: 0, endsAt: (start + rule.windowSeconds) * 1000 };
+      windows.set(name, entry);
+      // Sweep ended windows now and then, so that memory holds only live ones.
+      if (windows.size % 1024 === 0) for (const [k, e] of windows) if (e.endsAt <= nowMs) windows.delete(k);
+    }
+    return entry;
+  };
+  const live = (key: string, nowMs: number) => {
+    const held = leases.get(key);
+    if (!held) return undefined;
+    for (const [lease, until] of held) if (until <= nowMs) held.delete(lease);
+    if (held.size === 0) leases.delete(key);
+    return held.size === 0 ? undefined : held;
+  };
+  return {
+    async count(rules, nowMs = Date.now()) {
+      const entries = rules.map((rule) => windowOf(rule, nowMs));
+      const refusedBy = entries.findIndex((entry, i) => entry.count >= (rules[i] as WindowRule).limit);
+      if (refusedBy >= 0) {
+        return { admitted: false, refusedBy, states: rules.map((r, i) => stateOf(r, entries[i]?.count ?? 0, nowMs)) };
+      }
+      for (const entry of entries) entry.count++;
+      return { admitted: true, states: rules.map((r, i) => stateOf(r, entries[i]?.count ?? 0, nowMs)) };
+    },
+    async peek(rules, nowMs = Date.now()) {
+      return rules.map((rule) => windows.get(`${rule.key}@${windowStart(nowMs, rule.windowSeconds)}`)?.count ?? 0);
+    },
+    async acquire(key, max, leaseMs, nowMs = Date.now()) {
+      const held = live(key, nowMs) ?? new Map<string, number>();
+      if (held.size >= max) return { admitted: false, inUse: held.size };
+      const lease = newLease();
+      held.set(lease, nowMs + leaseMs);
+      leases.set(key, held);
+      return { admitted: true, inUse: held.size, lease };
+    },
+    async release(key, lease) {
+      const held = leases.get(key);
+      held?.delete(lease);
+      if (held?.size === 0) leases.delete(key);
+    },
+    async inUse(key, nowMs = Date.now()) {
+      return live(key, nowMs)?.size ?? 0;
+    },
+  };
+}
+
+// All rules are read first and counted only if none is at its limit: a refused request takes
+// nothing from any budget. Answers the counts after the request (or at the refusal) and the
+// 1-based index of the refusing rule (0 when admitted).
+const COUNT_SCRIPT = `
+local counts = {}
+for i = 1, #KEYS do
+  counts[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if counts[i] >= tonumber(ARGV[2 * i - 1]) then
+    for j = i + 1, #KEYS do counts[j] = tonumber(redis.call('GET', KEYS[j]) or '0') end
+    table.insert(counts, 1, i)
+    return counts
+  end
+end
+for i = 1, #KEYS do
+  counts[i] = redis.call('INCR', KEYS[i])
+  if counts[i] == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2 * i]) end
+end
+table.insert(counts, 1, 0)
+return counts
+`;
+// Expired leases are dropped before counting, so a crashed instance's leases end by themselves.
+const ACQUIRE_SCRIPT = `
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+local held = redis.call('ZCARD', KEYS[1])
+if held >= tonumber(ARGV[3]) then return {0, held} end
+redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
+redis.call('PEXPIRE', KEYS[1], ARGV[5])
+return {1, held + 1}
+`;
+
+type CountersRedis = Pick<Redis, 'eval' | 'mget' | 'zrem' | 'zcount'>;
+
+export interface SharedCountersOptions {
+  redis: CountersRedis;
+  namespace: string;
+  logger: Pick<Logger, 'warn' | 'info'>;
+  /** How long counts are admitted unchecked while Redis is away, before memory takes over. */
+  failOpenSeconds: number;
+  /** Counted once for every request admitted unchecked. */
+  onFailOpen?: () => void;
+  /** A Redis answer slower than this counts as Redis being away. */
+  timeoutMs?: number;
+  /** The clock of the outage bookkeeping (tests). */
+  now?: () => number;
+}
+
+/** Counters in Redis, with the fail-open and memory fallback described above. */
+export function sharedCounters(options: SharedCountersOptions): LimitCounters {
+  const { redis, namespace, logger, failOpenSeconds } = options;
+  const now = options.now ?? Date.now;
+  const timeoutMs = options.timeoutMs ?? 250;
+  const fallback = memoryCounters();
+  let downSince: number | undefined;
+  const keyOf = (rule: WindowRule, nowMs: number) =>
+    `${namespace}:limits:${rule.key}:${windowStart(nowMs, rule.windowSeconds)}`;
+  const leaseKey = (key: string) => `${namespace}:leases:${key}`;
+
+  const withTimeout = <T>(promise: Promise<T>) => {
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${timeoutMs} ms`)), timeoutMs);
+    });
+    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+  };
+  const up = () => {
+    if (downSince === undefined) return;
+    logger.info({ downSeconds: Math.round((now() - downSince) / 1000) }, 'limits: Redis answers again');
+    downSince = undefined;
+  };
+  /** Whether to admit unchecked (true) or fall back to memory (false). */
+  const down = (error: unknown) => {
+    if (downSince === undefined) {
+      downSince = now();
+      logger.warn(
+        { err: error, failOpenSeconds },
+        'limits: Redis unreachable; admitting unchecked, then enforcing per instance',
+      );
+    }
+    return now() - downSince < failOpenSeconds * 1000;
+  };
+
+  return {
+    async count(rules, nowMs = Date.now()) {
+      if (rules.length === 0) return { admitted: true, states: [] };
+      try {
+        const args = rules.flatMap((rule) => [rule.limit, (rule.windowSeconds + 60) * 1000]);
+        const answer = (await withTimeout(
+          redis.eval(COUNT_SCRIPT, rules.length, ...rules.map((rule) => keyOf(rule, nowMs)), ...args),
+        )) as number[];
+        up();
+        const [refused, ...counts] = answer;
+        const states = rules.map((rule, i) => stateOf(rule, counts[i] ?? 0, nowMs));
+        return refused ? { admitted: false, refusedBy: (refused as number) - 1, states } : { admitted: true, states };
+      } catch (error) {
+        if (!down(error)) return fallback.count(rules, nowMs);
+        options.onFailOpen?.();
+        return { admitted: true, unchecked: true, states: rules.map((rule) => stateOf(rule, 0, nowMs)) };
+      }
+    },
+    async peek(rules, nowMs = Date.now()) {
+      if (rules.length === 0) return [];
+      try {
+        const values = await withTimeout(redis.mget(rules.map((rule) => keyOf(rule, nowMs))));
+        return values.map((value) => Number(value ?? 0));
+      } catch {
+        return fallback.peek(rules, nowMs);
+      }
+    },
+    async acquire(key, max, leaseMs, nowMs = Date.now()) {
+      const lease = newLease();
+      try {
+        const [admitted, inUse] = (await withTimeout(
+          redis.eval(ACQUIRE_SCRIPT, 1, leaseKey(key), nowMs, nowMs + leaseMs, max, lease, leaseMs),
+        )) as [number, number];
+        up();
+        return admitted ? { admitted: true, inUse, lease } : { admitted: false, inUse };
+      } catch (error) {
+        if (!down(error)) return fallback.acquire(key, max, leaseMs, nowMs);
+        options.onFailOpen?.();
+        return { admitted: true, inUse: 0 };
+      }
+    },
+    async release(key, lease) {
+      await Promise.all([withTimeout(redis.zrem(leaseKey(key), lease)).catch(() => {}), fallback.release(key, lease)]);
+    },
+    async inUse(key, nowMs = Date.now()) {
+      try {
+        return await withTimeout(redis.zcount(leaseKey(key), `(${nowMs}`, '+inf'));
+      } catch {
+        return fallback.inUse(key, nowMs);
+      }
+    },
+  };
+}
