@@ -99,3 +99,36 @@ export async function residentMiB(pid: number) {
   const status = await readFile(`/proc/${pid}/status`, 'utf8');
   return Number(/VmRSS:\s+(\d+)/.exec(status)?.[1]) / 1024;
 }
+
+/**
+ * Herald as `npm start` runs it (dist/main.js), on a free port, with an owner and a service
+ * account `bench` whose API tokens `token(name)` makes. Its request log is drained, not read:
+ * the figures are about serving.
+ */
+export async function startHeraldWithBenchAccount(env: NodeJS.ProcessEnv, databaseUrl: string | undefined) {
+  const port = await freePort();
+  const herald = await startProcess(
+    'dist/main.js',
+    { ...process.env, ...env, PORT: String(port), DATABASE_URL: databaseUrl, LOG_LEVEL: 'info' },
+    (out) => out.includes('Herald listening'),
+  );
+  herald.child.stdout?.resume();
+  const base = `http://127.0.0.1:${port}`;
+  const owner = await register(base, 'bench');
+  await gql(
+    base,
+    'mutation { createServiceAccount(input: { name: "Bench", slug: "bench" }) { id } }',
+    {},
+    owner.accessToken,
+  );
+  const token = async (name: string) =>
+    (
+      await gql<{ createApiToken: { token: string } }>(
+        base,
+        `mutation { createApiToken(input: { serviceAccountSlug: "bench", name: "${name}", scopes: ["read:organization"] }) { token } }`,
+        {},
+        owner.accessToken,
+      )
+    ).createApiToken.token;
+  return { child: herald.child, base, owner, token };
+}

@@ -8,7 +8,7 @@
 import type { ChildProcess } from 'node:child_process';
 import autocannon from 'autocannon';
 import { createDatabase } from '../../test/helpers/server.ts';
-import { benchEnv, freePort, gql, register, startProcess } from './common.ts';
+import { benchEnv, startHeraldWithBenchAccount, startProcess } from './common.ts';
 
 const seconds = Number(process.argv[2] ?? 2);
 const connections = Number(process.argv[3] ?? 16);
@@ -53,32 +53,8 @@ try {
   children.push(signer.child);
   const signerPort = Number(/port (\d+)/.exec(signer.output())?.[1]);
 
-  const port = await freePort();
-  const herald = await startProcess(
-    'dist/main.js',
-    { ...process.env, ...env, PORT: String(port), DATABASE_URL: database?.url, LOG_LEVEL: 'info' },
-    (out) => out.includes('Herald listening'),
-  );
-  children.push(herald.child);
-  herald.child.stdout?.resume();
-  const base = `http://127.0.0.1:${port}`;
-
-  const owner = await register(base, 'bench');
-  await gql(
-    base,
-    'mutation { createServiceAccount(input: { name: "Bench", slug: "bench" }) { id } }',
-    {},
-    owner.accessToken,
-  );
-  const token = async (name: string) =>
-    (
-      await gql<{ createApiToken: { token: string } }>(
-        base,
-        `mutation { createApiToken(input: { serviceAccountSlug: "bench", name: "${name}", scopes: ["read:organization"] }) { token } }`,
-        {},
-        owner.accessToken,
-      )
-    ).createApiToken.token;
+  const { child, base, token } = await startHeraldWithBenchAccount(env, database?.url);
+  children.push(child);
   const plain = await token('plain');
   const validate = `${base}/api/tokens/validate`;
 

@@ -14,7 +14,7 @@ import { rm } from 'node:fs/promises';
 import { hash, verify } from '@node-rs/argon2';
 import autocannon from 'autocannon';
 import { createDatabase } from '../../test/helpers/server.ts';
-import { benchEnv, freePort, gql, percentile, register, startProcess } from './common.ts';
+import { benchEnv, percentile, register, startHeraldWithBenchAccount, startProcess } from './common.ts';
 
 const seconds = Number(process.argv[2] ?? 2);
 const connections = Number(process.argv[3] ?? 16);
@@ -99,30 +99,9 @@ try {
   const barePort = Number(/port (\d+)/.exec(bare.output())?.[1]);
   const leanPort = Number(/lean port (\d+)/.exec(bare.output())?.[1]);
 
-  const port = await freePort();
-  const herald = await startProcess(
-    'dist/main.js',
-    { ...process.env, ...env, PORT: String(port), DATABASE_URL: database?.url, LOG_LEVEL: 'info' },
-    (out) => out.includes('Herald listening'),
-  );
-  children.push(herald.child);
-  // Request logs are written to a pipe nobody reads quickly; the figures are about serving.
-  herald.child.stdout?.resume();
-  const base = `http://127.0.0.1:${port}`;
-
-  const owner = await register(base, 'bench');
-  await gql(
-    base,
-    'mutation { createServiceAccount(input: { name: "Bench", slug: "bench" }) { id } }',
-    {},
-    owner.accessToken,
-  );
-  const { createApiToken } = await gql<{ createApiToken: { token: string } }>(
-    base,
-    'mutation { createApiToken(input: { serviceAccountSlug: "bench", name: "b", scopes: ["read:organization"] }) { token } }',
-    {},
-    owner.accessToken,
-  );
+  const { child, base, owner, token } = await startHeraldWithBenchAccount(env, database?.url);
+  children.push(child);
+  const apiToken = await token('b');
 
   // `{ me }` is asked by a user of its own on each connection, as by the people of a real
   // deployment: Herald reads the users of requests in flight together (src/lookups-by-id.ts),
@@ -142,7 +121,7 @@ try {
       name: '{ __typename }, API token (warm)',
       url: `${base}/graphql`,
       body: typename,
-      headers: { authorization: `Bearer ${createApiToken.token}` },
+      headers: { authorization: `Bearer ${apiToken}` },
       against: 0,
     },
     {
