@@ -12,6 +12,10 @@ export const MODULES = [
   'sla_policies',
   'notifications',
   'audit',
+  // Held by the operators of a product (its operator organization's owners, admins and
+  // service accounts); never gated by a subscription's features.
+  'products',
+  'subscriptions',
 ] as const;
 
 export type Module = (typeof MODULES)[number];

@@ -8,7 +8,10 @@ import { authenticate, bearer } from '../auth/principal.ts';
 import { clientIp, headersOf } from '../graphql/context.ts';
 import type { App } from '../platform/app.ts';
 import { AppError } from '../platform/errors.ts';
+import type { Product } from '../products/catalog.ts';
+import { credentialStanding, limitedToFeatures } from '../products/request-product.ts';
 import { json } from './json.ts';
+import { plainRequestProduct, sendProductRefusal } from './product-header.ts';
 
 const MAX_TTL_SECONDS = 15 * 60;
 /**
@@ -39,19 +42,34 @@ export async function validateApiToken(app: App, req: IncomingMessage, res: Serv
     return unauthorized(String(error.extensions.code));
   }
   if (!principal) return unauthorized('UNAUTHENTICATED');
+  let product: Product;
+  try {
+    const credential = await credentialStanding(app, principal.organizationId, await plainRequestProduct(app, req));
+    product = credential.product;
+    principal = limitedToFeatures(app, principal, product, credential.standing);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return sendProductRefusal(res, error);
+  }
 
   const remaining = principal.expiresAt ? principal.expiresAt - Math.floor(Date.now() / 1000) : MAX_TTL_SECONDS;
   const ttl = Math.max(1, Math.min(MAX_TTL_SECONDS, remaining));
   const { token, exp } = await signAccessToken(
     app.jwt,
-    { sub: principal.id, org: principal.organizationId, scopes: principal.scopes },
+    { sub: principal.id, org: principal.organizationId, product: product.slug, scopes: principal.scopes },
     ttl,
     FORWARDED_TOKEN_TYPE,
   );
   send(
     res,
     200,
-    { status: 'ok', organizationId: principal.organizationId, scopes: principal.scopes, expiresAt: exp },
+    {
+      status: 'ok',
+      organizationId: principal.organizationId,
+      product: product.slug,
+      scopes: principal.scopes,
+      expiresAt: exp,
+    },
     { authorization: `Bearer ${token}` },
   );
 }
