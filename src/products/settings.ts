@@ -45,16 +45,10 @@ const createInput = z.object({
   operatorOrganizationId: z.string().nullish(),
 });
 
-const updateInput = z.object({
+// The same fields, each optional (a field left out stays), the product named by its slug.
+const updateInput = createInput.omit({ slug: true }).extend({
   productSlug: z.string(),
   name: fields.name.nullish(),
-  defaultLocale: fields.defaultLocale.nullish(),
-  features: fields.features.nullish(),
-  allowedOrigins: fields.allowedOrigins.nullish(),
-  mailFrom: fields.mailFrom.optional(),
-  invitationUrl: fields.invitationUrl.optional(),
-  passwordResetUrl: fields.passwordResetUrl.optional(),
-  operatorOrganizationId: z.string().nullish(),
 });
 
 function checkedFeatures(features: readonly string[]): string[] {

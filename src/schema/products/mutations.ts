@@ -15,16 +15,23 @@ const productFields = {
   operatorOrganizationId: 'The organization whose owners, admins and service accounts operate it.',
 };
 
+type InputFields = Parameters<Parameters<typeof builder.inputType>[1]['fields']>[0];
+
+/** The settings both inputs take, each optional. */
+const settings = (t: InputFields) => ({
+  defaultLocale: t.string({ description: productFields.defaultLocale }),
+  features: t.stringList({ description: productFields.features }),
+  allowedOrigins: t.stringList({ description: productFields.allowedOrigins }),
+  mailFrom: t.string({ description: productFields.mailFrom }),
+  invitationUrl: t.string({ description: productFields.invitationUrl }),
+  passwordResetUrl: t.string({ description: productFields.passwordResetUrl }),
+});
+
 const CreateProductInput = builder.inputType('CreateProductInput', {
   fields: (t) => ({
     slug: t.string({ required: true, description: 'Its name on requests and in tokens; never changes.' }),
     name: t.string({ required: true, description: productFields.name }),
-    defaultLocale: t.string({ description: productFields.defaultLocale }),
-    features: t.stringList({ description: productFields.features }),
-    allowedOrigins: t.stringList({ description: productFields.allowedOrigins }),
-    mailFrom: t.string({ description: productFields.mailFrom }),
-    invitationUrl: t.string({ description: productFields.invitationUrl }),
-    passwordResetUrl: t.string({ description: productFields.passwordResetUrl }),
+    ...settings(t),
     operatorOrganizationId: t.id({ description: `${productFields.operatorOrganizationId} The caller’s by default.` }),
   }),
 });
@@ -33,12 +40,7 @@ const UpdateProductInput = builder.inputType('UpdateProductInput', {
   fields: (t) => ({
     productSlug: t.string({ required: true }),
     name: t.string({ description: productFields.name }),
-    defaultLocale: t.string({ description: productFields.defaultLocale }),
-    features: t.stringList({ description: productFields.features }),
-    allowedOrigins: t.stringList({ description: productFields.allowedOrigins }),
-    mailFrom: t.string({ description: productFields.mailFrom }),
-    invitationUrl: t.string({ description: productFields.invitationUrl }),
-    passwordResetUrl: t.string({ description: productFields.passwordResetUrl }),
+    ...settings(t),
     operatorOrganizationId: t.id({ description: productFields.operatorOrganizationId }),
   }),
 });
