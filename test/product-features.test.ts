@@ -111,3 +111,24 @@ describe('switching a feature off', () => {
     });
   });
 });
+
+describe('the product’s own feature modules', () => {
+  it('are scopes a token may be given in that product, and forward-auth drops them once switched off', async () => {
+    const owner = await createOwner(server, { headers: productHeader(slug) });
+    const robot = await createMachineToken(server, owner, ['read:dsar', 'write:reports']);
+    const validate = async () => {
+      const response = await fetch(`${server.url}/api/tokens/validate`, {
+        headers: { authorization: `Bearer ${robot.token}` },
+      });
+      return decodeJwt((response.headers.get('authorization') ?? '').replace(/^Bearer /, '')).scopes;
+    };
+    expect(await validate()).toEqual(['read:dsar', 'write:reports']);
+    ok(await setFeatures(owner, ['reports']));
+    expect(await validate()).toEqual(['write:reports']);
+  });
+
+  it('are unknown scopes in a product that does not declare them', async () => {
+    const elsewhere = await createOwner(server);
+    await expect(createMachineToken(server, elsewhere, ['read:dsar'])).rejects.toThrow(/BAD_USER_INPUT/);
+  });
+});

@@ -4,6 +4,7 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AuditEventProductsDocument,
   CurrentProductDocument,
   LoginDocument,
   MeDocument,
@@ -302,4 +303,11 @@ it('registers in the request’s product even for a new email', async () => {
     ),
   );
   expect(decodeJwt(register.accessToken).product).toBe(beta.slug);
+});
+
+it('names the product in the audit events of its organizations', async () => {
+  const owner = await createOwner(server, { headers: productHeader(acme.slug) });
+  const { auditEvents } = ok(await server.gql(AuditEventProductsDocument, {}, { token: owner.accessToken }));
+  const registered = auditEvents.edges.find((edge) => edge.node.action === 'user.registered');
+  expect(registered?.node.product?.slug).toBe(acme.slug);
 });

@@ -32,6 +32,16 @@ export function isScope(value: string): value is Scope {
   return validScopes.has(value);
 }
 
+/**
+ * Whether `value` is a scope of Herald's grammar or of one of a product's own feature modules
+ * (`read:dsar`, `write:dsar`): those read and grant like Herald's.
+ */
+export function isScopeOf(value: string, productModules: readonly string[]): value is Scope {
+  if (isScope(value)) return true;
+  const [action, module, extra] = value.split(':');
+  return extra === undefined && (action === 'read' || action === 'write') && productModules.includes(module as string);
+}
+
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {
   OWNER: ['write:*'],
   ADMIN: ['write:*'],

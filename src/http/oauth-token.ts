@@ -6,6 +6,7 @@ import { clientIp, headersOf } from '../graphql/context.ts';
 import { authenticateClient, grantedScopes, issueClientToken, OAuthError } from '../machine/oauth-token-grant.ts';
 import type { App } from '../platform/app.ts';
 import { AppError } from '../platform/errors.ts';
+import { declaredModulesOf } from '../products/request-product.ts';
 import { json } from './json.ts';
 import { plainRequestProduct } from './product-header.ts';
 
@@ -108,7 +109,8 @@ async function grant(app: App, req: IncomingMessage, ip: string) {
   }
   const credentials = clientCredentials(headersOf(req).get('authorization'), params);
   const authenticated = await authenticateClient(app, credentials, ip);
-  const scopes = grantedScopes(authenticated.client, params.get('scope'));
+  const modules = await declaredModulesOf(app, authenticated.client.organizationId);
+  const scopes = grantedScopes(authenticated.client, params.get('scope'), modules);
   return issueClientToken(app, authenticated, scopes, ip, await plainRequestProduct(app, req));
 }
 

@@ -21,7 +21,8 @@ import type { App } from '../platform/app.ts';
 import { AppError, reasonOf, unauthenticated } from '../platform/errors.ts';
 import { newRequestId } from '../platform/request-id.ts';
 import { isProductRefusal } from '../products/request-product.ts';
-import { isOwnOrigin, originCheck } from './origins.ts';
+import { isOwnOrigin } from './origins.ts';
+import { productOrigins } from './product-origins.ts';
 import { socketCaps } from './socket-caps.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
@@ -177,7 +178,24 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols });
   let closing = false;
-  const allows = originCheck(app.config);
+  const origins = productOrigins(app);
+  /**
+   * A browser's socket is for the product its URL names (`?product=`, or its `?token=`'s); one
+   * that names it only in connectionParams, which arrive later, passes for an origin any
+   * product allows, and its credential then binds it to its own product.
+   */
+  const originAllowed = async (origin: string, request: IncomingMessage) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const named = url.searchParams.get('product');
+    const headers = headersOf(request);
+    const token = url.searchParams.get('token');
+    if (named === null && token === null && headers.get('x-product-slug') === null) return origins.anyAllows(origin);
+    const product = await origins.productOf(
+      { get: (name) => (name.toLowerCase() === 'x-product-slug' ? (named ?? headers.get(name)) : headers.get(name)) },
+      token,
+    );
+    return origins.allows(origin, product);
+  };
   const caps = socketCaps(app);
 
   server.on('upgrade', (request, socket, head) => {
@@ -189,11 +207,23 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
     // Browsers send `Origin` on every WebSocket and let any page open one to any site; other
     // clients send none.
     const origin = request.headers.origin;
-    if (origin !== undefined && !isOwnOrigin(origin, request.headers.host, app.config.publicUrl) && !allows(origin)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (origin === undefined || isOwnOrigin(origin, request.headers.host, app.config.publicUrl)) {
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    originAllowed(origin, request).then(
+      (allowed) => {
+        if (!allowed) {
+          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
+        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      },
+      (error) => {
+        app.logger.error({ err: error }, 'WebSocket origin check failed');
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      },
+    );
   });
 
   const protocol = makeServer<Record<string, unknown> | undefined, SocketExtra>({

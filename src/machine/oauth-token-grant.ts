@@ -6,7 +6,7 @@
 import { signAccessToken } from '../auth/jwt.ts';
 import { isWellFormedClientId, isWellFormedClientSecret } from '../auth/oauth-client-format.ts';
 import { CLIENT_CREDENTIALS_TOKEN_TYPE } from '../auth/principal.ts';
-import { grants, isScope, type Scope } from '../auth/scopes.ts';
+import { grants, isScopeOf, type Scope } from '../auth/scopes.ts';
 import { safeEqual, sha256 } from '../auth/secrets.ts';
 import type { OAuthClient } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
@@ -99,13 +99,17 @@ export async function authenticateClient(
  * else exactly those asked for, each of which the client must hold (`read:X` is held
  * through `write:X`, as everywhere).
  */
-export function grantedScopes(client: Pick<OAuthClient, 'scopes'>, requested: string | undefined): string[] {
+export function grantedScopes(
+  client: Pick<OAuthClient, 'scopes'>,
+  requested: string | undefined,
+  productModules: readonly string[] = [],
+): string[] {
   if (requested === undefined) return [...client.scopes];
   const asked = requested.split(' ');
   if (asked.some((scope) => scope === '')) {
     throw new OAuthError('invalid_scope', 'Scopes are separated by single spaces.');
   }
-  const unknown = asked.find((scope) => !isScope(scope));
+  const unknown = asked.find((scope) => !isScopeOf(scope, productModules));
   if (unknown !== undefined) throw new OAuthError('invalid_scope', `Unknown scope "${unknown}".`);
   const beyond = asked.find((scope) => !grants(client.scopes, scope as Scope));
   if (beyond !== undefined) throw new OAuthError('invalid_scope', `The client does not hold the scope "${beyond}".`);

@@ -118,7 +118,7 @@ export const configSchema = z.object({
   CORS_ORIGINS: doc(originList, {
     group: 'Server',
     description:
-      'The browser origins (scheme, host and port, no path) whose pages may call Herald: CORS answers them and nobody else, and a browser WebSocket from any other origin is refused. A page served by Herald itself is always allowed; `null` and `*` never are.',
+      'The browser origins (scheme, host and port, no path) whose pages may call Herald for the default product: CORS answers them and nobody else, and a browser WebSocket from any other origin is refused. Other products list their own (`allowedOrigins`). A page served by Herald itself is always allowed; `null` and `*` never are.',
     unset: 'loopback origins unless `NODE_ENV` is `production`; then none (same-origin only)',
     accepts: 'a comma-separated list of origins, e.g. `https://app.example.com,https://admin.example.com`',
   }),
@@ -268,17 +268,19 @@ export const configSchema = z.object({
   }),
   MAIL_FROM: doc(z.string().min(3).default('Herald <no-reply@herald.local>'), {
     group: 'Email',
-    description: 'The sender of every email.',
+    description: "The sender of the default product's emails, and of other products' that set no `mailFrom`.",
   }),
   INVITATION_URL: doc(tokenLinkTemplate, {
     group: 'Email',
-    description: "The product's page that takes an invitation token: `{token}` marks where the token goes.",
+    description:
+      "The default product's page that takes an invitation token: `{token}` marks where the token goes (other products set `invitationUrl`).",
     unset: "Herald's own landing page, `PUBLIC_URL/accept-invitation?token=…`",
     accepts: 'an absolute http(s) URL with `{token}`',
   }),
   PASSWORD_RESET_URL: doc(tokenLinkTemplate, {
     group: 'Email',
-    description: "The product's page that takes a password reset token: `{token}` marks where the token goes.",
+    description:
+      "The default product's page that takes a password reset token: `{token}` marks where the token goes (other products set `passwordResetUrl`).",
     unset: "Herald's own landing page, `PUBLIC_URL/reset-password?token=…`",
     accepts: 'an absolute http(s) URL with `{token}`',
   }),

@@ -22,6 +22,8 @@ export interface ProductCatalog {
   byId(id: string): Promise<Product>;
   /** The product of requests that name none (DEFAULT_PRODUCT). */
   defaultProduct(): Promise<Product>;
+  /** Every product. */
+  all(): Promise<Product[]>;
   /** Call once a change to a product is committed. */
   changed(): Promise<void>;
   close(): Promise<void>;
@@ -57,6 +59,7 @@ export function createProductCatalog(options: {
       if (!product) throw new Error(`the default product ${options.defaultSlug} is missing`);
       return product;
     },
+    all: async () => [...(await cache.get(ALL)).byId.values()],
     changed: () => cache.changed([ALL]),
     close: () => cache.close(),
   };

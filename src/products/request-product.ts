@@ -57,6 +57,19 @@ export async function credentialStanding(
   return { product: named ?? (await app.products.byId(standing.productId)), standing };
 }
 
+/** The product an organization belongs to. */
+export async function productOfOrganization(app: App, organizationId: string): Promise<Product> {
+  const standing = await app.standings.of(organizationId);
+  if (!standing) throw notFound('Organization');
+  return app.products.byId(standing.productId);
+}
+
+/** The feature modules the organization's product declares (the scopes its tokens may be given). */
+export async function declaredModulesOf(app: App, organizationId: string): Promise<string[]> {
+  const product = await productOfOrganization(app, organizationId);
+  return declaredFeatures(product, isDefaultProduct(app, product));
+}
+
 /** The modules the organization may use now: its subscription's features among its product's, and the core. */
 export function modulesOf(app: App, product: Product, standing: Pick<Standing, 'features'>) {
   const declared = declaredFeatures(product, isDefaultProduct(app, product));

@@ -108,7 +108,7 @@ builder.mutationFields((t) => ({
     authScopes: { public: true },
     description: 'Emails a reset link when the account exists. Always answers true.',
     args: { input: t.arg({ type: RequestPasswordResetInput, required: true }) },
-    resolve: (_root, { input }, { app, ip }) => requestPasswordReset(app, input, ip),
+    resolve: (_root, { input }, { app, ip, product }) => requestPasswordReset(app, product, input, ip),
   }),
   resetPassword: t.boolean({
     authScopes: { public: true },

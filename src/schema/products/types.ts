@@ -4,7 +4,9 @@ import { builder } from '../../graphql/builder.ts';
 import type { Context } from '../../graphql/context.ts';
 import type { Product } from '../../products/catalog.ts';
 import { actsForOperator } from '../../products/operators.ts';
+import { brandOf } from '../../products/white-label.ts';
 import { OrganizationRef } from '../accounts/types.ts';
+import { AuditEventRef } from '../audit/types.ts';
 
 export const SubscriptionStatus = builder.enumType('SubscriptionStatus', {
   values: Object.values(SubscriptionStatusValues),
@@ -36,11 +38,21 @@ export const ProductRef = builder.objectRef<Product>('Product').implement({
     allowedOrigins: t.stringList({
       nullable: true,
       description: 'The browser origins whose pages may call Herald for this product (CORS).',
-      resolve: operatorsOnly((product) => product.allowedOrigins),
+      resolve: operatorsOnly((product, { app }) => brandOf(app, product).allowedOrigins),
     }),
-    mailFrom: t.string({ nullable: true, resolve: operatorsOnly((product) => product.mailFrom) }),
-    invitationUrl: t.string({ nullable: true, resolve: operatorsOnly((product) => product.invitationUrl) }),
-    passwordResetUrl: t.string({ nullable: true, resolve: operatorsOnly((product) => product.passwordResetUrl) }),
+    mailFrom: t.string({
+      nullable: true,
+      description: 'The sender of its emails (for the default product, MAIL_FROM when set).',
+      resolve: operatorsOnly((product, { app }) => brandOf(app, product).mailFrom),
+    }),
+    invitationUrl: t.string({
+      nullable: true,
+      resolve: operatorsOnly((product, { app }) => brandOf(app, product).invitationUrl),
+    }),
+    passwordResetUrl: t.string({
+      nullable: true,
+      resolve: operatorsOnly((product, { app }) => brandOf(app, product).passwordResetUrl),
+    }),
     operatorOrganization: t.field({
       type: OrganizationRef,
       nullable: true,
@@ -72,4 +84,16 @@ builder.objectFields(OrganizationRef, (t) => ({
     resolve: (organization, _args, { app }) => app.products.byId(organization.productId),
   }),
   subscription: t.field({ type: OrganizationSubscription, resolve: (organization) => organization }),
+}));
+
+builder.objectFields(AuditEventRef, (t) => ({
+  product: t.field({
+    type: ProductRef,
+    nullable: true,
+    description: 'The product of the organization it happened in (null for events of no organization).',
+    resolve: async (event, _args, { app }) => {
+      const standing = event.organizationId ? await app.standings.of(event.organizationId) : null;
+      return standing ? app.products.byId(standing.productId) : null;
+    },
+  }),
 }));
