@@ -7,6 +7,7 @@ import {
   AuditEventProductsDocument,
   CurrentProductDocument,
   LoginDocument,
+  LogoutAllDocument,
   MeDocument,
   MyOrganizationsDocument,
   NotificationAddedDocument,
@@ -310,4 +311,19 @@ it('names the product in the audit events of its organizations', async () => {
   const { auditEvents } = ok(await server.gql(AuditEventProductsDocument, {}, { token: owner.accessToken }));
   const registered = auditEvents.edges.find((edge) => edge.node.action === 'user.registered');
   expect(registered?.node.product?.slug).toBe(acme.slug);
+});
+
+it('logoutAll ends the sessions of the request’s product only', async () => {
+  const email = uniqueEmail('both');
+  const inAcme = await createOwner(server, { email, headers: productHeader(acme.slug) });
+  const inDefault = await createOwner(server, { email });
+  ok(await server.gql(LogoutAllDocument, {}, { token: inAcme.accessToken }));
+  expect(failure(await server.gql(MeDocument, {}, { token: inAcme.accessToken })).extensions?.reason).toBe(
+    'SESSION_ENDED',
+  );
+  expect(
+    failure(await server.gql(RefreshDocument, { input: { refreshToken: inAcme.refreshToken } })).extensions?.reason,
+  ).toBe('SESSION_ENDED');
+  ok(await server.gql(MeDocument, {}, { token: inDefault.accessToken }));
+  ok(await server.gql(RefreshDocument, { input: { refreshToken: inDefault.refreshToken } }));
 });

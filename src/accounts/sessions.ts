@@ -231,3 +231,29 @@ export async function revokeAllSessions(db: Tx, userId: string) {
   await db.user.update({ where: { id: userId }, data: { sessionsNotBefore: now } });
   return db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
 }
+
+/**
+ * Ends the user's sessions in one product (logoutAll): refresh tokens of its organizations are
+ * revoked and access tokens signed until now stop holding there, on every instance once this
+ * resolves. Their sessions in other products stay.
+ */
+export async function revokeProductSessions(app: App, userId: string, productId: string) {
+  const now = new Date();
+  const organizationIds = await app.db.$transaction(async (tx) => {
+    const memberships = await tx.membership.findMany({
+      where: { userId, organization: { productId } },
+      select: { organizationId: true },
+    });
+    const ids = memberships.map((membership) => membership.organizationId);
+    await tx.membership.updateMany({
+      where: { userId, organizationId: { in: ids } },
+      data: { sessionsNotBefore: now },
+    });
+    await tx.refreshToken.updateMany({
+      where: { userId, organizationId: { in: ids }, revokedAt: null },
+      data: { revokedAt: now },
+    });
+    return ids;
+  });
+  await Promise.all(organizationIds.map((organizationId) => app.sessions.changed(userId, organizationId)));
+}

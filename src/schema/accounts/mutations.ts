@@ -1,7 +1,7 @@
 import { login, register, selectOrganization, switchOrganization } from '../../accounts/login.ts';
 import { changePassword, requestPasswordReset, resetPassword } from '../../accounts/passwords.ts';
 import { updateProfile } from '../../accounts/profile.ts';
-import { logout, refreshSession, revokeAllSessions } from '../../accounts/sessions.ts';
+import { logout, refreshSession, revokeProductSessions } from '../../accounts/sessions.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AuthPayload, LoginResult, UserRef } from './types.ts';
 
@@ -97,10 +97,10 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, { app }) => logout(app, input.refreshToken),
   }),
   logoutAll: t.withAuth({ user: true }).boolean({
-    description: 'Ends every session of the signed-in user, in every organization.',
-    resolve: async (_root, _args, { app, principal }) => {
-      await app.db.$transaction((tx) => revokeAllSessions(tx, principal.id));
-      await app.sessions.changed(principal.id);
+    description:
+      'Ends every session of the signed-in user in this product, in every organization; other products’ stay (a password change or reset ends them all).',
+    resolve: async (_root, _args, { app, principal, product }) => {
+      await revokeProductSessions(app, principal.id, product.id);
       return true;
     },
   }),
