@@ -10,6 +10,7 @@ import {
   RequestPasswordResetDocument,
   UpdateProductDocument,
 } from './generated/graphql.ts';
+import { createMachineToken } from './helpers/machine.ts';
 import { countEmails, emailBody, linkFromEmail, waitForEmail } from './helpers/mail.ts';
 import { productHeader, uniqueProductSlug } from './helpers/products.ts';
 import { type Account, createOwner, uniqueEmail } from './helpers/seed.ts';
@@ -83,6 +84,18 @@ describe('emails', () => {
     ok(await server.gql(RequestPasswordResetDocument, { input: { email: herald.email } }));
     const own = await waitForEmail(server.dataDir, herald.email);
     expect(own).toMatch(/^Subject: Reset your Herald password$/m);
+  });
+
+  it('a security alert comes from the product, and its audit event names it (Shop has no audit feature: read in the database)', async () => {
+    const owner = await createOwner(server, { headers: productHeader(slug) });
+    // A token that may do everything is a privileged token: its owners and admins hear of it.
+    await createMachineToken(server, owner, ['write:*']);
+    const eml = await waitForEmail(server.dataDir, owner.email);
+    expect(eml).toMatch(/^From: Shop <hello@shop\.test>$/m);
+    const raised = await server.app.db.auditEvent.findFirstOrThrow({
+      where: { organizationId: owner.organizationId, action: 'security_alert.raised' },
+    });
+    expect(raised.metadata).toMatchObject({ product: 'Shop' });
   });
 
   it('sends no reset to a person the product does not know, and answers the same', async () => {
