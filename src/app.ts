@@ -19,6 +19,10 @@ import { createEventBus, type EventBus } from './platform/pubsub.ts';
 import { createRateLimits } from './platform/ratelimit.ts';
 import { sharedEpoch } from './platform/shared-epoch.ts';
 import { databaseUnreachable, isUnreachableDatabase, redisUnreachable } from './platform/start-problems.ts';
+import { createProductCatalog } from './products/catalog.ts';
+import { withOperator } from './products/operators.ts';
+import { prepareDefaultProduct } from './products/setup.ts';
+import { createOrganizationStandings } from './products/standing.ts';
 import { deliverSlackAlerts } from './security/alerts.ts';
 import { createCredentialUseTracker } from './security/credential-use.ts';
 
@@ -45,6 +49,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         })
       : [];
     if (applied.length > 0) logger.info({ migrations: applied }, 'applied database migrations');
+    await prepareDefaultProduct(database.db, config, logger);
 
     const keys = await loadSigningKeys({
       privateKey: config.JWT_PRIVATE_KEY,
@@ -137,6 +142,22 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
     cleanups.push(() => oauthClients.close());
 
+    const products = createProductCatalog({
+      db: database.db,
+      defaultSlug: config.DEFAULT_PRODUCT,
+      pubsub,
+      logger,
+      epoch: sharedEpoch(redis && { redis, key: `${namespace}:products:epoch`, onBumpFailed }),
+    });
+    cleanups.push(() => products.close());
+    const standings = createOrganizationStandings({
+      db: database.db,
+      pubsub,
+      logger,
+      epoch: sharedEpoch(redis && { redis, key: `${namespace}:standings:epoch`, onBumpFailed }),
+    });
+    cleanups.push(() => standings.close());
+
     const pending = new Set<Promise<unknown>>();
     const background = (task: () => Promise<unknown>) => {
       const promise = task()
@@ -178,6 +199,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       credentialUse: createCredentialUseTracker(() => app),
       sessions,
       oauthClients,
+      products,
+      standings,
       verifiedTokens: createVerifiedTokens(keys),
       userById: createUserLookup(database.db),
       organizationById: createOrganizationLookup(database.db),
@@ -190,6 +213,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
         for (const cleanup of cleanups.reverse()) await cleanup();
       },
     };
+    // The default product's operator, chosen now when it can be (see withOperator).
+    await withOperator(app, await products.defaultProduct());
     return app;
   } catch (error) {
     for (const cleanup of cleanups.reverse()) await Promise.resolve(cleanup()).catch(() => {});

@@ -14,7 +14,7 @@ import {
   UpdateOrganizationDocument,
   UpdateProfileDocument,
 } from './generated/graphql.ts';
-import { createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
+import { createOwner, MEMBER_SCOPES, OWNER_SCOPES, PASSWORD, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
 import { addMember } from './helpers/work.ts';
 
@@ -34,7 +34,7 @@ describe('register', () => {
     );
     expect(register.user.email).toBe(email.toLowerCase());
     expect(register.organization.slug).toMatch(/^ada-co/);
-    expect(register.scopes).toEqual(['write:*']);
+    expect(register.scopes).toEqual(OWNER_SCOPES);
     expect(register.expiresIn).toBe(3600);
 
     const { me } = ok(await server.gql(MeDocument, {}, { token: register.accessToken }));
@@ -88,17 +88,17 @@ describe('login', () => {
     expect(organization.id).toBe(owner.organizationId);
   });
 
-  it('gives a member the scopes of its role, a pair that refreshes, and FORBIDDEN once it belongs nowhere', async () => {
+  it('gives a member the scopes of its role, a pair that refreshes, and the answer of a wrong password once it belongs nowhere', async () => {
     const owner = await createOwner(server);
     const member = await addMember(server, owner);
     const { login } = ok(
       await server.gql(LoginDocument, { input: { email: member.email, password: member.password } }),
     );
     if (login.__typename !== 'AuthPayload') throw new Error('expected tokens');
-    expect(login.scopes).toEqual(['read:*', 'write:work_items']);
+    expect(login.scopes).toEqual(MEMBER_SCOPES);
     const { refresh } = ok(await server.gql(RefreshDocument, { input: { refreshToken: login.refreshToken } }));
     expect(refresh).toMatchObject({
-      scopes: ['read:*', 'write:work_items'],
+      scopes: MEMBER_SCOPES,
       organization: { id: owner.organizationId },
     });
 
@@ -109,10 +109,16 @@ describe('login', () => {
         { token: refresh.accessToken },
       ),
     );
+    // With no organization in the product, the product does not know the user: the answer
+    // says no more than a wrong password would.
     const refused = failure(
       await server.gql(LoginDocument, { input: { email: member.email, password: member.password } }),
     );
-    expect(refused.extensions?.code).toBe('FORBIDDEN');
+    const wrong = failure(
+      await server.gql(LoginDocument, { input: { email: member.email, password: 'not the password' } }),
+    );
+    expect(refused).toEqual(wrong);
+    expect(refused.extensions?.code).toBe('UNAUTHENTICATED');
   });
 
   it('answers the same error for a wrong password and an unknown email', async () => {

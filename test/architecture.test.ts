@@ -18,6 +18,7 @@ const DOMAINS = [
   'security',
   'organizations',
   'mail',
+  'products',
 ];
 
 /** Top first. */

@@ -212,6 +212,11 @@ describe('authorization matrix', () => {
     rotateWebhookEndpointSecret: { scope: 'write:organization' },
     replayWebhookDelivery: { scope: 'write:organization' },
     sendTestWebhook: { scope: 'write:organization' },
+    product: { public: true },
+    productOrganizations: { scope: 'read:products' },
+    createProduct: { scope: 'write:products' },
+    updateProduct: { scope: 'write:products' },
+    updateOrganizationSubscription: { scope: 'write:subscriptions' },
   };
   it.each(Object.entries(declared))('%s requires %o', (name, requirement) => {
     expect(rootFields.find((entry) => entry.field.name === name)?.requirement).toEqual(requirement);
@@ -221,10 +226,11 @@ describe('authorization matrix', () => {
     expect(rootFields.map((entry) => entry.field.name).sort()).toEqual(Object.keys(declared).sort());
   });
 
-  // logoutAll really ends the signed-in callers' sessions, so it goes last.
-  const ordered = [...rootFields].sort(
-    (a, b) => Number(a.field.name === 'logoutAll') - Number(b.field.name === 'logoutAll'),
-  );
+  // logoutAll really ends the signed-in callers' sessions, so it goes last; createProduct
+  // really creates the placeholder product, which updateProduct must not find, so it comes
+  // just before.
+  const late = ['createProduct', 'logoutAll'];
+  const ordered = [...rootFields].sort((a, b) => late.indexOf(a.field.name) - late.indexOf(b.field.name));
   it.each(ordered.map((entry) => [`${entry.kind} ${entry.field.name}`, entry] as const))(
     '%s',
     async (_name, { kind, field, requirement }) => {
@@ -234,9 +240,11 @@ describe('authorization matrix', () => {
         callers.map(async (caller) => {
           const response = await server.post({ query, variables }, { token: caller.token });
           const body = (await response.json()) as {
-            errors?: { message: string; extensions?: { code?: string; requiredScopes?: string[] } }[];
+            errors?: { message: string; extensions?: { code?: string; reason?: string; requiredScopes?: string[] } }[];
           };
           const error = body.errors?.[0];
+          // Past the scopes, an operator's field refuses whoever does not operate the product.
+          if (error?.extensions?.reason === 'OPERATOR_ONLY') return [caller.label, 'OPERATOR_ONLY'] as const;
           if (error?.extensions?.code === 'FORBIDDEN') {
             return [caller.label, `FORBIDDEN ${error.extensions.requiredScopes?.join(' ')}`] as const;
           }
@@ -247,7 +255,13 @@ describe('authorization matrix', () => {
       // A refusal names the scopes the field needs.
       const needed = requirement.scope ?? requirement.$all?.scope ?? '';
       const expected = callers.map((caller) => {
-        if (allowed(requirement, caller)) return [caller.label, 'allowed'] as const;
+        if (allowed(requirement, caller)) {
+          // createProduct names no target to be NOT_FOUND: the operators of the default
+          // product (the oldest organization here, the owner's) are the only ones let through.
+          const operator = caller.label !== 'member' && !caller.label.startsWith('other organization');
+          if (field.name === 'createProduct' && !operator) return [caller.label, 'OPERATOR_ONLY'] as const;
+          return [caller.label, 'allowed'] as const;
+        }
         return [caller.label, caller.kind === 'anonymous' ? 'UNAUTHENTICATED' : `FORBIDDEN ${needed}`] as const;
       });
       expect(Object.fromEntries(outcomes)).toEqual(Object.fromEntries(expected));

@@ -18,7 +18,8 @@ const examplesByPage = (
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer();
+  // The products page registers the operator of the default product under this name.
+  server = await startServer({ env: { OPERATOR_ORGANIZATION: 'docs-operators' } });
 });
 afterAll(() => server?.close());
 

@@ -11,7 +11,7 @@ import {
 } from './generated/graphql.ts';
 import { addMember, auditActions, eventually } from './helpers/machine.ts';
 import { tokenFromEmail, waitForEmail } from './helpers/mail.ts';
-import { createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
+import { createOwner, MEMBER_SCOPES, OWNER_SCOPES, PASSWORD, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -37,7 +37,7 @@ describe('invitations', () => {
       await server.gql(AcceptInvitationDocument, { input: { token, name: 'Ines', password: PASSWORD } }),
     );
     expect(acceptInvitation.organization.id).toBe(owner.organizationId);
-    expect(acceptInvitation.scopes).toEqual(['write:*']);
+    expect(acceptInvitation.scopes).toEqual(OWNER_SCOPES);
     const { myOrganizations } = ok(
       await server.gql(MyOrganizationsDocument, {}, { token: acceptInvitation.accessToken }),
     );
@@ -71,7 +71,7 @@ describe('invitations', () => {
       await server.gql(AcceptInvitationDocument, { input: { token, password: other.password } }),
     );
     expect(acceptInvitation.user.id).toBe(other.userId);
-    expect(acceptInvitation.scopes).toEqual(['read:*', 'write:work_items']);
+    expect(acceptInvitation.scopes).toEqual(MEMBER_SCOPES);
   });
 
   it.each([

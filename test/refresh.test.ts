@@ -2,7 +2,7 @@
 // checks refresh repeats (user enabled, still a member, role's current scopes).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeDocument, RefreshDocument } from './generated/graphql.ts';
-import { createOwner } from './helpers/seed.ts';
+import { createOwner, MEMBER_SCOPES } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -67,7 +67,7 @@ describe('refresh re-checks', () => {
       data: { role: 'MEMBER' },
     });
     const { refresh: pair } = ok(await refresh(owner.refreshToken));
-    expect(pair.scopes).toEqual(['read:*', 'write:work_items']);
+    expect(pair.scopes).toEqual(MEMBER_SCOPES);
   });
 
   it('refuses a user who is no longer a member, and one who is disabled', async () => {

@@ -52,6 +52,7 @@ describe('schema', () => {
         'members',
         'notifications',
         'oauthClients',
+        'productOrganizations',
         'serviceAccounts',
         'webhookDeliveries',
         'webhookEndpoints',

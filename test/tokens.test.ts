@@ -16,7 +16,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { rotateLocalKey } from '../src/auth/keys.ts';
 import { LoginDocument, MeDocument } from './generated/graphql.ts';
-import { type Account, createOwner } from './helpers/seed.ts';
+import { type Account, createOwner, OWNER_SCOPES } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
@@ -52,7 +52,8 @@ describe('issued access tokens', () => {
     expect(payload).toMatchObject({
       sub: owner.userId,
       org: owner.organizationId,
-      scopes: ['write:*'],
+      product: 'default',
+      scopes: OWNER_SCOPES,
       type: 'access',
     });
     expect(typeof payload.jti).toBe('string');
@@ -74,7 +75,8 @@ describe('forged or unusable tokens are refused with UNAUTHENTICATED', () => {
       aud: 'herald',
       sub: owner.userId,
       org: owner.organizationId,
-      scopes: ['write:*'],
+      product: 'default',
+      scopes: OWNER_SCOPES,
       type: 'access',
       jti: 'x',
       iat: now,

@@ -33,8 +33,10 @@ describe('scopes', () => {
   });
 
   it('knows exactly the grammar of the design', () => {
-    expect(VALID_SCOPES).toHaveLength(18);
+    // Ten modules (the operators' products and subscriptions among them) and `*`, read and write.
+    expect(VALID_SCOPES).toHaveLength(22);
     expect(isScope('write:notifications')).toBe(true);
+    expect(isScope('write:subscriptions')).toBe(true);
     expect(isScope('admin:*')).toBe(false);
     expect(isScope('read:everything')).toBe(false);
   });

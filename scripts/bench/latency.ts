@@ -27,7 +27,12 @@ const WARM_UP = 1000;
 const setup = await createApp(loadConfig({ ...serverEnv, PORT: '0' }));
 const passwordHash = await hashPassword(PASSWORD);
 const organization = await setup.db.organization.create({
-  data: { name: 'Bench', slug: `bench-${Date.now()}`, workItemSeq: total + WARM_UP },
+  data: {
+    name: 'Bench',
+    slug: `bench-${Date.now()}`,
+    workItemSeq: total + WARM_UP,
+    productId: (await setup.products.defaultProduct()).id,
+  },
 });
 const [owner, assignee] = await Promise.all(
   ['owner', 'assignee'].map((name) =>

@@ -22,7 +22,9 @@ const { db } = app;
 
 try {
   const user = await db.user.create({ data: { email: 'sweep@bench.test', name: 'Sweep', passwordHash: 'x' } });
-  const organization = await db.organization.create({ data: { name: 'Sweep', slug: 'sweep' } });
+  const organization = await db.organization.create({
+    data: { name: 'Sweep', slug: 'sweep', productId: (await app.products.defaultProduct()).id },
+  });
   await db.membership.create({ data: { userId: user.id, organizationId: organization.id, role: 'OWNER' } });
   const policy = await db.slaPolicy.create({
     data: { organizationId: organization.id, name: 'p', targetMinutes: 24 * 60, warnBeforeMinutes: 60 },

@@ -25,7 +25,10 @@ const database = process.env.DATABASE_URL ? await createDatabase(process.env.DAT
 const serverEnv = { ...process.env, ...env, DATABASE_URL: database?.url ?? '', ACCESS_TOKEN_TTL: '3600' };
 
 const setup = await createApp(loadConfig({ ...serverEnv, PORT: '0' }));
-const organization = await setup.db.organization.create({ data: { name: 'Bench', slug: `bench-${Date.now()}` } });
+const product = await setup.products.defaultProduct();
+const organization = await setup.db.organization.create({
+  data: { name: 'Bench', slug: `bench-${Date.now()}`, productId: product.id },
+});
 const users = Array.from({ length: target + WARM_UP }, (_, i) => ({
   email: `user-${i}@bench.test`,
   name: `User ${i}`,
@@ -44,7 +47,13 @@ for (let from = 0; from < ids.length; from += 5000) {
 const tokens = await Promise.all(
   ids.map(
     async (sub) =>
-      (await signAccessToken(setup.jwt, { sub, org: organization.id, scopes: ROLE_SCOPES.MEMBER }, 3600)).token,
+      (
+        await signAccessToken(
+          setup.jwt,
+          { sub, org: organization.id, product: product.slug, scopes: ROLE_SCOPES.MEMBER },
+          3600,
+        )
+      ).token,
   ),
 );
 await setup.close();

@@ -6,8 +6,10 @@ import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { Prisma, type User } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
-import { AppError, forbidden, notFound, unauthenticated } from '../platform/errors.ts';
+import { AppError, notFound, unauthenticated } from '../platform/errors.ts';
 import { email, name, parseInput } from '../platform/validation.ts';
+import type { Product } from '../products/catalog.ts';
+import { subscriptionInactive } from '../products/request-product.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { issueLoginSession, type Session, sessionForMembership } from './sessions.ts';
 import { slugify, suffixed } from './slug.ts';
@@ -52,13 +54,23 @@ async function checkCredentials(app: App, address: string, password: string, ip:
   return user;
 }
 
-/** Creates an organization with `ownerId` as its OWNER, finding a free slug. */
-async function createOrganization(tx: Prisma.TransactionClient, ownerId: string, orgName: string) {
+/**
+ * Creates an organization of the product with `ownerId` as its OWNER, finding a free slug. Its
+ * subscription starts ACTIVE with every feature the product declares.
+ */
+async function createOrganization(
+  tx: Prisma.TransactionClient,
+  ownerId: string,
+  orgName: string,
+  product: Pick<Product, 'id' | 'features'>,
+) {
   const base = slugify(orgName);
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = attempt === 0 ? base : suffixed(base);
     if (await tx.organization.findUnique({ where: { slug }, select: { id: true } })) continue;
-    const organization = await tx.organization.create({ data: { name: orgName, slug } });
+    const organization = await tx.organization.create({
+      data: { name: orgName, slug, productId: product.id, subscriptionFeatures: product.features },
+    });
     await tx.membership.create({ data: { userId: ownerId, organizationId: organization.id, role: 'OWNER' } });
     return organization;
   }
@@ -75,7 +87,11 @@ const registerInput = z.object({
   organizationName: name(),
 });
 
-export async function register(app: App, input: unknown, ip: string): Promise<Session> {
+/**
+ * A new user with a new organization in the request's product; an existing user (who gives
+ * their password) gets one more organization there.
+ */
+export async function register(app: App, product: Product, input: unknown, ip: string): Promise<Session> {
   await app.limits.hitIp(ip);
   const data = parseInput(registerInput, input);
   const existing = await app.db.user.findUnique({ where: { email: data.email }, select: { id: true } });
@@ -89,7 +105,7 @@ export async function register(app: App, input: unknown, ip: string): Promise<Se
         existing?.id ??
         (await tx.user.create({ data: { email: data.email, name: data.name, passwordHash: passwordHash as string } }))
           .id;
-      const organization = await createOrganization(tx, userId, data.organizationName);
+      const organization = await createOrganization(tx, userId, data.organizationName, product);
       await audit(tx, {
         organizationId: organization.id,
         actorType: 'USER',
@@ -123,15 +139,35 @@ const loginInput = z.object({
   organizationId: z.uuid().nullish(),
 });
 
-export async function login(app: App, input: unknown, ip: string): Promise<Session | OrganizationChoice> {
+/**
+ * Signs in to one of the user's organizations in the request's product. A user with none
+ * there gets the answer of a wrong password: another product's customers stay unknown here.
+ */
+export async function login(
+  app: App,
+  product: Product,
+  input: unknown,
+  ip: string,
+): Promise<Session | OrganizationChoice> {
   await app.limits.hitIp(ip);
   const data = parseInput(loginInput, input);
   const user = await checkCredentials(app, data.email, data.password, ip);
-  const outcome = await issueLoginSession(app, { user, organizationId: data.organizationId ?? null, ip });
+  const outcome = await issueLoginSession(app, {
+    user,
+    productId: product.id,
+    organizationId: data.organizationId ?? null,
+    ip,
+  });
   if ('session' in outcome) return outcome.session;
   const { organizations } = outcome;
+  if (organizations.length === 0) throw invalidCredentials();
+  const intended = data.organizationId
+    ? organizations.find((organization) => organization.id === data.organizationId)
+    : organizations.length === 1
+      ? organizations[0]
+      : undefined;
+  if (intended?.subscriptionStatus === 'CANCELED') throw subscriptionInactive();
   if (data.organizationId) throw notFound('Organization');
-  if (organizations.length === 0) throw forbidden();
   const selectionToken = newOpaqueToken();
   await app.db.organizationSelection.create({
     data: { userId: user.id, tokenHash: sha256(selectionToken), expiresAt: new Date(Date.now() + SELECTION_TTL_MS) },
@@ -150,7 +186,7 @@ async function finishLogin(app: App, userId: string, organizationId: string, ip:
 
 const selectInput = z.object({ selectionToken: z.string().min(1), organizationId: z.uuid() });
 
-export async function selectOrganization(app: App, input: unknown, ip: string): Promise<Session> {
+export async function selectOrganization(app: App, product: Product, input: unknown, ip: string): Promise<Session> {
   await app.limits.hitIp(ip);
   const data = parseInput(selectInput, input);
   const selection = await app.db.organizationSelection.findUnique({
@@ -161,9 +197,9 @@ export async function selectOrganization(app: App, input: unknown, ip: string): 
   }
   const member = await app.db.membership.findUnique({
     where: { userId_organizationId: { userId: selection.userId, organizationId: data.organizationId } },
-    select: { id: true },
+    select: { organization: { select: { productId: true } } },
   });
-  if (!member) throw notFound('Organization');
+  if (member?.organization.productId !== product.id) throw notFound('Organization');
   const used = await app.db.organizationSelection.updateMany({
     where: { id: selection.id, usedAt: null },
     data: { usedAt: new Date() },
@@ -174,9 +210,10 @@ export async function selectOrganization(app: App, input: unknown, ip: string): 
 
 const switchInput = z.object({ organizationId: z.uuid() });
 
-export async function switchOrganization(app: App, userId: string, input: unknown): Promise<Session> {
+/** A new pair for another of the user's organizations in the same product. */
+export async function switchOrganization(app: App, product: Product, userId: string, input: unknown): Promise<Session> {
   const data = parseInput(switchInput, input);
   const session = await sessionForMembership(app, app.db, userId, data.organizationId);
-  if (!session) throw notFound('Organization');
+  if (!session || session.organization.productId !== product.id) throw notFound('Organization');
   return session;
 }

@@ -7,6 +7,8 @@ import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, unauthenticated } from '../platform/errors.ts';
 import { email, parseInput } from '../platform/validation.ts';
+import type { Product } from '../products/catalog.ts';
+import { brandOf } from '../products/white-label.ts';
 import { revokeAllSessions, type Session, sessionForMembership } from './sessions.ts';
 
 export const RESET_TTL_MS = 30 * 60 * 1000;
@@ -55,32 +57,43 @@ const requestInput = z.object({ email });
  * Always answers true, and answers before looking the email up: neither the answer nor its
  * timing reveals whether the email belongs to anyone. The link is issued in the background.
  */
-export async function requestPasswordReset(app: App, input: unknown, ip: string): Promise<boolean> {
+export async function requestPasswordReset(app: App, product: Product, input: unknown, ip: string): Promise<boolean> {
   await app.limits.hitIp(ip);
   const data = parseInput(requestInput, input);
   await app.limits.hitPasswordReset(data.email);
-  app.background(() => issuePasswordReset(app, data.email));
+  app.background(() => issuePasswordReset(app, product, data.email));
   return true;
 }
 
-async function issuePasswordReset(app: App, address: string) {
+/**
+ * The email of the request's product: its name, sender and reset page. A person the product
+ * does not know (no organization in it) gets none, as an unknown email gets none.
+ */
+async function issuePasswordReset(app: App, product: Product, address: string) {
   const user = await app.db.user.findUnique({ where: { email: address } });
   if (!user || user.disabledAt) return;
+  const known = await app.db.membership.findFirst({
+    where: { userId: user.id, organization: { productId: product.id } },
+    select: { id: true },
+  });
+  if (!known) return;
 
+  const brand = brandOf(app, product);
   const token = newOpaqueToken();
-  const link = emailLink(app.config, 'passwordReset', token);
+  const link = emailLink(app.config, 'passwordReset', token, brand);
   const { id } = await app.db.$transaction(async (tx) => {
     await tx.passwordReset.create({
       data: { userId: user.id, tokenHash: sha256(token), expiresAt: new Date(Date.now() + RESET_TTL_MS) },
     });
     return enqueueEmail(tx, {
+      from: brand.mailFrom,
       to: user.email,
-      subject: 'Reset your Herald password',
+      subject: `Reset your ${brand.name} password`,
       template: 'password-reset',
       text: [
         `Hello ${user.name},`,
         '',
-        'Someone asked to reset the password of your Herald account. If it was you, open this link within 30 minutes:',
+        `Someone asked to reset the password of your ${brand.name} account. If it was you, open this link within 30 minutes:`,
         '',
         link,
         '',

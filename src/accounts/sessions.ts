@@ -12,6 +12,9 @@ import { audit } from '../platform/audit.ts';
 import type { Db } from '../platform/database/db.ts';
 import { columnsOf } from '../platform/database/sql-columns.ts';
 import { type UnauthenticatedReason, unauthenticated } from '../platform/errors.ts';
+import type { Product } from '../products/catalog.ts';
+import { effectiveScopes } from '../products/features.ts';
+import { modulesOf, productOfCredential, subscriptionInactive } from '../products/request-product.ts';
 import { alertRefreshTokenReuse } from '../security/causes.ts';
 
 const ORGANIZATION_COLUMNS = columnsOf(Prisma.OrganizationScalarFieldEnum, 'organization');
@@ -49,10 +52,13 @@ async function signedSession(
   app: App,
   grant: { user: User; organization: Organization; role: Role; refreshToken: string },
 ): Promise<Session> {
-  const scopes = ROLE_SCOPES[grant.role];
+  const product = await app.products.byId(grant.organization.productId);
+  // Listed expanded and limited to the organization's features: what an upstream may trust.
+  const { enabled } = modulesOf(app, product, { features: grant.organization.subscriptionFeatures });
+  const scopes = effectiveScopes(ROLE_SCOPES[grant.role], enabled);
   const access = await signAccessToken(
     app.jwt,
-    { sub: grant.user.id, org: grant.organization.id, scopes },
+    { sub: grant.user.id, org: grant.organization.id, product: product.slug, scopes },
     app.config.ACCESS_TOKEN_TTL,
   );
   return {
@@ -70,17 +76,17 @@ type MembershipRow = Organization & { role: Role; chosen: boolean; joinedAt: Dat
 export type LoginOutcome = { session: Session } | { organizations: Organization[] };
 
 /**
- * A login after its password check, in one statement: it reads the user's memberships and,
- * when one is determined (the organization asked for, or the only one), writes the refresh
- * token and the `login.succeeded` audit event for it. The role the scopes come from is read
+ * A login after its password check, in one statement: it reads the user's memberships in the
+ * product and, when one is determined (the organization asked for, or the only one), writes
+ * the refresh token and the `login.succeeded` audit event for it. The role the scopes come from is read
  * in the same snapshot, so a membership removed meanwhile gets no pair. Otherwise it answers
- * the organizations, oldest membership first, and writes nothing.
+ * the organizations, oldest membership first, and writes nothing (as for a suspended one).
  */
 export async function issueLoginSession(
   app: App,
-  login: { user: User; organizationId: string | null; ip: string },
+  login: { user: User; productId: string; organizationId: string | null; ip: string },
 ): Promise<LoginOutcome> {
-  const { user, organizationId, ip } = login;
+  const { user, productId, organizationId, ip } = login;
   const refreshToken = newOpaqueToken();
   const now = new Date();
   const at = now.toISOString();
@@ -93,10 +99,12 @@ export async function issueLoginSession(
       JOIN "Organization" AS organization ON organization.id = membership."organizationId"
       JOIN "User" AS u ON u.id = membership."userId"
       WHERE membership."userId" = ${user.id}::uuid AND u."disabledAt" IS NULL
+        AND organization."productId" = ${productId}::uuid
     ), chosen AS (
       SELECT id FROM memberships
       WHERE CASE WHEN ${organizationId}::uuid IS NULL THEN (SELECT count(*) FROM memberships) = 1
         ELSE id = ${organizationId}::uuid END
+        AND "subscriptionStatus" <> 'CANCELED'
     ), issued AS (
       INSERT INTO "RefreshToken" (id, "familyId", "tokenHash", "userId", "organizationId", "expiresAt", "createdAt")
       SELECT ${uuidv7()}::uuid, ${randomUUID()}::uuid, ${sha256(refreshToken)}, ${user.id}::uuid, chosen.id,
@@ -134,13 +142,23 @@ export async function sessionForMembership(
     include: { user: true, organization: true },
   });
   if (!membership || membership.user.disabledAt) return null;
+  if (membership.organization.subscriptionStatus === 'CANCELED') throw subscriptionInactive();
   return issueSession(app, tx, { ...membership, familyId });
 }
 
 const revokeFamily = (db: Tx, familyId: string) =>
   db.refreshToken.updateMany({ where: { familyId, revokedAt: null }, data: { revokedAt: new Date() } });
 
-export async function refreshSession(app: App, refreshToken: string, ip: string): Promise<Session> {
+/**
+ * A new pair for the refresh token's session. A request that names another product than the
+ * session's is refused before anything rotates (PRODUCT_MISMATCH).
+ */
+export async function refreshSession(
+  app: App,
+  refreshToken: string,
+  ip: string,
+  named: Product | null = null,
+): Promise<Session> {
   const { db } = app;
   const row = await db.refreshToken.findUnique({ where: { tokenHash: sha256(refreshToken) } });
   const now = new Date();
@@ -151,6 +169,9 @@ export async function refreshSession(app: App, refreshToken: string, ip: string)
     await app.limits.tokenGuessed(ip);
     throw invalid('INVALID_CREDENTIAL');
   }
+  // Another product's token, or a suspended organization's, is refused before anything rotates;
+  // the suspension is said even to sessions it ended, so that the client knows why.
+  await productOfCredential(app, row.organizationId, named);
   if (row.revokedAt || row.expiresAt <= now) throw invalid();
 
   // Claim the rotation atomically; a loser of a concurrent race sees rotatedAt set.
@@ -209,4 +230,30 @@ export async function revokeAllSessions(db: Tx, userId: string) {
   const now = new Date();
   await db.user.update({ where: { id: userId }, data: { sessionsNotBefore: now } });
   return db.refreshToken.updateMany({ where: { userId, revokedAt: null }, data: { revokedAt: now } });
+}
+
+/**
+ * Ends the user's sessions in one product (logoutAll): refresh tokens of its organizations are
+ * revoked and access tokens signed until now stop holding there, on every instance once this
+ * resolves. Their sessions in other products stay.
+ */
+export async function revokeProductSessions(app: App, userId: string, productId: string) {
+  const now = new Date();
+  const organizationIds = await app.db.$transaction(async (tx) => {
+    const memberships = await tx.membership.findMany({
+      where: { userId, organization: { productId } },
+      select: { organizationId: true },
+    });
+    const ids = memberships.map((membership) => membership.organizationId);
+    await tx.membership.updateMany({
+      where: { userId, organizationId: { in: ids } },
+      data: { sessionsNotBefore: now },
+    });
+    await tx.refreshToken.updateMany({
+      where: { userId, organizationId: { in: ids }, revokedAt: null },
+      data: { revokedAt: now },
+    });
+    return ids;
+  });
+  await Promise.all(organizationIds.map((organizationId) => app.sessions.changed(userId, organizationId)));
 }

@@ -30,15 +30,19 @@ export async function currentRole({ app, principal }: Caller): Promise<Role | nu
 }
 
 /**
- * Whether the caller holds a scope. A user's access token is stateless, so it is checked
- * against the role held today as well: a demoted admin cannot hand out write:*.
+ * Whether the caller holds a scope, as given to its credential (a token handed out is limited
+ * by the organization's features wherever it is used, like the caller's own). A user's access
+ * token is stateless and lists its scopes expanded, so a user is checked against the role held
+ * today: a demoted admin cannot hand out write:*.
  */
 export async function scopeHolder(caller: Caller): Promise<(scope: Scope) => boolean> {
   const { principal } = caller;
-  const role = principal.kind === 'user' ? await currentRole(caller) : null;
-  return (scope) =>
-    coversAll(principal.scopes, [scope]) &&
-    (principal.kind !== 'user' || (role !== null && coversAll(ROLE_SCOPES[role], [scope])));
+  if (principal.kind === 'user') {
+    const role = await currentRole(caller);
+    return (scope) => role !== null && coversAll(ROLE_SCOPES[role], [scope]);
+  }
+  const granted = principal.grantedScopes ?? principal.scopes;
+  return (scope) => coversAll(granted, [scope]);
 }
 
 /** The requested scopes the caller does not hold. */

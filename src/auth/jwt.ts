@@ -11,6 +11,8 @@ export interface AccessClaims {
   exp: number;
   iat: number;
   type: string;
+  /** The slug of the organization's product; absent from tokens signed before products. */
+  product?: string;
   /** The OAuth client a client-credentials token was issued to (RFC 9068). */
   client_id?: string;
 }
@@ -23,7 +25,7 @@ export interface JwtSettings {
 
 export async function signAccessToken(
   settings: JwtSettings,
-  claims: { sub: string; org: string; scopes: readonly string[] },
+  claims: { sub: string; org: string; product: string; scopes: readonly string[] },
   ttlSeconds: number,
   type = 'access',
   /**
@@ -37,7 +39,13 @@ export async function signAccessToken(
   const exp = iat + ttlSeconds;
   // A UUIDv7 carries the issuing instant to the millisecond (see issuedAtMs).
   const jti = uuidv7({ msecs: issuedAt });
-  const token = await new SignJWT({ ...options.claims, org: claims.org, scopes: [...claims.scopes], type })
+  const token = await new SignJWT({
+    ...options.claims,
+    org: claims.org,
+    product: claims.product,
+    scopes: [...claims.scopes],
+    type,
+  })
     .setProtectedHeader({ alg: 'ES256', kid: settings.keys.kid, typ: options.typ ?? 'JWT' })
     .setIssuer(settings.issuer)
     .setAudience(settings.audience)
@@ -92,6 +100,7 @@ export async function verifyAccessToken(
       typeof payload.type !== 'string' ||
       !types.includes(payload.type) ||
       (payload.client_id !== undefined && typeof payload.client_id !== 'string') ||
+      (payload.product !== undefined && typeof payload.product !== 'string') ||
       typeof payload.org !== 'string' ||
       !Array.isArray(payload.scopes) ||
       !payload.scopes.every((s) => typeof s === 'string')

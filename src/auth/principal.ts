@@ -24,6 +24,10 @@ export interface Principal {
   oauthClientId?: string;
   /** When an access token was signed (ms): it holds while no revocation came after. */
   issuedAtMs?: number;
+  /** The scopes its credential was given, before its organization's features limited them to `scopes`. */
+  grantedScopes?: readonly string[];
+  /** Modules its organization's subscription leaves off: a refusal for one says FEATURE_DISABLED. */
+  disabledModules?: readonly string[];
 }
 
 const withStatus = (error: AppError) => {

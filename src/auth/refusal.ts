@@ -32,6 +32,8 @@ export function refusalFor(principal: Principal, info: GraphQLResolveInfo): AppE
   if (onlyKind && principal.kind !== kind) {
     if (kind === 'user') key = 'forbiddenUsersOnly';
     else key = needs.scope ? 'forbiddenServiceAccountsWithScope' : 'forbiddenServiceAccountsOnly';
+  } else if (needs.scope && principal.disabledModules?.includes(needs.scope.split(':')[1] as string)) {
+    key = 'featureDisabled';
   } else if (needs.scope && !grants(principal.scopes, needs.scope)) {
     key = principal.kind === 'user' ? 'forbiddenScopeRole' : 'forbiddenScopeToken';
   } else {
@@ -42,6 +44,7 @@ export function refusalFor(principal: Principal, info: GraphQLResolveInfo): AppE
     params: { scopes: requiredScopes.join(', ') },
     extensions: {
       ...(missingScope ? { reason: 'MISSING_SCOPE' } : {}),
+      ...(key === 'featureDisabled' ? { reason: 'FEATURE_DISABLED' } : {}),
       requiredScopes,
       ...(onlyKind ? { requiredPrincipal: kind === 'user' ? 'USER' : 'SERVICE_ACCOUNT' } : {}),
     },

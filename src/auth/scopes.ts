@@ -12,6 +12,10 @@ export const MODULES = [
   'sla_policies',
   'notifications',
   'audit',
+  // Held by the operators of a product (its operator organization's owners, admins and
+  // service accounts); never gated by a subscription's features.
+  'products',
+  'subscriptions',
 ] as const;
 
 export type Module = (typeof MODULES)[number];
@@ -26,6 +30,16 @@ const validScopes = new Set<string>(VALID_SCOPES);
 
 export function isScope(value: string): value is Scope {
   return validScopes.has(value);
+}
+
+/**
+ * Whether `value` is a scope of Herald's grammar or of one of a product's own feature modules
+ * (`read:dsar`, `write:dsar`): those read and grant like Herald's.
+ */
+export function isScopeOf(value: string, productModules: readonly string[]): value is Scope {
+  if (isScope(value)) return true;
+  const [action, module, extra] = value.split(':');
+  return extra === undefined && (action === 'read' || action === 'write') && productModules.includes(module as string);
 }
 
 export const ROLE_SCOPES: Record<Role, readonly Scope[]> = {

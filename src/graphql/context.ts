@@ -5,6 +5,8 @@ import { isLocale, type Locale, negotiateLocale } from '../i18n/messages.ts';
 import type { App } from '../platform/app.ts';
 import { clientAddress, NO_TRUSTED_PROXY } from '../platform/client-address.ts';
 import { newRequestId } from '../platform/request-id.ts';
+import type { Product } from '../products/catalog.ts';
+import { credentialStanding, limitedToFeatures, namedProduct, PRODUCT_HEADER } from '../products/request-product.ts';
 
 export type { Principal };
 
@@ -13,6 +15,10 @@ export interface Context {
   principal: Principal | null;
   ip: string;
   requestId: string;
+  /** The product the request is for: the credential's, else the one it names, else the default. */
+  product: Product;
+  /** The product the request named itself, if any (a refresh token must belong to it). */
+  productNamed: Product | null;
   /** The language the request asked for (`?locale=`, then Accept-Language), if any. */
   requestedLocale?: Locale;
   /** Set on WebSocket operations: the socket, which watches its session for all of them. */
@@ -34,6 +40,8 @@ export interface RequestFacts {
   remoteAddress?: string;
   /** A credential that arrived outside the Authorization header (a WebSocket `?token=`). */
   credential?: string | null;
+  /** A product named outside the X-Product-Slug header (a WebSocket's `?product=`), and where. */
+  product?: { slug: string; source: string };
 }
 
 /** The `headers.get` view of a Node request, as a WHATWG Request offers it. */
@@ -59,13 +67,32 @@ export function requestedLocale(facts: RequestFacts): Locale | undefined {
   return negotiateLocale(facts.headers.get('accept-language'));
 }
 
+/** The product a request names, or null: checked before anything else is done with it. */
+export const requestedProduct = (app: App, facts: RequestFacts) =>
+  facts.product
+    ? namedProduct(app, facts.product.slug, facts.product.source)
+    : namedProduct(app, facts.headers.get(PRODUCT_HEADER), PRODUCT_HEADER);
+
 /** The one context factory, for HTTP requests and WebSocket subscriptions alike. */
 export async function createContext(app: App, facts: RequestFacts): Promise<Context> {
+  const named = await requestedProduct(app, facts);
   const ip = clientIp(app, facts);
   const credential = facts.credential !== undefined ? facts.credential : bearer(facts.headers.get('authorization'));
+  let principal = await authenticate(app, credential, ip);
+  let product: Product;
+  if (principal) {
+    const credential = await credentialStanding(app, principal.organizationId, named);
+    product = credential.product;
+    // Re-checked on every request: a feature switched off narrows every token at once.
+    principal = limitedToFeatures(app, principal, product, credential.standing);
+  } else {
+    product = named ?? (await app.products.defaultProduct());
+  }
   return {
     app,
-    principal: await authenticate(app, credential, ip),
+    principal,
+    product,
+    productNamed: named,
     ip,
     requestId: facts.headers.get('x-request-id') ?? newRequestId(),
     requestedLocale: requestedLocale(facts),

@@ -1,5 +1,5 @@
 // What /graphql answers to pages of other sites. CORS headers go to allowed origins only
-// (origins.ts), so that a browser refuses every other page's preflight and lets it read no
+// (product-origins.ts), so that a browser refuses every other page's preflight and lets it read no
 // answer. What needs no preflight (a form's POST, a `no-cors` fetch) never reaches an
 // operation: a POST body must come in a content type that only a script allowed by CORS can
 // send. Yoga's CSRF plugin answers 403 and wants a header on GET queries too, which a
@@ -9,13 +9,22 @@
 import { GraphQLError } from 'graphql';
 import type { Plugin } from 'graphql-yoga';
 import { RATE_LIMIT_HEADERS } from '../platform/rate-limit-headers.ts';
-import type { OriginCheck } from './origins.ts';
+import type { ProductOrigins } from './product-origins.ts';
 
-/** What a page may send to /graphql once its origin is allowed (yoga's `cors` option, function form). */
-export function corsFor(allows: OriginCheck) {
-  return (request: Request) => {
+/**
+ * What a page may send to /graphql once its origin is allowed (yoga's `cors` option, function
+ * form): a preflight passes for an origin any product allows, a request for an origin its own
+ * product allows.
+ */
+export function corsFor(origins: ProductOrigins) {
+  return async (request: Request) => {
     const origin = request.headers.get('origin');
-    if (origin === null || !allows(origin)) return false as const;
+    if (origin === null) return false as const;
+    const allowed =
+      request.method === 'OPTIONS'
+        ? await origins.anyAllows(origin)
+        : origins.allows(origin, await origins.productOf(request.headers));
+    if (!allowed) return false as const;
     // One origin in the list: yoga answers exactly it, never another or `null`.
     // A browser's script may read a refusal's wait and where it stands against its limits.
     return {

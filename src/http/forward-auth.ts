@@ -8,7 +8,10 @@ import { authenticate, bearer } from '../auth/principal.ts';
 import { clientIp, headersOf } from '../graphql/context.ts';
 import type { App } from '../platform/app.ts';
 import { AppError, httpHeadersOf } from '../platform/errors.ts';
+import type { Product } from '../products/catalog.ts';
+import { credentialStanding, limitedToFeatures } from '../products/request-product.ts';
 import { json } from './json.ts';
+import { plainRequestProduct, sendProductRefusal } from './product-header.ts';
 
 export const FORWARD_AUTH_PATH = '/api/tokens/validate';
 
@@ -34,6 +37,15 @@ export async function validateApiToken(app: App, req: IncomingMessage, res: Serv
     return unauthorized(String(error.extensions.code));
   }
   if (!principal) return unauthorized('UNAUTHENTICATED');
+  let product: Product;
+  try {
+    const credential = await credentialStanding(app, principal.organizationId, await plainRequestProduct(app, req));
+    product = credential.product;
+    principal = limitedToFeatures(app, principal, product, credential.standing);
+  } catch (error) {
+    if (!(error instanceof AppError)) throw error;
+    return sendProductRefusal(res, error);
+  }
 
   // Herald itself refuses these JWTs (their audience and `type` are not an access token's), so
   // that a gateway token never outlives a revocation here by acting on Herald directly.
@@ -41,13 +53,20 @@ export async function validateApiToken(app: App, req: IncomingMessage, res: Serv
     tokenId: principal.tokenId as string,
     sub: principal.id,
     org: principal.organizationId,
+    product: product.slug,
     scopes: principal.scopes,
     credentialExpiresAt: principal.expiresAt,
   });
   send(
     res,
     200,
-    { status: 'ok', organizationId: principal.organizationId, scopes: principal.scopes, expiresAt: exp },
+    {
+      status: 'ok',
+      organizationId: principal.organizationId,
+      product: product.slug,
+      scopes: principal.scopes,
+      expiresAt: exp,
+    },
     { authorization: `Bearer ${token}` },
   );
 }

@@ -11,13 +11,17 @@ import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
 import type { Context } from '../graphql/context.ts';
 import type { App } from '../platform/app.ts';
 import { AppError, unauthenticated } from '../platform/errors.ts';
+import { subscriptionInactive } from '../products/request-product.ts';
 import { presentError } from './present-errors.ts';
 
 const isAsyncIterable = (value: unknown): value is AsyncIterable<ExecutionResult> =>
   typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
 
 function endedError(app: App, context: Context, why: SessionEnd) {
-  const error = unauthenticated(why === 'expired' ? 'expiredAccessToken' : 'sessionEnded');
+  const error =
+    why === 'suspended'
+      ? subscriptionInactive()
+      : unauthenticated(why === 'expired' ? 'expiredAccessToken' : 'sessionEnded');
   return presentError(error, context.requestedLocale ?? 'en', context.requestId, app.logger);
 }
 

@@ -6,7 +6,9 @@ import { clientIp, headersOf } from '../graphql/context.ts';
 import { authenticateClient, grantedScopes, issueClientToken, OAuthError } from '../machine/oauth-token-grant.ts';
 import type { App } from '../platform/app.ts';
 import { AppError, httpHeadersOf } from '../platform/errors.ts';
+import { declaredModulesOf } from '../products/request-product.ts';
 import { json } from './json.ts';
+import { plainRequestProduct } from './product-header.ts';
 
 const MAX_BODY_BYTES = 16 * 1024;
 const NO_STORE = { 'cache-control': 'no-store', pragma: 'no-cache' };
@@ -107,7 +109,9 @@ async function grant(app: App, req: IncomingMessage, ip: string) {
   }
   const credentials = clientCredentials(headersOf(req).get('authorization'), params);
   const authenticated = await authenticateClient(app, credentials, ip);
-  return issueClientToken(app, authenticated, grantedScopes(authenticated.client, params.get('scope')), ip);
+  const modules = await declaredModulesOf(app, authenticated.client.organizationId);
+  const scopes = grantedScopes(authenticated.client, params.get('scope'), modules);
+  return issueClientToken(app, authenticated, scopes, ip, await plainRequestProduct(app, req));
 }
 
 export async function tokenEndpoint(app: App, req: IncomingMessage, res: ServerResponse) {
@@ -121,6 +125,21 @@ export async function tokenEndpoint(app: App, req: IncomingMessage, res: ServerR
     send(res, 200, await grant(app, req, ip));
   } catch (error) {
     if (error instanceof OAuthError) return sendError(res, error);
+    if (error instanceof AppError && error.extensions.reason === 'SUBSCRIPTION_INACTIVE') {
+      // RFC 6749 §5.2: the client may not use this grant (now); suspended, not revoked.
+      return send(res, 400, {
+        error: 'unauthorized_client',
+        error_description: "The client's organization is suspended: its subscription is cancelled.",
+        reason: 'SUBSCRIPTION_INACTIVE',
+      });
+    }
+    if (error instanceof AppError && error.extensions.reason === 'PRODUCT_MISMATCH') {
+      return send(res, 401, {
+        error: 'invalid_client',
+        error_description: 'The client belongs to another product than the one the request names.',
+        reason: 'PRODUCT_MISMATCH',
+      });
+    }
     if (error instanceof AppError && error.extensions.code === 'RATE_LIMITED') {
       // RFC 6749 has no code for this; 429 and Retry-After (RFC 6585) say it over HTTP.
       const seconds = String(error.extensions.retryAfter);

@@ -5,6 +5,7 @@ import { json } from './json.ts';
 import { linkPages } from './link-pages.ts';
 import { METADATA_PATH, serveMetadata } from './oauth-metadata.ts';
 import { tokenEndpoint } from './oauth-token.ts';
+import { checkingProduct } from './product-header.ts';
 
 type Route = (app: App, req: IncomingMessage, res: ServerResponse) => Promise<void> | void;
 
@@ -24,8 +25,11 @@ async function ready(app: App): Promise<Record<string, 'ok' | 'down'>> {
   return checks;
 }
 
-/** Plain HTTP endpoints beside GraphQL. */
-export const routes: Record<string, Route> = {
+const checked = (table: Record<string, Route>): Record<string, Route> =>
+  Object.fromEntries(Object.entries(table).map(([path, route]) => [path, checkingProduct(route)]));
+
+/** Plain HTTP endpoints beside GraphQL; each checks the product its request names first. */
+export const routes: Record<string, Route> = checked({
   '/.well-known/jwks.json': (app, _req, res) =>
     // Short cache: a rotated key must reach verifiers well before its first token expires.
     json(res, 200, app.jwt.keys.jwks(), { 'cache-control': 'public, max-age=300' }),
@@ -38,9 +42,9 @@ export const routes: Record<string, Route> = {
     const ok = Object.values(checks).every((state) => state === 'ok');
     json(res, ok ? 200 : 503, { status: ok ? 'ok' : 'unavailable', checks });
   },
-};
+});
 
 /** Endpoints that answer every method themselves (the OAuth token endpoint refuses all but POST). */
-export const anyMethodRoutes: Record<string, Route> = {
+export const anyMethodRoutes: Record<string, Route> = checked({
   '/oauth/token': tokenEndpoint,
-};
+});

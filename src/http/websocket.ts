@@ -9,11 +9,20 @@ import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { bearer } from '../auth/principal.ts';
 import { type SessionEnd, watchSession } from '../auth/session-watch.ts';
-import { clientIp, createContext, headersOf, type LiveConnection, type RequestFacts } from '../graphql/context.ts';
+import {
+  clientIp,
+  createContext,
+  headersOf,
+  type LiveConnection,
+  type RequestFacts,
+  requestedProduct,
+} from '../graphql/context.ts';
 import type { App } from '../platform/app.ts';
 import { AppError, reasonOf, unauthenticated } from '../platform/errors.ts';
 import { newRequestId } from '../platform/request-id.ts';
-import { isOwnOrigin, originCheck } from './origins.ts';
+import { isProductRefusal } from '../products/request-product.ts';
+import { isOwnOrigin } from './origins.ts';
+import { productOrigins } from './product-origins.ts';
 import { socketCaps } from './socket-caps.ts';
 import type { createGraphQLHandler } from './yoga.ts';
 
@@ -44,17 +53,36 @@ function factsOf(request: IncomingMessage): RequestFacts {
   const locale = url.searchParams.get('locale');
   const headers = headersOf(request);
   const kept = new Map<string, string>();
-  for (const name of ['accept-language', 'x-forwarded-for', 'x-request-id']) {
+  for (const name of ['accept-language', 'x-forwarded-for', 'x-request-id', 'x-product-slug']) {
     const value = headers.get(name);
     if (value !== null) kept.set(name, value);
   }
+  // Browsers send no custom headers on a WebSocket: the product may come in the URL instead.
+  const products = url.searchParams.getAll('product');
   return {
     url: locale === null ? url.pathname : `${url.pathname}?locale=${encodeURIComponent(locale)}`,
     headers: { get: (name) => kept.get(name.toLowerCase()) ?? null },
     remoteAddress: request.socket.remoteAddress,
     credential: url.searchParams.get('token'),
+    // Given twice is malformed, like a header sent twice.
+    ...(products.length > 0 ? { product: { slug: products.join(','), source: 'product' } } : {}),
   };
 }
+
+/** The product named in `connectionParams.product`, when the URL named none. */
+function withProductOf(facts: RequestFacts, params: Record<string, unknown> | undefined): RequestFacts {
+  if (facts.product || params?.product === undefined) return facts;
+  const slug = typeof params.product === 'string' ? params.product : '';
+  return { ...facts, product: { slug, source: 'connectionParams.product' } };
+}
+
+/** The close code of a refused product name: 4400 malformed, 4404 unknown, 4403 another product's credential. */
+const productCloseCode = (error: AppError) =>
+  error.extensions.code === 'BAD_USER_INPUT'
+    ? 4400
+    : error.extensions.code === 'NOT_FOUND'
+      ? 4404
+      : CloseCode.Forbidden;
 
 function credentialOf(facts: RequestFacts, params: Record<string, unknown> | undefined): string | null {
   if (facts.credential) return facts.credential;
@@ -62,6 +90,21 @@ function credentialOf(facts: RequestFacts, params: Record<string, unknown> | und
   if (typeof header !== 'string' || header === '') return null;
   return /^bearer\s/i.test(header) ? bearer(header) : header;
 }
+
+/** The close reason of a socket whose session ended (`extensions.reason` of the error it would get). */
+const CLOSE_REASONS: Record<SessionEnd, string> = {
+  expired: 'TOKEN_EXPIRED',
+  revoked: 'SESSION_ENDED',
+  suspended: 'SUBSCRIPTION_INACTIVE',
+};
+
+/** Why an operation's credential stopped holding, from the error its context was refused with. */
+const endOf = (error: AppError): SessionEnd =>
+  error.messageKey === 'expiredAccessToken'
+    ? 'expired'
+    : error.messageKey === 'subscriptionInactive'
+      ? 'suspended'
+      : 'revoked';
 
 /**
  * One watch of the session per socket, shared by its operations: each of them still ends with
@@ -81,7 +124,7 @@ class SocketConnection implements LiveConnection {
     this.#ended = true;
     for (const listener of this.#listeners) listener(why);
     this.#listeners.clear();
-    this.#socket.close(CloseCode.Forbidden, why === 'expired' ? 'TOKEN_EXPIRED' : 'SESSION_ENDED');
+    this.#socket.close(CloseCode.Forbidden, CLOSE_REASONS[why]);
   }
 
   onEnd(listener: (why: SessionEnd) => void) {
@@ -135,7 +178,24 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
   };
   const wss = new WebSocketServer({ noServer: true, maxPayload: 64 * 1024, handleProtocols });
   let closing = false;
-  const allows = originCheck(app.config);
+  const origins = productOrigins(app);
+  /**
+   * A browser's socket is for the product its URL names (`?product=`, or its `?token=`'s); one
+   * that names it only in connectionParams, which arrive later, passes for an origin any
+   * product allows, and its credential then binds it to its own product.
+   */
+  const originAllowed = async (origin: string, request: IncomingMessage) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const named = url.searchParams.get('product');
+    const headers = headersOf(request);
+    const token = url.searchParams.get('token');
+    if (named === null && token === null && headers.get('x-product-slug') === null) return origins.anyAllows(origin);
+    const product = await origins.productOf(
+      { get: (name) => (name.toLowerCase() === 'x-product-slug' ? (named ?? headers.get(name)) : headers.get(name)) },
+      token,
+    );
+    return origins.allows(origin, product);
+  };
   const caps = socketCaps(app);
 
   server.on('upgrade', (request, socket, head) => {
@@ -147,15 +207,36 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
     // Browsers send `Origin` on every WebSocket and let any page open one to any site; other
     // clients send none.
     const origin = request.headers.origin;
-    if (origin !== undefined && !isOwnOrigin(origin, request.headers.host, app.config.publicUrl) && !allows(origin)) {
-      socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+    if (origin === undefined || isOwnOrigin(origin, request.headers.host, app.config.publicUrl)) {
+      wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
       return;
     }
-    wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+    originAllowed(origin, request).then(
+      (allowed) => {
+        if (!allowed) {
+          socket.end('HTTP/1.1 403 Forbidden\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+          return;
+        }
+        wss.handleUpgrade(request, socket, head, (ws) => wss.emit('connection', ws, request));
+      },
+      (error) => {
+        app.logger.error({ err: error }, 'WebSocket origin check failed');
+        socket.end('HTTP/1.1 503 Service Unavailable\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+      },
+    );
   });
 
   const protocol = makeServer<Record<string, unknown> | undefined, SocketExtra>({
     onConnect: async ({ extra, connectionParams }) => {
+      extra.request = withProductOf(extra.request, connectionParams);
+      try {
+        // The product named is checked before anything else, the credential included.
+        await requestedProduct(app, extra.request);
+      } catch (error) {
+        if (!isProductRefusal(error)) throw error;
+        extra.socket.close(productCloseCode(error), String(error.extensions.reason ?? error.extensions.code));
+        return false;
+      }
       const credential = credentialOf(extra.request, connectionParams);
       if (!credential) {
         extra.socket.close(CloseCode.Forbidden, 'INVALID_CREDENTIAL');
@@ -197,7 +278,7 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
       } catch (error) {
         if (!(error instanceof AppError)) throw error;
         // Expired or revoked since the socket opened (its watch is about to close it too).
-        connection.end(error.messageKey === 'expiredAccessToken' ? 'expired' : 'revoked');
+        connection.end(endOf(error));
         return [error];
       }
       context.connection = connection;

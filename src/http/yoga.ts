@@ -16,10 +16,13 @@ import { corsFor, crossSiteRequests } from './cross-site.ts';
 import { explorerOptions, explorerPolicy, renderExplorer } from './explorer.ts';
 import { liveStreamRules } from './live-streams.ts';
 import { refuseNulCharacters } from './nul-characters.ts';
-import { originCheck } from './origins.ts';
 import { presentError } from './present-errors.ts';
+import { productOrigins } from './product-origins.ts';
 
-/** The request's language: asked for explicitly, else the signed-in user's, else English. */
+/**
+ * The request's language: asked for explicitly, else the signed-in user's, else the product's
+ * default, else English.
+ */
 async function localeOf(context: Context): Promise<Locale> {
   if (context.requestedLocale) return context.requestedLocale;
   if (context.principal?.kind === 'user') {
@@ -28,7 +31,7 @@ async function localeOf(context: Context): Promise<Locale> {
       .catch(() => null);
     if (user && isLocale(user.locale)) return user.locale;
   }
-  return 'en';
+  return isLocale(context.product.defaultLocale) ? context.product.defaultLocale : 'en';
 }
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
@@ -96,7 +99,7 @@ export function createGraphQLHandler(app: App) {
     // Bounded by requestBodyLimit below, at a fraction of the cost.
     maxRequestBodySize: false,
     maskedErrors: true,
-    cors: corsFor(originCheck(config)),
+    cors: corsFor(productOrigins(app)),
     logging: {
       debug: (...args) => app.logger.debug(redacted(args)),
       info: (...args) => app.logger.info(redacted(args)),

@@ -28,6 +28,56 @@ const catalog = {
     cs: 'Tato relace skončila; přihlaste se znovu.',
     de: 'Diese Sitzung ist beendet; bitte melden Sie sich erneut an.',
   },
+  productMismatch: {
+    en: 'This credential belongs to another product than the one the request names.',
+    cs: 'Tento přihlašovací údaj patří k jinému produktu, než který požadavek uvádí.',
+    de: 'Dieser Berechtigungsnachweis gehört zu einem anderen Produkt als dem, das die Anfrage nennt.',
+  },
+  subscriptionInactive: {
+    en: "This organization's subscription is cancelled; it can be used again once the subscription is renewed.",
+    cs: 'Předplatné této organizace je zrušeno; znovu ji lze používat po obnovení předplatného.',
+    de: 'Das Abonnement dieser Organisation ist gekündigt; sie kann wieder genutzt werden, sobald es erneuert ist.',
+  },
+  featureDisabled: {
+    en: "This needs the scope {scopes}, whose feature this organization's subscription does not include.",
+    cs: 'Vyžaduje rozsah {scopes}, jehož funkci předplatné této organizace nezahrnuje.',
+    de: 'Dafür ist der Geltungsbereich {scopes} nötig, dessen Feature das Abonnement dieser Organisation nicht umfasst.',
+  },
+  unknownFeature: {
+    en: '{field}: "{feature}" is not a feature of this product.',
+    cs: '{field}: „{feature}“ není funkcí tohoto produktu.',
+    de: '{field}: „{feature}“ ist kein Feature dieses Produkts.',
+  },
+  invalidFeature: {
+    en: '{field}: "{feature}" cannot be a feature: use lower-case letters, digits and underscores, and none of products, subscriptions, extensions.',
+    cs: '{field}: „{feature}“ nemůže být funkcí: použijte malá písmena, číslice a podtržítka, a nic z products, subscriptions, extensions.',
+    de: '{field}: „{feature}“ kann kein Feature sein: Kleinbuchstaben, Ziffern und Unterstriche, und keines von products, subscriptions, extensions.',
+  },
+  operatorOnly: {
+    en: "Only the operators of this product may do this: the owners and admins of its operator organization, and that organization's service accounts.",
+    cs: 'Tuto akci smějí provést jen provozovatelé tohoto produktu: vlastníci a správci jeho provozující organizace a její servisní účty.',
+    de: 'Das dürfen nur die Betreiber dieses Produkts: Inhaber und Admins seiner Betreiberorganisation sowie deren Dienstkonten.',
+  },
+  productSlugTaken: {
+    en: 'A product with the slug {slug} exists already.',
+    cs: 'Produkt s identifikátorem {slug} již existuje.',
+    de: 'Ein Produkt mit dem Kürzel {slug} existiert bereits.',
+  },
+  reservedProductSlug: {
+    en: '{field}: {slug} is reserved; choose another slug.',
+    cs: '{field}: {slug} je vyhrazený; zvolte jiný identifikátor.',
+    de: '{field}: {slug} ist reserviert; bitte ein anderes Kürzel wählen.',
+  },
+  setByEnvironment: {
+    en: '{field} of the default product is set by the environment variable {variable}; change it there.',
+    cs: '{field} výchozího produktu nastavuje proměnná prostředí {variable}; změňte ji tam.',
+    de: '{field} des Standardprodukts wird durch die Umgebungsvariable {variable} gesetzt; bitte dort ändern.',
+  },
+  invalidProductSlug: {
+    en: '{field} must be one product slug: lower-case letters, digits and hyphens, at most 63 characters, e.g. "acme".',
+    cs: '{field} musí být jeden identifikátor produktu: malá písmena, číslice a pomlčky, nejvýše 63 znaků, např. „acme“.',
+    de: '{field} muss genau ein Produktkürzel sein: Kleinbuchstaben, Ziffern und Bindestriche, höchstens 63 Zeichen, z. B. „acme“.',
+  },
   forbidden: {
     en: 'You are not allowed to do this.',
     cs: 'K této akci nemáte oprávnění.',

@@ -4,12 +4,13 @@
 import { z } from 'zod';
 import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
 import { actorOf, auditAs, type Caller, refuse } from '../auth/caller.ts';
-import { isScope, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
+import { isScopeOf, MODULES, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
 import { AppError, badInput, notFound } from '../platform/errors.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
+import { declaredModulesOf } from '../products/request-product.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { enqueueWebhookEvent, enqueueWebhookEvents } from '../webhooks/outbox.ts';
@@ -24,12 +25,18 @@ export interface CreatedApiToken {
 
 const DAY_MS = 24 * 3600 * 1000;
 
-/** Validates requested scopes against the grammar; an unknown one is named with the valid list. */
-export function parseScopes(values: readonly string[]): Scope[] {
+/**
+ * Validates requested scopes against the grammar, the product's own feature modules included;
+ * an unknown one is named with the valid list.
+ */
+export function parseScopes(values: readonly string[], productModules: readonly string[] = []): Scope[] {
   if (values.length === 0) throw badInput('scopes', 'required');
-  const unknown = values.find((value) => !isScope(value));
+  const unknown = values.find((value) => !isScopeOf(value, productModules));
   if (unknown !== undefined) {
-    throw badInput('scopes', 'unknownScope', { scope: unknown, allowed: VALID_SCOPES.join(', ') });
+    const own = productModules
+      .filter((module) => !(MODULES as readonly string[]).includes(module))
+      .flatMap((module) => [`read:${module}`, `write:${module}`]);
+    throw badInput('scopes', 'unknownScope', { scope: unknown, allowed: [...VALID_SCOPES, ...own].join(', ') });
   }
   return [...new Set(values as Scope[])];
 }
@@ -65,7 +72,7 @@ const createInput = z.object({
 export async function createApiToken(caller: Caller, input: unknown): Promise<CreatedApiToken> {
   const { app, principal } = caller;
   const data = parseInput(createInput, input);
-  const scopes = parseScopes(data.scopes);
+  const scopes = parseScopes(data.scopes, await declaredModulesOf(app, principal.organizationId));
   const expiresAt = parseExpiry(app, data.expiresAt);
   const account = await serviceAccountOrFail(
     app,
@@ -111,7 +118,8 @@ const updateInput = z.object({
 export async function updateApiToken(caller: Caller, input: unknown): Promise<ApiToken> {
   const { app, principal } = caller;
   const data = parseInput(updateInput, input);
-  const scopes = data.scopes == null ? undefined : parseScopes(data.scopes);
+  const scopes =
+    data.scopes == null ? undefined : parseScopes(data.scopes, await declaredModulesOf(app, principal.organizationId));
   const expiresAt = data.expiresAt == null ? undefined : parseExpiry(app, data.expiresAt);
   const current = await apiTokenOrFail(app, principal.organizationId, data.id);
   const target = { type: 'ApiToken', id: current.id };

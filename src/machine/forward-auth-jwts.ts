@@ -24,6 +24,8 @@ export interface ForwardedClaims {
   tokenId: string;
   sub: string;
   org: string;
+  /** The organization's product: a slug never changes, but the claim is the JWT's, so it is compared too. */
+  product: string;
   scopes: readonly string[];
   /** When the API token expires (Unix seconds), if it does. */
   credentialExpiresAt?: number;
@@ -54,14 +56,14 @@ export function createForwardAuthJwts(settings: JwtSettings): ForwardAuthJwts {
       const nowSeconds = Math.floor(nowMs / 1000);
       const left = claims.credentialExpiresAt ? claims.credentialExpiresAt - nowSeconds : FORWARD_AUTH_TTL_SECONDS;
       const ttl = Math.max(1, Math.min(FORWARD_AUTH_TTL_SECONDS, left));
-      const described = `${claims.sub}\n${claims.org}\n${claims.scopes.join(' ')}\n${claims.credentialExpiresAt ?? ''}`;
+      const described = `${claims.sub}\n${claims.org}\n${claims.product}\n${claims.scopes.join(' ')}\n${claims.credentialExpiresAt ?? ''}`;
       const cached = byToken.get(claims.tokenId);
       if (cached && cached.claims === described && nowMs - cached.signedAt < REUSE_MS && cached.exp > nowSeconds) {
         return cached;
       }
       const { token, exp } = await signAccessToken(
         settings,
-        { sub: claims.sub, org: claims.org, scopes: claims.scopes },
+        { sub: claims.sub, org: claims.org, product: claims.product, scopes: claims.scopes },
         ttl,
         FORWARDED_TOKEN_TYPE,
         { typ: FORWARD_AUTH_JWT_TYP, issuedAtMs: nowMs },

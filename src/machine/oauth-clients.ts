@@ -13,6 +13,7 @@ import type { OAuthClient, Prisma } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
 import { badInput, notFound } from '../platform/errors.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
+import { declaredModulesOf } from '../products/request-product.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
 import { parseScopes } from './api-tokens.ts';
 import { assertMayActOn, assertMayHandOut } from './credential-authority.ts';
@@ -45,7 +46,7 @@ const createInput = z.object({
 export async function createOAuthClient(caller: Caller, input: unknown): Promise<OAuthClientCredentials> {
   const { app, principal } = caller;
   const data = parseInput(createInput, input);
-  const scopes = parseScopes(data.scopes);
+  const scopes = parseScopes(data.scopes, await declaredModulesOf(app, principal.organizationId));
   const account = await serviceAccountOrFail(
     app,
     principal.organizationId,

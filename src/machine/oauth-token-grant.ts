@@ -6,11 +6,14 @@
 import { signAccessToken } from '../auth/jwt.ts';
 import { isWellFormedClientId, isWellFormedClientSecret } from '../auth/oauth-client-format.ts';
 import { CLIENT_CREDENTIALS_TOKEN_TYPE } from '../auth/principal.ts';
-import { grants, isScope, type Scope } from '../auth/scopes.ts';
+import { grants, isScopeOf, type Scope } from '../auth/scopes.ts';
 import { safeEqual, sha256 } from '../auth/secrets.ts';
 import type { OAuthClient } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
+import type { Product } from '../products/catalog.ts';
+import { effectiveScopes } from '../products/features.ts';
+import { credentialStanding, modulesOf } from '../products/request-product.ts';
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -96,13 +99,17 @@ export async function authenticateClient(
  * else exactly those asked for, each of which the client must hold (`read:X` is held
  * through `write:X`, as everywhere).
  */
-export function grantedScopes(client: Pick<OAuthClient, 'scopes'>, requested: string | undefined): string[] {
+export function grantedScopes(
+  client: Pick<OAuthClient, 'scopes'>,
+  requested: string | undefined,
+  productModules: readonly string[] = [],
+): string[] {
   if (requested === undefined) return [...client.scopes];
   const asked = requested.split(' ');
   if (asked.some((scope) => scope === '')) {
     throw new OAuthError('invalid_scope', 'Scopes are separated by single spaces.');
   }
-  const unknown = asked.find((scope) => !isScope(scope));
+  const unknown = asked.find((scope) => !isScopeOf(scope, productModules));
   if (unknown !== undefined) throw new OAuthError('invalid_scope', `Unknown scope "${unknown}".`);
   const beyond = asked.find((scope) => !grants(client.scopes, scope as Scope));
   if (beyond !== undefined) throw new OAuthError('invalid_scope', `The client does not hold the scope "${beyond}".`);
@@ -115,17 +122,22 @@ export async function issueClientToken(
   { client, checkedAtMs }: AuthenticatedClient,
   scopes: readonly string[],
   ip: string,
+  /** The product the request named, if any: a client of another product is refused. */
+  named: Product | null = null,
 ): Promise<TokenResponse> {
+  const { product, standing } = await credentialStanding(app, client.organizationId, named);
   const ttl = app.config.OAUTH_ACCESS_TOKEN_TTL ?? app.config.ACCESS_TOKEN_TTL;
-  const scope = scopes.join(' ');
+  // The token lists what the client may use now: its scopes, within the enabled features.
+  const effective = effectiveScopes(scopes, modulesOf(app, product, standing).enabled);
+  const scope = effective.join(' ');
   const { token, jti, exp } = await signAccessToken(
     app.jwt,
-    { sub: client.serviceAccountId, org: client.organizationId, scopes },
+    { sub: client.serviceAccountId, org: client.organizationId, product: product.slug, scopes: effective },
     ttl,
     CLIENT_CREDENTIALS_TOKEN_TYPE,
     { typ: 'at+jwt', claims: { client_id: client.clientId, scope }, issuedAtMs: checkedAtMs },
   );
-  await clientAuthenticated(app, { client, ip, scopes, jti, expiresAt: exp });
+  await clientAuthenticated(app, { client, ip, scopes: effective, jti, expiresAt: exp });
   return { access_token: token, token_type: 'Bearer', expires_in: ttl, scope };
 }
 

@@ -11,9 +11,24 @@ export const LANDING_PATHS: Record<EmailLink, string> = {
   passwordReset: '/reset-password',
 };
 
-/** The link for `token`: the configured template, else the landing page, with the token URL-encoded. */
-export function emailLink(config: Config, link: EmailLink, token: string): string {
-  const configured = link === 'invitation' ? config.INVITATION_URL : config.PASSWORD_RESET_URL;
+/** A product's own templates for the links (null: Herald's landing page). */
+export interface LinkTemplates {
+  invitationUrl: string | null;
+  passwordResetUrl: string | null;
+}
+
+/**
+ * The link for `token`: the product's template (else, without one given, the configured
+ * template), else the landing page, with the token URL-encoded.
+ */
+export function emailLink(config: Config, link: EmailLink, token: string, templates?: LinkTemplates): string {
+  const configured = templates
+    ? link === 'invitation'
+      ? templates.invitationUrl
+      : templates.passwordResetUrl
+    : link === 'invitation'
+      ? config.INVITATION_URL
+      : config.PASSWORD_RESET_URL;
   const template = configured ?? `${new URL(LANDING_PATHS[link], config.publicUrl).href}?token={token}`;
   return template.replaceAll('{token}', encodeURIComponent(token));
 }

@@ -10,6 +10,8 @@ import { columnsOf } from '../platform/database/sql-columns.ts';
 import type { Logger } from '../platform/observability/logger.ts';
 
 export interface EmailMessage {
+  /** The sender; MAIL_FROM when left out. */
+  from?: string;
   to: string;
   subject: string;
   text: string;
@@ -54,9 +56,16 @@ export function createMailer(options: {
         : nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' }),
     ));
 
-  async function send(row: { id: string; to: string; subject: string; text: string; createdAt: Date }) {
+  async function send(row: {
+    id: string;
+    from: string | null;
+    to: string;
+    subject: string;
+    text: string;
+    createdAt: Date;
+  }) {
     const info = await (await transporter()).sendMail({
-      from: options.from,
+      from: row.from ?? options.from,
       to: row.to,
       subject: row.subject,
       text: row.text,

@@ -12,6 +12,8 @@ import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, badInput, conflict, notFound, unauthenticated } from '../platform/errors.ts';
 import { email, isUuid, name, parseInput } from '../platform/validation.ts';
+import { productOfOrganization } from '../products/request-product.ts';
+import { brandOf } from '../products/white-label.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
@@ -34,7 +36,9 @@ export async function inviteMember(caller: Caller, input: unknown) {
   if (alreadyMember) throw conflict('alreadyMember', {}, 'email');
 
   const token = newOpaqueToken();
-  const link = emailLink(app.config, 'invitation', token);
+  // The email is the organization's product's: its name, its sender, its page for the link.
+  const brand = brandOf(app, await productOfOrganization(app, organizationId));
+  const link = emailLink(app.config, 'invitation', token, brand);
   const { invitation, mailId } = await app.db.$transaction(async (tx) => {
     const organization = await tx.organization.findUniqueOrThrow({ where: { id: organizationId } });
     // A new invitation replaces a pending one to the same address.
@@ -63,13 +67,14 @@ export async function inviteMember(caller: Caller, input: unknown) {
       },
     );
     const mail = await enqueueEmail(tx, {
+      from: brand.mailFrom,
       to: data.email,
-      subject: `You are invited to ${organization.name} on Herald`,
+      subject: `You are invited to ${organization.name} on ${brand.name}`,
       template: 'invitation',
       text: [
         'Hello,',
         '',
-        `You have been invited to join ${organization.name} on Herald. Open this link within 7 days to accept:`,
+        `You have been invited to join ${organization.name} on ${brand.name}. Open this link within 7 days to accept:`,
         '',
         link,
         '',

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { parseTrustProxy, TrustProxyError } from './client-address.ts';
+import { isProductSlug, RESERVED_PRODUCT_SLUGS } from './product-slug.ts';
 
 const seconds = (fallback: number) => z.coerce.number().int().positive().default(fallback);
 const optionalUrl = (protocols: string[]) =>
@@ -24,38 +25,44 @@ const optionalUrl = (protocols: string[]) =>
  * Written with a default port or a trailing slash they are read as the browser's form; a path,
  * `*` or `null` stops the start, since none of them can mean what was intended.
  */
+/** An origin in the form browsers send it, or null when `entry` is not one (a path, `*`, `null`). */
+export function asOrigin(entry: string): string | null {
+  const url = URL.parse(entry);
+  const isOrigin =
+    url !== null &&
+    (url.protocol === 'http:' || url.protocol === 'https:') &&
+    url.pathname === '/' &&
+    !url.search &&
+    !url.hash &&
+    !url.username &&
+    !url.password &&
+    !entry.endsWith('?') &&
+    !entry.endsWith('#');
+  return isOrigin ? url.origin : null;
+}
+
 const originList = z
   .string()
   .transform((value, ctx) => {
     const origins: string[] = [];
     for (const entry of value.split(',').map((part) => part.trim())) {
       if (entry === '') continue;
-      const url = URL.parse(entry);
-      const isOrigin =
-        url !== null &&
-        (url.protocol === 'http:' || url.protocol === 'https:') &&
-        url.pathname === '/' &&
-        !url.search &&
-        !url.hash &&
-        !url.username &&
-        !url.password &&
-        !entry.endsWith('?') &&
-        !entry.endsWith('#');
-      if (!isOrigin) {
+      const origin = asOrigin(entry);
+      if (origin === null) {
         ctx.addIssue({
           code: 'custom',
           message: `${JSON.stringify(entry)} is not an origin: give scheme, host and port only, e.g. https://app.example.com (never * or null)`,
         });
         return z.NEVER;
       }
-      origins.push(url.origin);
+      origins.push(origin);
     }
     return origins;
   })
   .optional();
 
 /** A frontend page that takes an emailed token: an absolute http(s) URL with `{token}` where it goes. */
-const tokenLinkTemplate = z
+export const tokenLinkTemplate = z
   .string()
   .trim()
   .refine((value) => value.includes('{token}'), 'must contain {token}, where the token goes')
@@ -78,6 +85,7 @@ export const GROUPS = [
   'Email',
   'Sign-in limits and API tokens',
   'Webhooks',
+  'Products',
   'Request bounds',
   'Observability',
 ] as const;
@@ -110,7 +118,7 @@ export const configSchema = z.object({
   CORS_ORIGINS: doc(originList, {
     group: 'Server',
     description:
-      'The browser origins (scheme, host and port, no path) whose pages may call Herald: CORS answers them and nobody else, and a browser WebSocket from any other origin is refused. A page served by Herald itself is always allowed; `null` and `*` never are.',
+      'The browser origins (scheme, host and port, no path) whose pages may call Herald for the default product: CORS answers them and nobody else, and a browser WebSocket from any other origin is refused. Other products list their own (`allowedOrigins`). A page served by Herald itself is always allowed; `null` and `*` never are.',
     unset: 'loopback origins unless `NODE_ENV` is `production`; then none (same-origin only)',
     accepts: 'a comma-separated list of origins, e.g. `https://app.example.com,https://admin.example.com`',
   }),
@@ -270,19 +278,43 @@ export const configSchema = z.object({
   }),
   MAIL_FROM: doc(z.string().min(3).default('Herald <no-reply@herald.local>'), {
     group: 'Email',
-    description: 'The sender of every email.',
+    description: "The sender of the default product's emails, and of other products' that set no `mailFrom`.",
   }),
   INVITATION_URL: doc(tokenLinkTemplate, {
     group: 'Email',
-    description: "The product's page that takes an invitation token: `{token}` marks where the token goes.",
+    description:
+      "The default product's page that takes an invitation token: `{token}` marks where the token goes (other products set `invitationUrl`).",
     unset: "Herald's own landing page, `PUBLIC_URL/accept-invitation?token=…`",
     accepts: 'an absolute http(s) URL with `{token}`',
   }),
   PASSWORD_RESET_URL: doc(tokenLinkTemplate, {
     group: 'Email',
-    description: "The product's page that takes a password reset token: `{token}` marks where the token goes.",
+    description:
+      "The default product's page that takes a password reset token: `{token}` marks where the token goes (other products set `passwordResetUrl`).",
     unset: "Herald's own landing page, `PUBLIC_URL/reset-password?token=…`",
     accepts: 'an absolute http(s) URL with `{token}`',
+  }),
+  DEFAULT_PRODUCT: doc(
+    z
+      .string()
+      .trim()
+      .refine(isProductSlug, 'must be a product slug: a-z, 0-9 and -, at most 63')
+      .refine((slug) => !RESERVED_PRODUCT_SLUGS.includes(slug), `is reserved (${RESERVED_PRODUCT_SLUGS.join(', ')})`)
+      .default('default'),
+    {
+      group: 'Products',
+      description:
+        'The product of requests that name none (no `X-Product-Slug` header): every client written before products keeps working in it. Created at start when missing; the first start with products moves every existing organization into it.',
+      accepts: 'a product slug (`a-z`, `0-9`, `-`; at most 63 characters)',
+    },
+  ),
+  OPERATOR_ORGANIZATION: doc(z.string().trim().min(1).optional(), {
+    group: 'Products',
+    description:
+      "The slug of the organization that operates the default product: its owners, admins and service accounts (with `write:products` or `write:subscriptions`) manage products and organizations' subscriptions.",
+    unset:
+      'the oldest organization of the default product, chosen once (at the first start, or the first operator check, that finds one), recorded, and logged as a warning',
+    accepts: 'an organization slug',
   }),
   WEBHOOK_DELIVERY_INTERVAL_MS: doc(z.coerce.number().int().min(0).max(600_000).default(1000), {
     group: 'Webhooks',
@@ -366,7 +398,11 @@ export const configSchema = z.object({
   }),
 });
 
-export type Config = z.infer<typeof configSchema> & { publicUrl: string };
+export type Config = z.infer<typeof configSchema> & {
+  publicUrl: string;
+  /** The variables the environment sets (not empty), as opposed to those left to their default. */
+  setInEnvironment: ReadonlySet<string>;
+};
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
@@ -382,7 +418,11 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     throw new ConfigError(`Invalid configuration:\n  ${problems.join('\n  ')}`);
   }
   const config = parsed.data;
-  return { ...config, publicUrl: config.PUBLIC_URL ?? listeningUrl(config.HOST, config.PORT) };
+  return {
+    ...config,
+    publicUrl: config.PUBLIC_URL ?? listeningUrl(config.HOST, config.PORT),
+    setInEnvironment: new Set(Object.keys(present).filter((name) => name in configSchema.shape)),
+  };
 }
 
 /** Herald's address when PUBLIC_URL is unset: where it listens, as a browser on this machine reaches it. */

@@ -23,5 +23,8 @@ import './notifications/subscriptions.ts';
 import './webhooks/types.ts';
 import './webhooks/queries.ts';
 import './webhooks/mutations.ts';
+import './products/types.ts';
+import './products/queries.ts';
+import './products/mutations.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

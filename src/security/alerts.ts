@@ -12,6 +12,7 @@ import { enqueueEmail } from '../mail/outbox.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
+import { brandOf } from '../products/white-label.ts';
 import {
   type AlertParams,
   type AlertText,
@@ -45,6 +46,8 @@ export interface SecurityAlertInput {
 
 interface StoredParams extends AlertParams {
   organization: string;
+  /** The name of the organization's product, which the alert is sent in the name of. */
+  product: string;
 }
 
 /**
@@ -61,10 +64,16 @@ export async function raiseSecurityAlert(
   const outcome = await app.db.$transaction(async (tx) => {
     const organization = await tx.organization.findUnique({
       where: { id: alert.organizationId },
-      select: { name: true, securityAlertSlackWebhookUrl: true },
+      select: { name: true, productId: true, securityAlertSlackWebhookUrl: true },
     });
     if (!organization) return null;
-    const params: StoredParams = { ...alert.params, organization: organization.name, text: alert.text };
+    const brand = brandOf(app, await app.products.byId(organization.productId));
+    const params: StoredParams = {
+      ...alert.params,
+      organization: organization.name,
+      product: brand.name,
+      text: alert.text,
+    };
     const id = uuidv7();
     const slackDueAt = organization.securityAlertSlackWebhookUrl ? now.toISOString() : null;
     const inserted = await tx.$queryRaw<{ id: string }[]>`
@@ -94,7 +103,9 @@ export async function raiseSecurityAlert(
     const mailIds: string[] = [];
     for (const { user } of recipients) {
       const mail = alertEmail(alert.text, languageOf(user.locale), params, user, now);
-      mailIds.push((await enqueueEmail(tx, { to: user.email, ...mail, template: 'security-alert' })).id);
+      mailIds.push(
+        (await enqueueEmail(tx, { from: brand.mailFrom, to: user.email, ...mail, template: 'security-alert' })).id,
+      );
     }
     await audit(tx, {
       organizationId: alert.organizationId,
@@ -104,7 +115,7 @@ export async function raiseSecurityAlert(
       targetType: 'SecurityAlert',
       targetId: id,
       ip: alert.ip,
-      metadata: { cause: alert.cause, recipients: recipients.length },
+      metadata: { cause: alert.cause, recipients: recipients.length, product: brand.name },
     });
     return { id, notifications, mailIds, slack: slackDueAt !== null };
   });

@@ -171,15 +171,17 @@ export function alertEmail(
 const escapeSlack = (value: string) => value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 
 /** The incoming-webhook body: `text` (what notifications and fallbacks show) and the same as blocks. */
-export function alertSlackMessage(text: AlertText, params: AlertParams & { organization: string }) {
+export function alertSlackMessage(text: AlertText, params: AlertParams & { organization: string; product?: string }) {
   const title = escapeSlack(alertTitle(text, 'en', params));
   const message = escapeSlack(alertMessage(text, 'en', params));
   const organization = escapeSlack(String(params.organization));
+  // Named after the organization's product (alerts stored before products: Herald).
+  const product = escapeSlack(String(params.product ?? 'Herald'));
   return {
-    text: `:warning: Herald security alert (${organization}): ${title}`,
+    text: `:warning: ${product} security alert (${organization}): ${title}`,
     blocks: [
       { type: 'section', text: { type: 'mrkdwn', text: `:warning: *${title}*\n${message}` } },
-      { type: 'context', elements: [{ type: 'mrkdwn', text: `Herald · ${organization}` }] },
+      { type: 'context', elements: [{ type: 'mrkdwn', text: `${product} · ${organization}` }] },
     ],
   };
 }

@@ -55,3 +55,34 @@ export async function createOwner(
     refreshToken: register.refreshToken,
   };
 }
+
+/**
+ * The scopes an owner's (or admin's) token lists in the default product: `write:*` expanded
+ * over every module the organization may use.
+ */
+export const OWNER_SCOPES = [
+  'write:organization',
+  'write:members',
+  'write:service_accounts',
+  'write:tokens',
+  'write:work_items',
+  'write:sla_policies',
+  'write:notifications',
+  'write:audit',
+  'write:products',
+  'write:subscriptions',
+];
+
+/** A member's: `read:*` and `write:work_items`, expanded. */
+export const MEMBER_SCOPES = [
+  'read:organization',
+  'read:members',
+  'read:service_accounts',
+  'read:tokens',
+  'write:work_items',
+  'read:sla_policies',
+  'read:notifications',
+  'read:audit',
+  'read:products',
+  'read:subscriptions',
+];

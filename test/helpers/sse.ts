@@ -22,12 +22,13 @@ export interface Stream<T> {
 export async function openStream<TData>(
   server: TestServer,
   document: TypedDocumentNode<TData, Record<string, never>>,
-  options: { token?: string; accept?: string } = {},
+  options: { token?: string; accept?: string; headers?: Record<string, string> } = {},
 ): Promise<Stream<TData>> {
   const abort = new AbortController();
   const headers: Record<string, string> = {
     'content-type': 'application/json',
     accept: options.accept ?? 'text/event-stream',
+    ...options.headers,
   };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   const response = await fetch(`${server.url}/graphql`, {

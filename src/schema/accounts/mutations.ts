@@ -1,7 +1,7 @@
 import { login, register, selectOrganization, switchOrganization } from '../../accounts/login.ts';
 import { changePassword, requestPasswordReset, resetPassword } from '../../accounts/passwords.ts';
 import { updateProfile } from '../../accounts/profile.ts';
-import { logout, refreshSession, revokeAllSessions } from '../../accounts/sessions.ts';
+import { logout, refreshSession, revokeProductSessions } from '../../accounts/sessions.ts';
 import { builder } from '../../graphql/builder.ts';
 import { AuthPayload, LoginResult, UserRef } from './types.ts';
 
@@ -63,32 +63,32 @@ builder.mutationFields((t) => ({
     authScopes: { public: true },
     description: 'Creates an organization with the caller as OWNER, and the user when the email is new.',
     args: { input: t.arg({ type: RegisterInput, required: true }) },
-    resolve: (_root, { input }, { app, ip }) => register(app, input, ip),
+    resolve: (_root, { input }, { app, product, ip }) => register(app, product, input, ip),
   }),
   login: t.field({
     type: LoginResult,
     authScopes: { public: true },
     args: { input: t.arg({ type: LoginInput, required: true }) },
-    resolve: (_root, { input }, { app, ip }) => login(app, input, ip),
+    resolve: (_root, { input }, { app, product, ip }) => login(app, product, input, ip),
   }),
   selectOrganization: t.field({
     type: AuthPayload,
     authScopes: { public: true },
     args: { input: t.arg({ type: SelectOrganizationInput, required: true }) },
-    resolve: (_root, { input }, { app, ip }) => selectOrganization(app, input, ip),
+    resolve: (_root, { input }, { app, product, ip }) => selectOrganization(app, product, input, ip),
   }),
   switchOrganization: t.withAuth({ user: true }).field({
     type: AuthPayload,
     description: 'A new token pair for another of the user’s organizations.',
     args: { input: t.arg({ type: SwitchOrganizationInput, required: true }) },
-    resolve: (_root, { input }, { app, principal }) => switchOrganization(app, principal.id, input),
+    resolve: (_root, { input }, { app, product, principal }) => switchOrganization(app, product, principal.id, input),
   }),
   refresh: t.field({
     type: AuthPayload,
     authScopes: { public: true },
     description: 'Exchanges a refresh token for a new pair; the old refresh token stops working.',
     args: { input: t.arg({ type: RefreshInput, required: true }) },
-    resolve: (_root, { input }, { app, ip }) => refreshSession(app, input.refreshToken, ip),
+    resolve: (_root, { input }, { app, ip, productNamed }) => refreshSession(app, input.refreshToken, ip, productNamed),
   }),
   logout: t.boolean({
     authScopes: { public: true },
@@ -97,10 +97,10 @@ builder.mutationFields((t) => ({
     resolve: (_root, { input }, { app }) => logout(app, input.refreshToken),
   }),
   logoutAll: t.withAuth({ user: true }).boolean({
-    description: 'Ends every session of the signed-in user, in every organization.',
-    resolve: async (_root, _args, { app, principal }) => {
-      await app.db.$transaction((tx) => revokeAllSessions(tx, principal.id));
-      await app.sessions.changed(principal.id);
+    description:
+      'Ends every session of the signed-in user in this product, in every organization; other products’ stay (a password change or reset ends them all).',
+    resolve: async (_root, _args, { app, principal, product }) => {
+      await revokeProductSessions(app, principal.id, product.id);
       return true;
     },
   }),
@@ -108,7 +108,7 @@ builder.mutationFields((t) => ({
     authScopes: { public: true },
     description: 'Emails a reset link when the account exists. Always answers true.',
     args: { input: t.arg({ type: RequestPasswordResetInput, required: true }) },
-    resolve: (_root, { input }, { app, ip }) => requestPasswordReset(app, input, ip),
+    resolve: (_root, { input }, { app, ip, product }) => requestPasswordReset(app, product, input, ip),
   }),
   resetPassword: t.boolean({
     authScopes: { public: true },

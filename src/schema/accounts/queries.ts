@@ -14,10 +14,10 @@ builder.queryFields((t) => ({
   }),
   myOrganizations: t.withAuth({ user: true }).field({
     type: [MembershipRef],
-    description: 'Every organization the signed-in user belongs to, with the role there.',
-    resolve: (_root, _args, { app, principal }) =>
+    description: 'Every organization the signed-in user belongs to in this product, with the role there.',
+    resolve: (_root, _args, { app, principal, product }) =>
       app.db.membership.findMany({
-        where: { userId: principal.id },
+        where: { userId: principal.id, organization: { productId: product.id } },
         include: { user: true, organization: true },
         orderBy: { createdAt: 'asc' },
       }),

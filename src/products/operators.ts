@@ -1,0 +1,68 @@
+// Who operates a product: the owners and admins of its operator organization, and that
+// organization's service accounts holding the operator scopes. Operators act from their own
+// organization, whatever product it belongs to; nobody else sees or touches the product.
+import { type Caller, currentRole, refuse } from '../auth/caller.ts';
+import type { Principal } from '../auth/principal.ts';
+import { grants, type Scope } from '../auth/scopes.ts';
+import type { App } from '../platform/app.ts';
+import { AppError } from '../platform/errors.ts';
+import { isDefaultProduct, type Product } from './catalog.ts';
+
+/** Whether the principal acts for the product's operator organization (its role or token scopes decide the rest). */
+export const actsForOperator = (principal: Principal | null, product: Pick<Product, 'operatorOrganizationId'>) =>
+  !!principal && !!product.operatorOrganizationId && principal.organizationId === product.operatorOrganizationId;
+
+export const operatorOnly = () =>
+  new AppError('FORBIDDEN', 'operatorOnly', { extensions: { reason: 'OPERATOR_ONLY' } });
+
+/**
+ * The product with its operator known. The default product's operator is OPERATOR_ORGANIZATION
+ * (recorded when it differs from what is recorded); unset, the oldest organization of the
+ * default product, chosen once, recorded, and logged as a warning.
+ */
+export async function withOperator(app: App, product: Product): Promise<Product> {
+  if (!isDefaultProduct(app, product)) return product;
+  const named = app.config.OPERATOR_ORGANIZATION;
+  if (!named && product.operatorOrganizationId) return product;
+  const operator = named
+    ? await app.db.organization.findUnique({ where: { slug: named }, select: { id: true, slug: true } })
+    : await app.db.organization.findFirst({
+        where: { productId: product.id },
+        orderBy: { createdAt: 'asc' },
+        select: { id: true, slug: true },
+      });
+  if (!operator || operator.id === product.operatorOrganizationId) return product;
+  // Only a product that still has no operator is given the oldest organization: concurrent
+  // instances agree on the first choice.
+  const recorded = await app.db.product.updateMany({
+    where: { id: product.id, ...(named ? {} : { operatorOrganizationId: null }) },
+    data: { operatorOrganizationId: operator.id },
+  });
+  if (recorded.count > 0) {
+    if (!named) {
+      app.logger.warn(
+        { product: product.slug, organization: operator.slug },
+        'OPERATOR_ORGANIZATION is unset: the oldest organization operates the default product; set it to choose',
+      );
+    }
+    await app.products.changed();
+  }
+  return app.products.byId(product.id);
+}
+
+/**
+ * Refuses (FORBIDDEN, recorded) a caller who does not operate the product: another
+ * organization (OPERATOR_ONLY), a member without an admin's role (OPERATOR_ONLY), a token
+ * without the scope (MISSING_SCOPE; the field's authScopes asked it already).
+ */
+export async function assertOperates(caller: Caller, product: Product, scope: Scope, attempt: string) {
+  const operated = await withOperator(caller.app, product);
+  const target = { type: 'Product', id: product.id };
+  if (!actsForOperator(caller.principal, operated)) throw await refuse(caller, attempt, target, operatorOnly());
+  if (caller.principal.kind === 'user') {
+    const role = await currentRole(caller);
+    if (role !== 'OWNER' && role !== 'ADMIN') throw await refuse(caller, attempt, target, operatorOnly());
+  } else if (!grants(caller.principal.scopes, scope)) {
+    throw await refuse(caller, attempt, target, operatorOnly());
+  }
+}

@@ -1,0 +1,110 @@
+// Which product a request is for. A request that carries a credential is for the credential's
+// product; one without is for the product it names (`X-Product-Slug`, or on a WebSocket
+// `?product=` / `connectionParams.product`), else the default product. The name is checked
+// before any other work: a malformed one answers BAD_USER_INPUT naming where it came from, an
+// unknown one NOT_FOUND, and one that contradicts the credential UNAUTHENTICATED with the
+// reason PRODUCT_MISMATCH.
+
+import type { Principal } from '../auth/principal.ts';
+import type { App } from '../platform/app.ts';
+import { AppError, badInput, notFound, unauthenticated } from '../platform/errors.ts';
+import { isProductSlug } from '../platform/product-slug.ts';
+import { isDefaultProduct, type Product } from './catalog.ts';
+import { declaredFeatures, disabledModules, effectiveScopes, enabledModules } from './features.ts';
+import type { Standing } from './standing.ts';
+
+export const PRODUCT_HEADER = 'X-Product-Slug';
+
+const withStatus = (error: AppError, status: number) => {
+  error.extensions.http = { status };
+  return error;
+};
+
+/**
+ * The product a request names, or null when it names none. `source` is where the name came
+ * from (the header, the query parameter), for the error. One value only: a header sent twice
+ * arrives joined by a comma, which no slug holds.
+ */
+export async function namedProduct(app: App, value: string | null, source = PRODUCT_HEADER): Promise<Product | null> {
+  if (value === null) return null;
+  // HTTP drops the whitespace around a field value; the value itself is never folded.
+  const slug = value.replace(/^[ \t]+|[ \t]+$/g, '');
+  if (!isProductSlug(slug)) throw withStatus(badInput(source, 'invalidProductSlug'), 400);
+  const product = await app.products.bySlug(slug);
+  if (!product) throw withStatus(notFound('Product', source), 404);
+  return product;
+}
+
+/**
+ * The credential's product, refusing a request that names another (PRODUCT_MISMATCH), and a
+ * credential of an organization whose subscription is cancelled (SUBSCRIPTION_INACTIVE): it is
+ * suspended, not revoked, and holds again once the subscription leaves CANCELED.
+ */
+export async function productOfCredential(app: App, organizationId: string, named: Product | null): Promise<Product> {
+  return (await credentialStanding(app, organizationId, named)).product;
+}
+
+/** The credential's product and its organization's standing, with the refusals of productOfCredential. */
+export async function credentialStanding(
+  app: App,
+  organizationId: string,
+  named: Product | null,
+): Promise<{ product: Product; standing: Standing }> {
+  const standing = await app.standings.of(organizationId);
+  if (!standing) throw productMismatch();
+  if (named && named.id !== standing.productId) throw productMismatch();
+  if (standing.status === 'CANCELED') throw subscriptionInactive();
+  return { product: named ?? (await app.products.byId(standing.productId)), standing };
+}
+
+/** The product an organization belongs to. */
+export async function productOfOrganization(app: App, organizationId: string): Promise<Product> {
+  const standing = await app.standings.of(organizationId);
+  if (!standing) throw notFound('Organization');
+  return app.products.byId(standing.productId);
+}
+
+/** The feature modules the organization's product declares (the scopes its tokens may be given). */
+export async function declaredModulesOf(app: App, organizationId: string): Promise<string[]> {
+  const product = await productOfOrganization(app, organizationId);
+  return declaredFeatures(product, isDefaultProduct(app, product));
+}
+
+/** The modules the organization may use now: its subscription's features among its product's, and the core. */
+export function modulesOf(app: App, product: Product, standing: Pick<Standing, 'features'>) {
+  const declared = declaredFeatures(product, isDefaultProduct(app, product));
+  const enabled = enabledModules(declared, standing.features);
+  return { enabled, disabled: disabledModules(declared, enabled) };
+}
+
+/** The principal with the scopes it may use now: its own, limited to the enabled modules. */
+export function limitedToFeatures(app: App, principal: Principal, product: Product, standing: Standing): Principal {
+  const { enabled, disabled } = modulesOf(app, product, standing);
+  return {
+    ...principal,
+    scopes: effectiveScopes(principal.scopes, enabled),
+    grantedScopes: principal.scopes,
+    disabledModules: disabled,
+  };
+}
+
+/** The organization's subscription is cancelled: nothing of it signs in or acts until it is renewed. */
+export const subscriptionInactive = () => {
+  const error = new AppError('FORBIDDEN', 'subscriptionInactive', { extensions: { reason: 'SUBSCRIPTION_INACTIVE' } });
+  error.extensions.http = { status: 403 };
+  return error;
+};
+
+export const productMismatch = () => {
+  const error = unauthenticated('productMismatch', 'PRODUCT_MISMATCH');
+  error.extensions.http = { status: 401, headers: { 'WWW-Authenticate': 'Bearer' } };
+  return error;
+};
+
+/** Whether an error is the refusal of a product name (malformed, unknown, contradicting the credential) or of a suspended organization. */
+export const isProductRefusal = (error: unknown): error is AppError =>
+  error instanceof AppError &&
+  (error.messageKey === 'invalidProductSlug' ||
+    error.messageKey === 'productMismatch' ||
+    error.messageKey === 'subscriptionInactive' ||
+    (error.extensions.code === 'NOT_FOUND' && error.params.entity === 'Product'));
