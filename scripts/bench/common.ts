@@ -6,6 +6,7 @@ import { mkdtemp, readFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import autocannon from 'autocannon';
 import WebSocket from 'ws';
 
 export async function gql<T>(base: string, query: string, variables: object, token?: string): Promise<T> {
@@ -131,4 +132,46 @@ export async function startHeraldWithBenchAccount(env: NodeJS.ProcessEnv, databa
       )
     ).createApiToken.token;
   return { child: herald.child, base, owner, token };
+}
+
+export const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
+
+export interface Load {
+  url: string;
+  connections: number;
+  seconds: number;
+  method?: 'GET' | 'POST';
+  /** A JSON body (sent with its content type). */
+  body?: string;
+  headers?: Record<string, string>;
+  /** Per connection, in turn: its own headers and body, instead of the load's. */
+  perConnection?: { headers?: Record<string, string>; body: string }[];
+  /** Told when the measured run starts, after the warm-up. */
+  measuring?: () => void;
+}
+
+/** Requests per second under `load`, after a one-second warm-up (JIT, caches, connections); any non-2xx fails it. */
+export async function throughput(load: Load) {
+  const json = (headers?: Record<string, string>) => ({ 'content-type': 'application/json', ...headers });
+  const run = (duration: number) => {
+    let connection = 0;
+    return autocannon({
+      url: load.url,
+      connections: load.connections,
+      duration,
+      method: load.method ?? (load.body ? 'POST' : 'GET'),
+      headers: load.body ? json(load.headers) : { ...load.headers },
+      body: load.body,
+      setupClient: (client) => {
+        const own = load.perConnection?.[connection++ % load.perConnection.length];
+        if (own) client.setHeadersAndBody(json(own.headers), own.body);
+      },
+    });
+  };
+  await run(1);
+  load.measuring?.();
+  const result = await run(load.seconds);
+  if (result.non2xx || result.errors)
+    throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors at ${load.url}`);
+  return result.requests.average;
 }

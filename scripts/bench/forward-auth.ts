@@ -6,9 +6,8 @@
 // after) and REDIS_URL, on PostgreSQL and Redis.
 //   npm run bench:forward-auth -- [seconds per run=2] [connections=16] [pairs=5]
 import type { ChildProcess } from 'node:child_process';
-import autocannon from 'autocannon';
 import { createDatabase } from '../../test/helpers/server.ts';
-import { benchEnv, startHeraldWithBenchAccount, startProcess } from './common.ts';
+import { benchEnv, median, startHeraldWithBenchAccount, startProcess, throughput } from './common.ts';
 
 const seconds = Number(process.argv[2] ?? 2);
 const connections = Number(process.argv[3] ?? 16);
@@ -24,24 +23,6 @@ interface Case {
   against?: number;
   /** The ratio it must reach. */
   floor?: number;
-}
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] as number;
-
-async function throughput(c: Case) {
-  const run = (duration: number) =>
-    autocannon({
-      url: c.url,
-      connections,
-      duration,
-      method: c.method ?? 'GET',
-      headers: { ...(c.body ? { 'content-type': 'application/json' } : {}), ...c.headers },
-      body: c.body,
-    });
-  await run(1); // warm-up: JIT, caches, connections
-  const result = await run(seconds);
-  if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors at ${c.url}`);
-  return result.requests.average;
 }
 
 const env = await benchEnv();
@@ -74,8 +55,8 @@ try {
     if (c.against === undefined) continue;
     const baseline = cases[c.against] as Case;
     for (let round = 0; round < rounds; round++) {
-      const before = await throughput(baseline);
-      const rate = await throughput(c);
+      const before = await throughput({ ...baseline, connections, seconds });
+      const rate = await throughput({ ...c, connections, seconds });
       rates[c.against]?.push(before);
       rates[i]?.push(rate);
       ratios[i]?.push(rate / before);

@@ -12,9 +12,16 @@
 import type { ChildProcess } from 'node:child_process';
 import { rm } from 'node:fs/promises';
 import { hash, verify } from '@node-rs/argon2';
-import autocannon from 'autocannon';
 import { createDatabase } from '../../test/helpers/server.ts';
-import { benchEnv, percentile, register, startHeraldWithBenchAccount, startProcess } from './common.ts';
+import {
+  benchEnv,
+  median,
+  percentile,
+  register,
+  startHeraldWithBenchAccount,
+  startProcess,
+  throughput,
+} from './common.ts';
 
 const seconds = Number(process.argv[2] ?? 2);
 const connections = Number(process.argv[3] ?? 16);
@@ -29,41 +36,6 @@ interface Case {
   perConnection?: { headers?: Record<string, string>; body: string }[];
   /** The index of the case this one is a ratio of; none for a baseline. */
   against?: number;
-}
-
-const median = (values: number[]) => {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] as number;
-};
-
-async function throughput(
-  url: string,
-  body: string,
-  headers: Record<string, string> = {},
-  /** Told when the measured run starts, after the warm-up. */
-  measuring: () => void = () => {},
-  perConnection: Case['perConnection'] = undefined,
-) {
-  const run = (duration: number) => {
-    let connection = 0;
-    return autocannon({
-      url,
-      connections,
-      duration,
-      method: 'POST',
-      headers: { 'content-type': 'application/json', ...headers },
-      body,
-      setupClient: (client) => {
-        const own = perConnection?.[connection++ % perConnection.length];
-        if (own) client.setHeadersAndBody({ 'content-type': 'application/json', ...own.headers }, own.body);
-      },
-    });
-  };
-  await run(1); // warm-up: JIT, caches, connections
-  measuring();
-  const result = await run(seconds);
-  if (result.non2xx || result.errors) throw new Error(`${result.non2xx} non-2xx, ${result.errors} errors at ${url}`);
-  return result.requests.average;
 }
 
 const PASSWORD = 'correct horse battery staple';
@@ -163,8 +135,8 @@ try {
     if (c.against === undefined) continue;
     const baseline = cases[c.against] as Case;
     for (let round = 0; round < rounds; round++) {
-      const base = await throughput(baseline.url, baseline.body, baseline.headers, undefined, baseline.perConnection);
-      const rate = await throughput(c.url, c.body, c.headers, undefined, c.perConnection);
+      const base = await throughput({ ...baseline, connections, seconds });
+      const rate = await throughput({ ...c, connections, seconds });
       rates[c.against]?.push(base);
       rates[i]?.push(rate);
       ratios[i]?.push(rate / base);
@@ -197,8 +169,14 @@ try {
         await new Promise((resolve) => setTimeout(resolve, 50));
       }
     })();
-    const rate = await throughput(`${base}/graphql`, login, {}, () => {
-      measured = true;
+    const rate = await throughput({
+      url: `${base}/graphql`,
+      body: login,
+      connections,
+      seconds,
+      measuring: () => {
+        measured = true;
+      },
     });
     loading = false;
     await probing;
