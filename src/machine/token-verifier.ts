@@ -41,8 +41,7 @@ interface Entry {
 }
 
 export interface ApiTokenVerifier {
-  /** `beforeLookup` runs only when the token must be read from the database (a cache miss). */
-  verify(secret: string, beforeLookup?: () => Promise<void>): Promise<Verification>;
+  verify(secret: string): Promise<Verification>;
   /**
    * Drops tokens from every instance's cache (after a revocation or change is committed). The
    * hash names the epoch bucket, which a cache miss knows before it knows the token's id.
@@ -137,7 +136,7 @@ export function createApiTokenVerifier(options: {
   timer.unref();
 
   return {
-    async verify(secret, beforeLookup) {
+    async verify(secret) {
       const hash = sha256(secret);
       const now = Date.now();
       const epoch = await shared.read(hash);
@@ -149,7 +148,6 @@ export function createApiTokenVerifier(options: {
       let token = entry?.token ?? null;
       metrics?.credentialCache.inc({ cache: 'api_tokens', result: token ? 'hit' : 'miss' });
       if (!token) {
-        await beforeLookup?.();
         const startedAt = generation;
         const found = await lookup(hash);
         if (typeof found === 'string') return { ok: false, reason: found };
