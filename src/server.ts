@@ -1,5 +1,6 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 import { clientScriptRoute } from './http/client-script.ts';
 import { FORWARD_AUTH_PATH } from './http/forward-auth.ts';
 import { PageResponse } from './http/page-headers.ts';
@@ -13,6 +14,9 @@ import { METRICS_PATH } from './platform/observability/metrics.ts';
 import { newRequestId } from './platform/request-id.ts';
 import { startWebhookWorker } from './webhooks/delivery.ts';
 import { startSlaSweeper } from './work/sla.ts';
+
+/** The longest that closing waits for requests in flight before it cuts their connections. */
+const DRAIN_MS = 10_000;
 
 export interface HeraldServer {
   server: Server;
@@ -100,7 +104,13 @@ export function createHeraldServer(app: App): HeraldServer {
         server.closeIdleConnections();
       });
       await Promise.all([sockets.close(), stopSweeper(), stopWebhooks()]);
-      await closed;
+      // In-flight requests get a bounded time to finish: a connection that never goes idle
+      // (a client stuck mid-request) must not hold the process, or a test, open for ever.
+      const drained = await Promise.race([closed.then(() => true), delay(DRAIN_MS, false, { ref: false })]);
+      if (!drained) {
+        server.closeAllConnections();
+        await closed;
+      }
       await app.close();
     },
   };
