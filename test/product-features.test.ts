@@ -103,6 +103,20 @@ describe('switching a feature off', () => {
     ok(await server.gql(WorkItemsDocument, {}, { token: robot.token }));
   });
 
+  it('widens a user’s token signed while a feature was off on the next request, without waiting for a refresh', async () => {
+    const owner = await createOwner(server, { headers: productHeader(slug) });
+    ok(await setFeatures(owner, ['dsar']));
+    const { refresh } = ok(await server.gql(RefreshDocument, { input: { refreshToken: owner.refreshToken } }));
+    expect(decodeJwt(refresh.accessToken).scopes).not.toContain('write:work_items');
+    const token = refresh.accessToken;
+    expect(failure(await server.gql(WorkItemsDocument, {}, { token })).extensions).toMatchObject({
+      reason: 'FEATURE_DISABLED',
+    });
+
+    ok(await setFeatures(owner, ['dsar', 'work_items']));
+    ok(await server.gql(WorkItemsDocument, {}, { token }));
+  });
+
   it('refuses features the product does not declare', async () => {
     const owner = await createOwner(server, { headers: productHeader(slug) });
     expect(failure(await setFeatures(owner, ['notifications'])).extensions).toMatchObject({

@@ -60,6 +60,8 @@ async function signedSession(
     app.jwt,
     { sub: grant.user.id, org: grant.organization.id, product: product.slug, scopes },
     app.config.ACCESS_TOKEN_TTL,
+    'access',
+    { claims: { role: grant.role } },
   );
   return {
     accessToken: access.token,
