@@ -4,8 +4,10 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AcceptInvitationDocument,
   AuditEventProductsDocument,
   CurrentProductDocument,
+  InviteMemberDocument,
   LoginDocument,
   LogoutAllDocument,
   MeDocument,
@@ -19,6 +21,7 @@ import {
 } from './generated/graphql.ts';
 import { connect, within, wsUrl } from './helpers/live.ts';
 import { createMachineToken } from './helpers/machine.ts';
+import { tokenFromEmail, waitForEmail } from './helpers/mail.ts';
 import { productHeader, seedProduct } from './helpers/products.ts';
 import { type Account, createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
@@ -236,6 +239,27 @@ describe('a credential of another product', () => {
     expect(refused.extensions).toMatchObject(mismatch);
     const { refresh } = ok(await server.gql(RefreshDocument, { input: { refreshToken: fresh.refreshToken } }));
     expect(decodeJwt(refresh.accessToken).product).toBe(acme.slug);
+  });
+
+  it('refuses an invitation accepted in another product, and leaves it to be accepted in its own', async () => {
+    const owner = await createOwner(server, { headers: productHeader(acme.slug) });
+    const email = uniqueEmail('invitee');
+    ok(
+      await server.gql(
+        InviteMemberDocument,
+        { input: { email, role: 'MEMBER' } },
+        { token: owner.accessToken, headers: productHeader(acme.slug) },
+      ),
+    );
+    const token = tokenFromEmail(await waitForEmail(server.dataDir, email));
+    const input = { token, name: 'Ines', password: PASSWORD };
+    for (const other of [beta.slug, 'default']) {
+      const refused = failure(await server.gql(AcceptInvitationDocument, { input }, inProduct(other)));
+      expect(refused.extensions).toMatchObject(mismatch);
+    }
+    const { acceptInvitation } = ok(await server.gql(AcceptInvitationDocument, { input }, inProduct(acme.slug)));
+    expect(acceptInvitation.organization.id).toBe(owner.organizationId);
+    expect(decodeJwt(acceptInvitation.accessToken).product).toBe(acme.slug);
   });
 
   it('refuses an SSE stream named for another product', async () => {

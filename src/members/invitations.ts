@@ -1,10 +1,12 @@
 // Inviting people into an organization, and accepting. The emailed token is single use and
 // stored hashed; accepting creates the user, or checks an existing user's password.
+
 import { z } from 'zod';
 import { type Session, sessionForMembership } from '../accounts/sessions.ts';
 import { auditAs, type Caller, currentRole, ownersOnly, refuse } from '../auth/caller.ts';
 import { hashPassword, newPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
+import type { Product } from '../generated/prisma/client.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
@@ -12,7 +14,7 @@ import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, badInput, conflict, notFound, unauthenticated } from '../platform/errors.ts';
 import { email, isUuid, name, parseInput } from '../platform/validation.ts';
-import { productOfOrganization } from '../products/request-product.ts';
+import { credentialStanding, productOfOrganization } from '../products/request-product.ts';
 import { brandOf } from '../products/white-label.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
@@ -136,7 +138,7 @@ const acceptInput = z.object({
 });
 
 /** Joins the invited person (creating the user if the email is new) and signs them in there. */
-export async function acceptInvitation(app: App, input: unknown, ip: string): Promise<Session> {
+export async function acceptInvitation(app: App, input: unknown, ip: string, named: Product | null): Promise<Session> {
   await app.limits.hitIp(ip);
   const data = parseInput(acceptInput, input);
   const invalid = () => new AppError('BAD_USER_INPUT', 'invalidInvitation', { extensions: { field: 'token' } });
@@ -144,6 +146,9 @@ export async function acceptInvitation(app: App, input: unknown, ip: string): Pr
   if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= new Date()) {
     throw invalid();
   }
+  // The invitation is its organization's product's: named for another, it is refused as any
+  // credential is; a cancelled subscription lets nobody in.
+  await credentialStanding(app, invitation.organizationId, named);
 
   const existing = await app.db.user.findUnique({ where: { email: invitation.email } });
   let passwordHash: string | null = null;
