@@ -54,8 +54,7 @@ describe('the scopes claim', () => {
       'write:tokens',
       'write:work_items',
       'write:audit',
-      'write:products',
-      'write:subscriptions',
+      // No operator modules: the organization operates no product.
       'write:dsar',
       'write:reports',
     ]);

@@ -14,7 +14,12 @@ import { columnsOf } from '../platform/database/sql-columns.ts';
 import { type UnauthenticatedReason, unauthenticated } from '../platform/errors.ts';
 import type { Product } from '../products/catalog.ts';
 import { effectiveScopes } from '../products/features.ts';
-import { modulesOf, productOfCredential, subscriptionInactive } from '../products/request-product.ts';
+import {
+  holdsOperatorRights,
+  modulesOf,
+  productOfCredential,
+  subscriptionInactive,
+} from '../products/request-product.ts';
 import { alertRefreshTokenReuse } from '../security/causes.ts';
 
 const ORGANIZATION_COLUMNS = columnsOf(Prisma.OrganizationScalarFieldEnum, 'organization');
@@ -33,7 +38,7 @@ type Tx = Prisma.TransactionClient | Db;
 export async function issueSession(
   app: App,
   tx: Tx,
-  grant: { user: User; organization: Organization; role: Role; familyId?: string },
+  grant: { user: User; organization: Organization; role: Role; familyId?: string; operates?: boolean },
 ): Promise<Session> {
   const refreshToken = newOpaqueToken();
   await tx.refreshToken.create({
@@ -50,11 +55,17 @@ export async function issueSession(
 
 async function signedSession(
   app: App,
-  grant: { user: User; organization: Organization; role: Role; refreshToken: string },
+  grant: { user: User; organization: Organization; role: Role; refreshToken: string; operates?: boolean },
 ): Promise<Session> {
   const product = await app.products.byId(grant.organization.productId);
   // Listed expanded and limited to the organization's features: what an upstream may trust.
-  const { enabled } = modulesOf(app, product, { features: grant.organization.subscriptionFeatures });
+  // Signed inside the sign-in's transaction: the default product's operator is not chosen here
+  // (that writes), but on the first request, where Herald recomputes the scopes from the role.
+  const operator =
+    grant.operates === undefined
+      ? await holdsOperatorRights(app, grant.organization.id, grant.role, false)
+      : grant.operates && grant.role !== 'MEMBER';
+  const { enabled } = modulesOf(app, product, { features: grant.organization.subscriptionFeatures }, operator);
   const scopes = effectiveScopes(ROLE_SCOPES[grant.role], enabled);
   const access = await signAccessToken(
     app.jwt,
@@ -138,6 +149,8 @@ export async function sessionForMembership(
   userId: string,
   organizationId: string,
   familyId?: string,
+  /** Whether the organization operates a product, when the caller knows better than the catalog (a transaction just made it). */
+  operates?: boolean,
 ): Promise<Session | null> {
   const membership = await tx.membership.findUnique({
     where: { userId_organizationId: { userId, organizationId } },
@@ -145,7 +158,7 @@ export async function sessionForMembership(
   });
   if (!membership || membership.user.disabledAt) return null;
   if (membership.organization.subscriptionStatus === 'CANCELED') throw subscriptionInactive();
-  return issueSession(app, tx, { ...membership, familyId });
+  return issueSession(app, tx, { ...membership, familyId, operates });
 }
 
 const revokeFamily = (db: Tx, familyId: string) =>

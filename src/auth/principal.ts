@@ -18,6 +18,8 @@ export interface Principal {
   id: string;
   organizationId: string;
   scopes: readonly string[];
+  /** A user's role in the organization, as their access token states it (see AccessClaims.role). */
+  role?: Role;
   /** When the credential stops being valid (Unix seconds), if it does. */
   expiresAt?: number;
   /** The API token a service account acts through. */
@@ -96,12 +98,8 @@ function principalOf(claims: AccessClaims): Principal {
   };
   if (claims.type !== CLIENT_CREDENTIALS_TOKEN_TYPE) {
     // The role's scopes, for the request's features to limit afresh (see AccessClaims.role).
-    const role = claims.role as Role | undefined;
-    return {
-      kind: 'user',
-      ...common,
-      scopes: role && Object.hasOwn(ROLE_SCOPES, role) ? ROLE_SCOPES[role] : claims.scopes,
-    };
+    const role = claims.role && Object.hasOwn(ROLE_SCOPES, claims.role) ? (claims.role as Role) : undefined;
+    return { kind: 'user', ...common, ...(role && { role, scopes: ROLE_SCOPES[role] }) };
   }
   if (!claims.client_id) throw new TokenVerificationError('invalid');
   return { kind: 'serviceAccount', ...common, oauthClientId: claims.client_id };
