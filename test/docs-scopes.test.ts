@@ -2,8 +2,8 @@
 // declarations and the roles' scopes.
 import { readFile } from 'node:fs/promises';
 import { describe, expect, it } from 'vitest';
-import { OPERATOR_MODULES } from '../src/products/features.ts';
 import { grants, ROLE_SCOPES, type Scope, VALID_SCOPES } from '../src/auth/scopes.ts';
+import { OPERATOR_MODULES } from '../src/products/features.ts';
 import { schema } from '../src/schema/index.ts';
 
 type Requirement = { scope?: Scope; $all?: { scope?: Scope } };
