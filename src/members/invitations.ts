@@ -9,13 +9,14 @@ import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import type { Product } from '../generated/prisma/client.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
+import { invitationEmail } from '../mail/messages.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, badInput, conflict, notFound, unauthenticated } from '../platform/errors.ts';
 import { email, isUuid, name, parseInput } from '../platform/validation.ts';
 import { credentialStanding, productOfOrganization } from '../products/request-product.ts';
-import { brandOf } from '../products/white-label.ts';
+import { brandOf, languageFor } from '../products/white-label.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
@@ -36,6 +37,8 @@ export async function inviteMember(caller: Caller, input: unknown) {
     select: { id: true },
   });
   if (alreadyMember) throw conflict('alreadyMember', {}, 'email');
+  // Someone Herald knows reads it in their own language, anyone else in the product's.
+  const invitee = await app.db.user.findUnique({ where: { email: data.email }, select: { locale: true } });
 
   const token = newOpaqueToken();
   // The email is the organization's product's: its name, its sender, its page for the link.
@@ -71,17 +74,12 @@ export async function inviteMember(caller: Caller, input: unknown) {
     const mail = await enqueueEmail(tx, {
       from: brand.mailFrom,
       to: data.email,
-      subject: `You are invited to ${organization.name} on ${brand.name}`,
       template: 'invitation',
-      text: [
-        'Hello,',
-        '',
-        `You have been invited to join ${organization.name} on ${brand.name}. Open this link within 7 days to accept:`,
-        '',
+      ...invitationEmail(
+        languageFor(brand, invitee?.locale),
+        { organization: organization.name, product: brand.name },
         link,
-        '',
-        'If you did not expect this invitation, ignore this email.',
-      ].join('\n'),
+      ),
     });
     return { invitation, mailId: mail.id };
   });
