@@ -14,12 +14,8 @@ import { columnsOf } from '../platform/database/sql-columns.ts';
 import { type UnauthenticatedReason, unauthenticated } from '../platform/errors.ts';
 import type { Product } from '../products/catalog.ts';
 import { effectiveScopes } from '../products/features.ts';
-import {
-  holdsOperatorRights,
-  modulesOf,
-  productOfCredential,
-  subscriptionInactive,
-} from '../products/request-product.ts';
+import { operatesAProduct } from '../products/operators.ts';
+import { modulesOf, productOfCredential, subscriptionInactive } from '../products/request-product.ts';
 import { alertRefreshTokenReuse } from '../security/causes.ts';
 
 const ORGANIZATION_COLUMNS = columnsOf(Prisma.OrganizationScalarFieldEnum, 'organization');
@@ -50,21 +46,28 @@ export async function issueSession(
       expiresAt: new Date(Date.now() + app.config.REFRESH_TOKEN_TTL * 1000),
     },
   });
-  return signedSession(app, { ...grant, refreshToken });
+  return signedSession(app, { ...grant, refreshToken }, tx);
 }
 
 async function signedSession(
   app: App,
   grant: { user: User; organization: Organization; role: Role; refreshToken: string; operates?: boolean },
+  /** The transaction the sign-in runs in, if it does. */
+  tx?: Tx,
 ): Promise<Session> {
-  const product = await app.products.byId(grant.organization.productId);
+  // Inside a transaction the product is read through it: on the embedded database, one
+  // connection, a read of the catalog's (after a change) would wait for this transaction to end.
+  const inTransaction = tx !== undefined && tx !== app.db;
+  const product = inTransaction
+    ? await tx.product.findUniqueOrThrow({ where: { id: grant.organization.productId } })
+    : await app.products.byId(grant.organization.productId);
+  const operates =
+    grant.operates ??
+    (inTransaction
+      ? (await tx.product.count({ where: { operatorOrganizationId: grant.organization.id } })) > 0
+      : await operatesAProduct(app, grant.organization.id));
   // Listed expanded and limited to the organization's features: what an upstream may trust.
-  // Signed inside the sign-in's transaction: the default product's operator is not chosen here
-  // (that writes), but on the first request, where Herald recomputes the scopes from the role.
-  const operator =
-    grant.operates === undefined
-      ? await holdsOperatorRights(app, grant.organization.id, grant.role, false)
-      : grant.operates && grant.role !== 'MEMBER';
+  const operator = operates && grant.role !== 'MEMBER';
   const { enabled } = modulesOf(app, product, { features: grant.organization.subscriptionFeatures }, operator);
   const scopes = effectiveScopes(ROLE_SCOPES[grant.role], enabled);
   const access = await signAccessToken(

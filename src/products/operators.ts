@@ -19,16 +19,11 @@ export const actsForOperator = (principal: Principal | null, product: Pick<Produ
  * only for its owners, admins and service accounts. The default product's operator, while
  * unchosen, is chosen now (withOperator): the first organization registered becomes it.
  */
-export async function operatesAProduct(
-  app: App,
-  organizationId: string,
-  /** False inside a transaction: choosing writes, on a connection of its own. */
-  choose = true,
-): Promise<boolean> {
+export async function operatesAProduct(app: App, organizationId: string): Promise<boolean> {
   const products = await app.products.all();
   if (products.some((product) => product.operatorOrganizationId === organizationId)) return true;
   const fallback = await app.products.defaultProduct();
-  if (fallback.operatorOrganizationId || !choose) return false;
+  if (fallback.operatorOrganizationId) return false;
   return (await withOperator(app, fallback)).operatorOrganizationId === organizationId;
 }
 

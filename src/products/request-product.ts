@@ -85,15 +85,10 @@ export function modulesOf(app: App, product: Product, standing: Pick<Standing, '
 /**
  * Whether a holder of the organization has operator rights: it operates a product, and the
  * holder is not a MEMBER (service accounts have no role; a user's token signed before roles
- * were in tokens keeps what it lists). `choose`: see operatesAProduct.
+ * were in tokens keeps what it lists).
  */
-export async function holdsOperatorRights(
-  app: App,
-  organizationId: string,
-  role: Role | undefined | null,
-  choose = true,
-) {
-  return role !== 'MEMBER' && (await operatesAProduct(app, organizationId, choose));
+export async function holdsOperatorRights(app: App, organizationId: string, role: Role | undefined | null) {
+  return role !== 'MEMBER' && (await operatesAProduct(app, organizationId));
 }
 
 /** The principal with the scopes it may use now: its own, limited to the enabled modules. */
