@@ -20,8 +20,7 @@ export const actsForOperator = (principal: Principal | null, product: Pick<Produ
  * unchosen, is chosen now (withOperator): the first organization registered becomes it.
  */
 export async function operatesAProduct(app: App, organizationId: string): Promise<boolean> {
-  const products = await app.products.all();
-  if (products.some((product) => product.operatorOrganizationId === organizationId)) return true;
+  if (await app.products.operates(organizationId)) return true;
   const fallback = await app.products.defaultProduct();
   if (fallback.operatorOrganizationId) return false;
   return (await withOperator(app, fallback)).operatorOrganizationId === organizationId;
