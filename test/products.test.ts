@@ -18,6 +18,7 @@ import {
   RegisterDocument,
   SelectOrganizationDocument,
   SwitchOrganizationDocument,
+  UpdateOrganizationDocument,
 } from './generated/graphql.ts';
 import { connect, within, wsUrl } from './helpers/live.ts';
 import { createMachineToken } from './helpers/machine.ts';
@@ -317,6 +318,28 @@ describe('the default product', () => {
     await expect(startServer({ env: { DEFAULT_PRODUCT: 'admin' } })).rejects.toThrow(/DEFAULT_PRODUCT: is reserved/);
     await expect(startServer({ env: { DEFAULT_PRODUCT: 'Not Valid' } })).rejects.toThrow(/DEFAULT_PRODUCT/);
   });
+});
+
+it('keeps organization slugs per product: a name taken in one product is free in another, and says nothing of it', async () => {
+  const organizationName = `Slugs ${Date.now()}`;
+  const inAcme = await createOwner(server, { organizationName, headers: productHeader(acme.slug) });
+  const inBeta = await createOwner(server, { organizationName, headers: productHeader(beta.slug) });
+  expect(inBeta.organizationSlug).toBe(inAcme.organizationSlug);
+  // Within one product the name is taken: the next gets a suffix, a rename to it conflicts.
+  const second = await createOwner(server, { organizationName, headers: productHeader(acme.slug) });
+  expect(second.organizationSlug).not.toBe(inAcme.organizationSlug);
+  const taken = failure(
+    await server.gql(
+      UpdateOrganizationDocument,
+      { input: { slug: inAcme.organizationSlug } },
+      { token: second.accessToken },
+    ),
+  );
+  expect(taken.extensions).toMatchObject({ code: 'CONFLICT', field: 'slug' });
+  // A slug of another product's organization is no conflict.
+  const renamed = `beta-only-${Date.now()}`;
+  ok(await server.gql(UpdateOrganizationDocument, { input: { slug: renamed } }, { token: inBeta.accessToken }));
+  ok(await server.gql(UpdateOrganizationDocument, { input: { slug: renamed } }, { token: second.accessToken }));
 });
 
 it('registers in the request’s product even for a new email', async () => {

@@ -68,7 +68,14 @@ async function createOrganization(
   const base = slugify(orgName);
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = attempt === 0 ? base : suffixed(base);
-    if (await tx.organization.findUnique({ where: { slug }, select: { id: true } })) continue;
+    if (
+      await tx.organization.findUnique({
+        where: { productId_slug: { productId: product.id, slug } },
+        select: { id: true },
+      })
+    ) {
+      continue;
+    }
     const organization = await tx.organization.create({
       data: { name: orgName, slug, productId: product.id, subscriptionFeatures: product.features },
     });

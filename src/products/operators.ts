@@ -69,7 +69,10 @@ export async function withOperator(app: App, product: Product): Promise<Product>
   const named = app.config.OPERATOR_ORGANIZATION;
   if (!named && product.operatorOrganizationId) return product;
   const operator = named
-    ? await app.db.organization.findUnique({ where: { slug: named }, select: { id: true, slug: true } })
+    ? await app.db.organization.findUnique({
+        where: { productId_slug: { productId: product.id, slug: named } },
+        select: { id: true, slug: true },
+      })
     : await app.db.organization.findFirst({
         where: { productId: product.id },
         orderBy: { createdAt: 'asc' },
