@@ -217,6 +217,7 @@ describe('authorization matrix', () => {
     createProduct: { scope: 'write:products' },
     updateProduct: { scope: 'write:products' },
     updateOrganizationSubscription: { scope: 'write:subscriptions' },
+    updateOrganizationLimits: { scope: 'write:organization' },
   };
   it.each(Object.entries(declared))('%s requires %o', (name, requirement) => {
     expect(rootFields.find((entry) => entry.field.name === name)?.requirement).toEqual(requirement);

@@ -26,5 +26,7 @@ import './webhooks/mutations.ts';
 import './products/types.ts';
 import './products/queries.ts';
 import './products/mutations.ts';
+import './limits/types.ts';
+import './limits/mutations.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
