@@ -87,6 +87,37 @@ describe.each(kinds)('$kind counters', ({ kind, skip }) => {
     // An instance that crashed never releases: its leases end by themselves.
     expect(await a.acquire(key, 3, 5000, now + 5001)).toMatchObject({ admitted: true, inUse: 1 });
   });
+
+  it.skipIf(skip)('admit counts windows and takes a lease together, or neither', async () => {
+    const [a, b] = instances(kind);
+    const id = randomUUID();
+    const minute = { key: `org:${id}:minute`, limit: 4, windowSeconds: 60 };
+    const slots = { key: `org:${id}:inflight`, max: 2, leaseMs: 5000 };
+    const now = Date.now();
+    const first = await a.admit([minute], slots, now);
+    const second = await b.admit([minute], slots, now);
+    expect([first.admitted, second.admitted, first.inUse, second.inUse]).toEqual([true, true, 1, 2]);
+    // Every slot taken: refused by the lease, and the minute's count is untouched.
+    expect(await a.admit([minute], slots, now)).toMatchObject({ admitted: false, refusedByLease: true, inUse: 2 });
+    expect(await a.peek([minute], now)).toEqual([2]);
+    await a.release(slots.key, first.lease as string);
+    expect(await b.admit([minute], slots, now)).toMatchObject({ admitted: true, inUse: 2 });
+    // The window refuses before the lease is looked at; no lease is taken.
+    expect((await a.admit([minute], undefined, now)).admitted).toBe(true);
+    expect(await b.admit([minute], slots, now)).toMatchObject({ admitted: false, refusedBy: 0 });
+    expect(await a.inUse(slots.key, now)).toBe(2);
+  });
+
+  it.skipIf(skip)('a renewed lease outlives its first term; one not renewed ends', async () => {
+    const [a, b] = instances(kind);
+    const slots = { key: `org:${randomUUID()}:live`, max: 5, leaseMs: 1000 };
+    const now = Date.now();
+    const kept = await a.admit([], slots, now);
+    await b.admit([], slots, now);
+    await b.renew(slots.key, kept.lease as string, 1000, now + 800);
+    expect(await a.inUse(slots.key, now + 1500)).toBe(1);
+    expect(await a.inUse(slots.key, now + 1900)).toBe(0);
+  });
 });
 
 describe('shared counters while Redis does not answer', () => {

@@ -46,7 +46,31 @@ export interface LeaseAnswer {
   lease?: string;
 }
 
+export interface LeaseRule {
+  key: string;
+  /** Leases that may be held at once. */
+  max: number;
+  /** A lease nobody releases (or renews) ends after this. */
+  leaseMs: number;
+}
+
+export interface AdmitAnswer extends CountAnswer {
+  /** Set when a lease was asked for and nothing refused (absent when admitted unchecked). */
+  lease?: string;
+  /** Leases held after this one (or at the refusal), when a lease was asked for. */
+  inUse?: number;
+  /** True when the lease rule refused (then `refusedBy` is unset and nothing was counted). */
+  refusedByLease?: boolean;
+}
+
 export interface LimitCounters {
+  /**
+   * Counts one against every window rule and takes a lease, atomically and in one round trip:
+   * all of it, or, when a window is at its limit or every lease is taken, none.
+   */
+  admit(rules: readonly WindowRule[], lease?: LeaseRule, nowMs?: number): Promise<AdmitAnswer>;
+  /** Extends a lease held for a long-lived thing (a live connection) by `leaseMs` from now. */
+  renew(key: string, lease: string, leaseMs: number, nowMs?: number): Promise<void>;
   /** Counts one against every rule, atomically: all or, when one is at its limit, none. */
   count(rules: readonly WindowRule[], nowMs?: number): Promise<CountAnswer>;
   /** Reads the counts without changing them (for usage). */
@@ -95,7 +119,27 @@ export function memoryCounters(): LimitCounters {
     if (held.size === 0) leases.delete(key);
     return held.size === 0 ? undefined : held;
   };
-  return {
+  const counters: LimitCounters = {
+    async admit(rules, leaseRule, nowMs = Date.now()) {
+      const entries = rules.map((rule) => windowOf(rule, nowMs));
+      const states = () => rules.map((r, i) => stateOf(r, entries[i]?.count ?? 0, nowMs));
+      const refusedBy = entries.findIndex((entry, i) => entry.count >= (rules[i] as WindowRule).limit);
+      const held = leaseRule ? (live(leaseRule.key, nowMs) ?? new Map<string, number>()) : undefined;
+      if (refusedBy >= 0) return { admitted: false, refusedBy, states: states(), inUse: held?.size };
+      if (leaseRule && held && held.size >= leaseRule.max) {
+        return { admitted: false, refusedByLease: true, states: states(), inUse: held.size };
+      }
+      for (const entry of entries) entry.count++;
+      if (!leaseRule || !held) return { admitted: true, states: states() };
+      const lease = newLease();
+      held.set(lease, nowMs + leaseRule.leaseMs);
+      leases.set(leaseRule.key, held);
+      return { admitted: true, states: states(), lease, inUse: held.size };
+    },
+    async renew(key, lease, leaseMs, nowMs = Date.now()) {
+      const held = leases.get(key);
+      if (held?.has(lease)) held.set(lease, nowMs + leaseMs);
+    },
     async count(rules, nowMs = Date.now()) {
       const entries = rules.map((rule) => windowOf(rule, nowMs));
       const refusedBy = entries.findIndex((entry, i) => entry.count >= (rules[i] as WindowRule).limit);
@@ -125,6 +169,7 @@ export function memoryCounters(): LimitCounters {
       return live(key, nowMs)?.size ?? 0;
     },
   };
+  return counters;
 }
 
 // All rules are read first and counted only if none is at its limit: a refused request takes
@@ -155,6 +200,44 @@ if held >= tonumber(ARGV[3]) then return {0, held} end
 redis.call('ZADD', KEYS[1], ARGV[2], ARGV[4])
 redis.call('PEXPIRE', KEYS[1], ARGV[5])
 return {1, held + 1}
+`;
+
+// COUNT_SCRIPT and ACQUIRE_SCRIPT in one: the windows (KEYS[1..n]) and, when ARGV[1] is 1, a
+// lease on KEYS[n+1]. Answers the 1-based index of the refusing rule (n+1: the lease; 0 when
+// admitted), the leases held, then the windows' counts.
+const ADMIT_SCRIPT = `
+local n = tonumber(ARGV[2])
+local counts = {}
+local refused = 0
+for i = 1, n do
+  counts[i] = tonumber(redis.call('GET', KEYS[i]) or '0')
+  if refused == 0 and counts[i] >= tonumber(ARGV[1 + 2 * i]) then refused = i end
+end
+local held = 0
+local base = 2 + 2 * n
+if ARGV[1] == '1' then
+  redis.call('ZREMRANGEBYSCORE', KEYS[n + 1], '-inf', ARGV[base + 1])
+  held = redis.call('ZCARD', KEYS[n + 1])
+  if refused == 0 and held >= tonumber(ARGV[base + 3]) then refused = n + 1 end
+end
+if refused == 0 then
+  for i = 1, n do
+    counts[i] = redis.call('INCR', KEYS[i])
+    if counts[i] == 1 then redis.call('PEXPIRE', KEYS[i], ARGV[2 + 2 * i]) end
+  end
+  if ARGV[1] == '1' then
+    redis.call('ZADD', KEYS[n + 1], ARGV[base + 2], ARGV[base + 4])
+    redis.call('PEXPIRE', KEYS[n + 1], ARGV[base + 5])
+    held = held + 1
+  end
+end
+table.insert(counts, 1, held)
+table.insert(counts, 1, refused)
+return counts
+`;
+const RENEW_SCRIPT = `
+if redis.call('ZADD', KEYS[1], 'XX', 'CH', ARGV[1], ARGV[2]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
+return 1
 `;
 
 type CountersRedis = Pick<Redis, 'eval' | 'mget' | 'zrem' | 'zcount'>;
@@ -209,6 +292,37 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
   };
 
   return {
+    async admit(rules, leaseRule, nowMs = Date.now()) {
+      if (rules.length === 0 && !leaseRule) return { admitted: true, states: [] };
+      const lease = newLease();
+      try {
+        const keys = rules.map((rule) => keyOf(rule, nowMs));
+        const args: (string | number)[] = [leaseRule ? 1 : 0, rules.length];
+        for (const rule of rules) args.push(rule.limit, (rule.windowSeconds + 60) * 1000);
+        if (leaseRule) {
+          keys.push(leaseKey(leaseRule.key));
+          args.push(nowMs, nowMs + leaseRule.leaseMs, leaseRule.max, lease, leaseRule.leaseMs);
+        }
+        const answer = (await withTimeout(redis.eval(ADMIT_SCRIPT, keys.length, ...keys, ...args))) as number[];
+        up();
+        const [refused = 0, held = 0, ...counts] = answer;
+        const states = rules.map((rule, i) => stateOf(rule, counts[i] ?? 0, nowMs));
+        const inUse = leaseRule ? held : undefined;
+        if (refused === 0) return { admitted: true, states, ...(leaseRule ? { lease, inUse } : {}) };
+        if (refused > rules.length) return { admitted: false, refusedByLease: true, states, inUse };
+        return { admitted: false, refusedBy: refused - 1, states, inUse };
+      } catch (error) {
+        if (!down(error)) return fallback.admit(rules, leaseRule, nowMs);
+        options.onFailOpen?.();
+        return { admitted: true, unchecked: true, states: rules.map((rule) => stateOf(rule, 0, nowMs)) };
+      }
+    },
+    async renew(key, lease, leaseMs, nowMs = Date.now()) {
+      await Promise.all([
+        withTimeout(redis.eval(RENEW_SCRIPT, 1, leaseKey(key), nowMs + leaseMs, lease, leaseMs)).catch(() => {}),
+        fallback.renew(key, lease, leaseMs, nowMs),
+      ]);
+    },
     async count(rules, nowMs = Date.now()) {
       if (rules.length === 0) return { admitted: true, states: [] };
       try {
