@@ -218,6 +218,7 @@ describe('authorization matrix', () => {
     updateProduct: { scope: 'write:products' },
     updateOrganizationSubscription: { scope: 'write:subscriptions' },
     updateOrganizationLimits: { scope: 'write:organization' },
+    updateOAuthClient: { scope: 'write:tokens' },
   };
   it.each(Object.entries(declared))('%s requires %o', (name, requirement) => {
     expect(rootFields.find((entry) => entry.field.name === name)?.requirement).toEqual(requirement);

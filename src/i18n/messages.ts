@@ -348,6 +348,11 @@ const catalog = {
     cs: 'Pole {field} neodkazuje na nic v této organizaci.',
     de: '{field} verweist auf nichts in dieser Organisation.',
   },
+  forbiddenOwnLimits: {
+    en: 'A token cannot change its own rate limit or budget; another credential with write:tokens can.',
+    cs: 'Token nemůže měnit svůj vlastní limit ani rozpočet požadavků; může to jiný přístupový údaj s write:tokens.',
+    de: 'Ein Token kann sein eigenes Limit oder Budget nicht ändern; ein anderer Berechtigungsnachweis mit write:tokens kann es.',
+  },
   limitAbovePlan: {
     en: '{field} can only be lowered here: the plan allows at most {max}; the product operators can raise it.',
     cs: 'Pole {field} lze zde jen snížit: tarif dovoluje nejvýše {max}; zvýšit ho mohou provozovatelé produktu.',

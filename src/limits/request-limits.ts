@@ -5,6 +5,7 @@
 // limit, with the RateLimit header fields of every limit that applies.
 import type { Principal } from '../auth/principal.ts';
 import type { App } from '../platform/app.ts';
+import { budgetRule, type CredentialLimits, rateRule } from '../platform/credential-limits.ts';
 import { rateLimited } from '../platform/errors.ts';
 import type { AdmitAnswer, LeaseRule, WindowRule } from '../platform/limit-counters.ts';
 import type { LimitName, LimitPolicy } from '../platform/rate-limit-headers.ts';
@@ -19,8 +20,14 @@ export const LIVE_LEASE_MS = 60_000;
 /** When a refused live connection may try again: a slot frees when another closes, which nobody can foresee. */
 export const LIVE_RETRY_AFTER_SECONDS = 30;
 
-/** What a request is: an operation (query or mutation), a new live connection, or a subscribe on a connection already live. */
-export type RequestKind = 'operation' | 'live' | 'subscribe';
+/** When a spent budget that never refills may be tried again: only a person setting it anew helps. */
+export const SPENT_RETRY_AFTER_SECONDS = 3600;
+
+/**
+ * What a request is: an operation (query or mutation), a new live connection, a subscribe on a
+ * connection already live, or a gateway's forward-auth check (counted, holding no slot).
+ */
+export type RequestKind = 'operation' | 'live' | 'subscribe' | 'check';
 
 export interface RequestSubject {
   principal: Principal | null;
@@ -42,6 +49,41 @@ export const orgKey = (organizationId: string, what: 'minute' | 'day' | 'infligh
 
 interface NamedWindow extends WindowRule {
   name: LimitName;
+  /** Seconds to wait when it refuses, if not its window's reset. */
+  retryAfter?: number;
+}
+
+/** The credential's own counters and limits: an API token's, or an OAuth client's. */
+export function credentialOf(principal: Principal) {
+  if (!principal.credentialLimits) return null;
+  if (principal.tokenId)
+    return { kind: 'apiToken' as const, key: `token:${principal.tokenId}`, limits: principal.credentialLimits };
+  if (principal.oauthClientId) {
+    return {
+      kind: 'oauthClient' as const,
+      key: `oauth:${principal.oauthClientId}`,
+      limits: principal.credentialLimits,
+    };
+  }
+  return null;
+}
+
+/** The window rules of a credential's own limits. */
+export function credentialWindows(principal: Principal, nowMs = Date.now()): NamedWindow[] {
+  const credential = credentialOf(principal);
+  if (!credential) return [];
+  const windows: NamedWindow[] = [];
+  const { rateLimit, budget } = credential.limits;
+  if (rateLimit) windows.push({ name: `${credential.kind}.rateLimit`, ...rateRule(credential.key, rateLimit) });
+  if (budget) {
+    const { refills, ...rule } = budgetRule(credential.key, budget, nowMs);
+    windows.push({
+      name: `${credential.kind}.remaining`,
+      ...rule,
+      ...(refills ? {} : { retryAfter: SPENT_RETRY_AFTER_SECONDS }),
+    });
+  }
+  return windows;
 }
 
 /**
@@ -53,7 +95,7 @@ export async function admitRequest(app: App, subject: RequestSubject, kind: Requ
   if (!principal || !standing) return NOTHING_HELD;
   const limits = limitsFor(subject.product, standing);
   const org = principal.organizationId;
-  const windows: NamedWindow[] = [];
+  const windows: NamedWindow[] = credentialWindows(principal);
   if (limits.requestsPerMinute !== null) {
     windows.push({
       name: 'requestsPerMinute',
@@ -88,16 +130,16 @@ export async function admitRequest(app: App, subject: RequestSubject, kind: Requ
   if (answer.admitted)
     return { policies, ...(slot && answer.lease ? { slot: { key: slot.key, lease: answer.lease } } : {}) };
 
-  const refusedBy = answer.refusedByLease ? slot : windows[answer.refusedBy ?? 0];
-  const name = refusedBy?.name ?? 'requestsPerMinute';
-  const retryAfter =
-    name === 'liveConnections'
+  const window = answer.refusedByLease ? undefined : windows[answer.refusedBy ?? 0];
+  const name = window?.name ?? slot?.name ?? 'requestsPerMinute';
+  const retryAfter = window
+    ? (window.retryAfter ?? answer.states[answer.refusedBy ?? 0]?.resetSeconds ?? 60)
+    : name === 'liveConnections'
       ? LIVE_RETRY_AFTER_SECONDS
-      : name === 'concurrentRequests'
-        ? 1
-        : (answer.states[answer.refusedBy ?? 0]?.resetSeconds ?? 60);
-  app.metrics.rateLimitRefusals.inc({ limit: name, rule: 'organization' });
-  throw rateLimited(retryAfter, name, policies, 'organizationLimitReached');
+      : 1;
+  const ofCredential = name.includes('.');
+  app.metrics.rateLimitRefusals.inc({ limit: name, rule: ofCredential ? 'credential' : 'organization' });
+  throw rateLimited(retryAfter, name, policies, ofCredential ? 'credentialLimitReached' : 'organizationLimitReached');
 }
 
 function policiesOf(
@@ -110,9 +152,10 @@ function policiesOf(
     return {
       name: rule.name,
       quota: rule.limit,
-      windowSeconds: rule.windowSeconds,
+      // A budget that never refills has no window.
+      ...(rule.retryAfter === undefined ? { windowSeconds: rule.windowSeconds } : {}),
       remaining: answer.unchecked ? rule.limit : (state?.remaining ?? 0),
-      resetSeconds: state?.resetSeconds ?? rule.windowSeconds,
+      resetSeconds: rule.retryAfter ?? state?.resetSeconds ?? rule.windowSeconds,
     };
   });
   if (slot) {
@@ -126,4 +169,22 @@ function policiesOf(
 export function releaseSlot(app: App, admission: Admission) {
   const { slot } = admission;
   if (slot) app.limitCounters.release(slot.key, slot.lease).catch(() => {});
+}
+
+/** What is left of a credential's own limits now: its budget and its rate limit's window. */
+export async function credentialUsage(
+  app: App,
+  key: string,
+  limits: CredentialLimits,
+): Promise<{ remaining: number | null; windowRemaining: number | null }> {
+  const now = Date.now();
+  const rate = limits.rateLimit ? rateRule(key, limits.rateLimit) : null;
+  const budget = limits.budget ? budgetRule(key, limits.budget, now) : null;
+  const rules = [rate, budget].filter((rule) => rule !== null);
+  const counts = await app.limitCounters.peek(rules, now);
+  const left = (rule: WindowRule | null) => {
+    if (!rule) return null;
+    return Math.max(0, rule.limit - (counts[rules.indexOf(rule)] ?? 0));
+  };
+  return { remaining: left(budget), windowRemaining: left(rate) };
 }

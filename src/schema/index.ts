@@ -28,5 +28,6 @@ import './products/queries.ts';
 import './products/mutations.ts';
 import './limits/types.ts';
 import './limits/mutations.ts';
+import './limits/credentials.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });
