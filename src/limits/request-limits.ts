@@ -9,8 +9,10 @@ import { budgetRule, type CredentialLimits, rateRule } from '../platform/credent
 import { rateLimited } from '../platform/errors.ts';
 import type { AdmitAnswer, LeaseRule, WindowRule } from '../platform/limit-counters.ts';
 import type { LimitName, LimitPolicy } from '../platform/rate-limit-headers.ts';
+import { type Limits, NO_LIMITS } from '../platform/tenant-limits.ts';
 import type { Product } from '../products/catalog.ts';
 import type { Standing } from '../products/standing.ts';
+import { alertRequestsRefused } from '../security/causes.ts';
 import { limitsFor } from './organization-limits.ts';
 
 /** A request in flight holds its slot at most this long, should its instance die holding it. */
@@ -44,13 +46,85 @@ export interface Admission {
 
 export const NOTHING_HELD: Admission = { policies: [] };
 
-export const orgKey = (organizationId: string, what: 'minute' | 'day' | 'inflight' | 'live') =>
-  `org:${organizationId}:${what}`;
+export const orgKey = (
+  organizationId: string,
+  what: 'minute' | 'day' | 'inflight' | 'live' | 'refused' | 'refusedHour',
+) => `org:${organizationId}:${what}`;
+
+/** A count kept for usage only: never reached. */
+const UNLIMITED = 2 ** 31 - 1;
+/** The per-minute counts are kept this long, for the usage history. */
+export const HISTORY_MINUTES = 1440;
+const HISTORY_KEEP_SECONDS = HISTORY_MINUTES * 60 + 120;
 
 interface NamedWindow extends WindowRule {
   name: LimitName;
+  /** False for a count kept for usage only, which refuses nothing and goes in no header. */
+  enforced?: boolean;
   /** Seconds to wait when it refuses, if not its window's reset. */
   retryAfter?: number;
+}
+
+/** The organization's request counts: per UTC minute (kept for the history) and per UTC day. */
+function organizationWindows(org: string, limits: Limits): NamedWindow[] {
+  return [
+    {
+      name: 'requestsPerMinute',
+      key: orgKey(org, 'minute'),
+      limit: limits.requestsPerMinute ?? UNLIMITED,
+      enforced: limits.requestsPerMinute !== null,
+      windowSeconds: 60,
+      keepSeconds: HISTORY_KEEP_SECONDS,
+    },
+    {
+      name: 'requestsPerDay',
+      key: orgKey(org, 'day'),
+      limit: limits.requestsPerDay ?? UNLIMITED,
+      enforced: limits.requestsPerDay !== null,
+      windowSeconds: 86_400,
+    },
+  ];
+}
+
+const refusedRules = (org: string): WindowRule[] => [
+  { key: orgKey(org, 'refused'), limit: UNLIMITED, windowSeconds: 60, keepSeconds: HISTORY_KEEP_SECONDS },
+  { key: orgKey(org, 'refusedHour'), limit: UNLIMITED, windowSeconds: 3600 },
+];
+
+/**
+ * Counts a refusal for the organization's history, and raises one security alert when its
+ * refusals in the clock hour pass LIMITS_REFUSAL_ALERT_THRESHOLD (the request that passes it
+ * raises it; the alert itself is deduplicated per hour).
+ */
+async function recordRefusal(app: App, org: string) {
+  const answer = await app.limitCounters.count(refusedRules(org));
+  const threshold = app.config.LIMITS_REFUSAL_ALERT_THRESHOLD;
+  const inHour = UNLIMITED - (answer.states[1]?.remaining ?? UNLIMITED);
+  if (threshold > 0 && inHour === threshold + 1) await alertRequestsRefused(app, org, threshold);
+}
+
+/** What the organization uses now; counts of in-flight requests and live connections only while their limit is set. */
+export async function organizationUsage(app: App, org: string, limits: Limits) {
+  const [requestsThisMinute = 0, requestsToday = 0] = await app.limitCounters.peek(organizationWindows(org, limits));
+  const [concurrentRequests, liveConnections] = await Promise.all([
+    limits.concurrentRequests === null ? null : app.limitCounters.inUse(orgKey(org, 'inflight')),
+    limits.liveConnections === null ? null : app.limitCounters.inUse(orgKey(org, 'live')),
+  ]);
+  return { requestsThisMinute, requestsToday, concurrentRequests, liveConnections };
+}
+
+/** Requests and refusals per UTC minute, the last `minutes` of them (at most a day), oldest first. */
+export async function usageHistory(app: App, org: string, minutes: number) {
+  const count = Math.max(1, Math.min(HISTORY_MINUTES, Math.floor(minutes)));
+  const thisMinute = Math.floor(Date.now() / 60_000) * 60_000;
+  const rules = [organizationWindows(org, NO_LIMITS)[0] as WindowRule, refusedRules(org)[0] as WindowRule];
+  return Promise.all(
+    Array.from({ length: count }, async (_, i) => {
+      const at = thisMinute - (count - 1 - i) * 60_000;
+      const [requests = 0, refused = 0] = await app.limitCounters.peek(rules, at);
+      return { at: new Date(at), requests, refused };
+    }),
+  );
 }
 
 /** The credential's own counters and limits: an API token's, or an OAuth client's. */
@@ -95,23 +169,8 @@ export async function admitRequest(app: App, subject: RequestSubject, kind: Requ
   if (!principal || !standing) return NOTHING_HELD;
   const limits = limitsFor(subject.product, standing);
   const org = principal.organizationId;
-  const windows: NamedWindow[] = credentialWindows(principal);
-  if (limits.requestsPerMinute !== null) {
-    windows.push({
-      name: 'requestsPerMinute',
-      key: orgKey(org, 'minute'),
-      limit: limits.requestsPerMinute,
-      windowSeconds: 60,
-    });
-  }
-  if (limits.requestsPerDay !== null) {
-    windows.push({
-      name: 'requestsPerDay',
-      key: orgKey(org, 'day'),
-      limit: limits.requestsPerDay,
-      windowSeconds: 86_400,
-    });
-  }
+  // The organization's requests are counted whether or not a limit is set, for its usage.
+  const windows: NamedWindow[] = [...organizationWindows(org, limits), ...credentialWindows(principal)];
   let slot: (LeaseRule & { name: LimitName }) | undefined;
   if (kind === 'operation' && limits.concurrentRequests !== null) {
     slot = {
@@ -123,8 +182,6 @@ export async function admitRequest(app: App, subject: RequestSubject, kind: Requ
   } else if (kind === 'live' && limits.liveConnections !== null) {
     slot = { name: 'liveConnections', key: orgKey(org, 'live'), max: limits.liveConnections, leaseMs: LIVE_LEASE_MS };
   }
-  if (windows.length === 0 && !slot) return NOTHING_HELD;
-
   const answer = await app.limitCounters.admit(windows, slot);
   const policies = policiesOf(windows, slot, answer);
   if (answer.admitted)
@@ -139,6 +196,7 @@ export async function admitRequest(app: App, subject: RequestSubject, kind: Requ
       : 1;
   const ofCredential = name.includes('.');
   app.metrics.rateLimitRefusals.inc({ limit: name, rule: ofCredential ? 'credential' : 'organization' });
+  app.background(() => recordRefusal(app, org));
   throw rateLimited(retryAfter, name, policies, ofCredential ? 'credentialLimitReached' : 'organizationLimitReached');
 }
 
@@ -147,7 +205,8 @@ function policiesOf(
   slot: (LeaseRule & { name: LimitName }) | undefined,
   answer: AdmitAnswer,
 ) {
-  const policies: LimitPolicy[] = windows.map((rule, i) => {
+  const policies: LimitPolicy[] = windows.flatMap((rule, i) => {
+    if (rule.enforced === false) return [];
     const state = answer.states[i];
     return {
       name: rule.name,

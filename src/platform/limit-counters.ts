@@ -16,7 +16,12 @@ export interface WindowRule {
   key: string;
   limit: number;
   windowSeconds: number;
+  /** How long a window's count is kept after it starts, when longer than the window (for history). */
+  keepSeconds?: number;
 }
+
+/** How long a window's count lives, in ms. */
+const keepMs = (rule: WindowRule) => Math.max(rule.windowSeconds + 60, rule.keepSeconds ?? 0) * 1000;
 
 export interface WindowState {
   limit: number;
@@ -105,7 +110,7 @@ export function memoryCounters(): LimitCounters {
     const name = `${rule.key}@${start}`;
     let entry = windows.get(name);
     if (!entry) {
-      entry = { count: 0, endsAt: (start + rule.windowSeconds) * 1000 };
+      entry = { count: 0, endsAt: start * 1000 + keepMs(rule) };
       windows.set(name, entry);
       // Sweep ended windows now and then, so that memory holds only live ones.
       if (windows.size % 1024 === 0) for (const [k, e] of windows) if (e.endsAt <= nowMs) windows.delete(k);
@@ -298,7 +303,7 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
       try {
         const keys = rules.map((rule) => keyOf(rule, nowMs));
         const args: (string | number)[] = [leaseRule ? 1 : 0, rules.length];
-        for (const rule of rules) args.push(rule.limit, (rule.windowSeconds + 60) * 1000);
+        for (const rule of rules) args.push(rule.limit, keepMs(rule));
         if (leaseRule) {
           keys.push(leaseKey(leaseRule.key));
           args.push(nowMs, nowMs + leaseRule.leaseMs, leaseRule.max, lease, leaseRule.leaseMs);
@@ -326,7 +331,7 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
     async count(rules, nowMs = Date.now()) {
       if (rules.length === 0) return { admitted: true, states: [] };
       try {
-        const args = rules.flatMap((rule) => [rule.limit, (rule.windowSeconds + 60) * 1000]);
+        const args = rules.flatMap((rule) => [rule.limit, keepMs(rule)]);
         const answer = (await withTimeout(
           redis.eval(COUNT_SCRIPT, rules.length, ...rules.map((rule) => keyOf(rule, nowMs)), ...args),
         )) as number[];

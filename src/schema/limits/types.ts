@@ -1,5 +1,6 @@
 import { builder } from '../../graphql/builder.ts';
 import { defaultLimitsOf, organizationLimits } from '../../limits/organization-limits.ts';
+import { HISTORY_MINUTES, organizationUsage, usageHistory } from '../../limits/request-limits.ts';
 import type { Limits } from '../../platform/tenant-limits.ts';
 import { OrganizationRef } from '../accounts/types.ts';
 import { ProductRef } from '../products/types.ts';
@@ -35,7 +36,50 @@ export const LimitsInput = builder.inputType('LimitsInput', {
   }),
 });
 
+interface Usage {
+  requestsThisMinute: number;
+  requestsToday: number;
+  concurrentRequests: number | null;
+  liveConnections: number | null;
+}
+
+const UsageRef = builder.objectRef<Usage>('OrganizationUsage').implement({
+  description: 'What the organization uses now, against its limits.',
+  fields: (t) => ({
+    requestsThisMinute: t.exposeInt('requestsThisMinute', { description: 'Requests in this UTC minute.' }),
+    requestsToday: t.exposeInt('requestsToday', { description: 'Requests in this UTC day.' }),
+    concurrentRequests: t.exposeInt('concurrentRequests', {
+      nullable: true,
+      description: 'Queries and mutations in flight; counted while `limits.concurrentRequests` is set, null otherwise.',
+    }),
+    liveConnections: t.exposeInt('liveConnections', {
+      nullable: true,
+      description: 'Live connections open; counted while `limits.liveConnections` is set, null otherwise.',
+    }),
+  }),
+});
+
+const UsagePointRef = builder.objectRef<{ at: Date; requests: number; refused: number }>('UsagePoint').implement({
+  description: 'One UTC minute of an organization’s requests.',
+  fields: (t) => ({
+    at: t.expose('at', { type: 'DateTime', description: 'The start of the minute.' }),
+    requests: t.exposeInt('requests', { description: 'Requests admitted.' }),
+    refused: t.exposeInt('refused', { description: 'Requests refused by a limit.' }),
+  }),
+});
+
 builder.objectFields(OrganizationRef, (t) => ({
+  usage: t.field({
+    type: UsageRef,
+    resolve: async (organization, _args, { app }) =>
+      organizationUsage(app, organization.id, await organizationLimits(app, organization)),
+  }),
+  usageHistory: t.field({
+    type: [UsagePointRef],
+    description: `Requests and refusals per UTC minute, the last \`minutes\` of them (at most ${HISTORY_MINUTES}), oldest first.`,
+    args: { minutes: t.arg.int({ defaultValue: 60 }) },
+    resolve: (organization, { minutes }, { app }) => usageHistory(app, organization.id, minutes ?? 60),
+  }),
   limits: t.field({
     type: LimitsRef,
     description:
