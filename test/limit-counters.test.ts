@@ -127,6 +127,7 @@ describe('shared counters while Redis does not answer', () => {
     const onFailOpen = vi.fn();
     const broken = {
       eval: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      evalsha: () => Promise.reject(new Error('connect ECONNREFUSED')),
       mget: () => Promise.reject(new Error('connect ECONNREFUSED')),
       zrem: () => Promise.reject(new Error('connect ECONNREFUSED')),
       zcount: () => Promise.reject(new Error('connect ECONNREFUSED')),
@@ -151,8 +152,32 @@ describe('shared counters while Redis does not answer', () => {
     expect(onFailOpen).toHaveBeenCalledTimes(5);
   });
 
+  it('send a script Redis does not know (after a restart) whole, once it says NOSCRIPT', async () => {
+    const calls: string[] = [];
+    const forgetful = {
+      evalsha: () => {
+        calls.push('evalsha');
+        return Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+      },
+      eval: (source: string) => {
+        calls.push(source.includes('ZADD') ? 'eval admit' : 'eval');
+        return Promise.resolve([0, 0, 1]);
+      },
+    };
+    const counters = sharedCounters({
+      redis: forgetful as never,
+      namespace: 'test',
+      logger: quiet,
+      failOpenSeconds: 10,
+    });
+    const answer = await counters.admit([{ key: 'k', limit: 5, windowSeconds: 60 }]);
+    expect(answer).toMatchObject({ admitted: true, states: [{ remaining: 4 }] });
+    expect(answer.unchecked).toBeUndefined();
+    expect(calls).toEqual(['evalsha', 'eval admit']);
+  });
+
   it('answer within the timeout when Redis hangs', async () => {
-    const hanging = { eval: () => new Promise(() => {}) };
+    const hanging = { eval: () => new Promise(() => {}), evalsha: () => new Promise(() => {}) };
     const counters = sharedCounters({
       redis: hanging as never,
       namespace: 'test',

@@ -8,6 +8,7 @@
 // outage and counted in herald_rate_limit_fail_open_total); past that, each instance enforces
 // the limits from its own memory until Redis answers again, which lets a tenant at most one
 // allowance per instance.
+import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import type { Logger } from './observability/logger.ts';
 
@@ -245,7 +246,23 @@ if redis.call('ZADD', KEYS[1], 'XX', 'CH', ARGV[1], ARGV[2]) == 1 then redis.cal
 return 1
 `;
 
-type CountersRedis = Pick<Redis, 'eval' | 'mget' | 'zrem' | 'zcount'>;
+type CountersRedis = Pick<Redis, 'eval' | 'evalsha' | 'mget' | 'zrem' | 'zcount'>;
+
+/**
+ * A script run by its SHA-1 (EVALSHA), so that a request sends its arguments and not the
+ * script's text; sent whole once when Redis does not know it yet (after a restart, too).
+ */
+function script(redis: CountersRedis, source: string) {
+  const sha = createHash('sha1').update(source).digest('hex');
+  return async (numKeys: number, ...args: (string | number)[]): Promise<unknown> => {
+    try {
+      return await redis.evalsha(sha, numKeys, ...args);
+    } catch (error) {
+      if (!String((error as Error)?.message).startsWith('NOSCRIPT')) throw error;
+      return redis.eval(source, numKeys, ...args);
+    }
+  };
+}
 
 export interface SharedCountersOptions {
   redis: CountersRedis;
@@ -267,6 +284,10 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
   const now = options.now ?? Date.now;
   const timeoutMs = options.timeoutMs ?? 250;
   const fallback = memoryCounters();
+  const admitScript = script(redis, ADMIT_SCRIPT);
+  const countScript = script(redis, COUNT_SCRIPT);
+  const acquireScript = script(redis, ACQUIRE_SCRIPT);
+  const renewScript = script(redis, RENEW_SCRIPT);
   let downSince: number | undefined;
   const keyOf = (rule: WindowRule, nowMs: number) =>
     `${namespace}:limits:${rule.key}:${windowStart(nowMs, rule.windowSeconds)}`;
@@ -308,7 +329,7 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
           keys.push(leaseKey(leaseRule.key));
           args.push(nowMs, nowMs + leaseRule.leaseMs, leaseRule.max, lease, leaseRule.leaseMs);
         }
-        const answer = (await withTimeout(redis.eval(ADMIT_SCRIPT, keys.length, ...keys, ...args))) as number[];
+        const answer = (await withTimeout(admitScript(keys.length, ...keys, ...args))) as number[];
         up();
         const [refused = 0, held = 0, ...counts] = answer;
         const states = rules.map((rule, i) => stateOf(rule, counts[i] ?? 0, nowMs));
@@ -324,7 +345,7 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
     },
     async renew(key, lease, leaseMs, nowMs = Date.now()) {
       await Promise.all([
-        withTimeout(redis.eval(RENEW_SCRIPT, 1, leaseKey(key), nowMs + leaseMs, lease, leaseMs)).catch(() => {}),
+        withTimeout(renewScript(1, leaseKey(key), nowMs + leaseMs, lease, leaseMs)).catch(() => {}),
         fallback.renew(key, lease, leaseMs, nowMs),
       ]);
     },
@@ -333,7 +354,7 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
       try {
         const args = rules.flatMap((rule) => [rule.limit, keepMs(rule)]);
         const answer = (await withTimeout(
-          redis.eval(COUNT_SCRIPT, rules.length, ...rules.map((rule) => keyOf(rule, nowMs)), ...args),
+          countScript(rules.length, ...rules.map((rule) => keyOf(rule, nowMs)), ...args),
         )) as number[];
         up();
         const [refused, ...counts] = answer;
@@ -358,7 +379,7 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
       const lease = newLease();
       try {
         const [admitted, inUse] = (await withTimeout(
-          redis.eval(ACQUIRE_SCRIPT, 1, leaseKey(key), nowMs, nowMs + leaseMs, max, lease, leaseMs),
+          acquireScript(1, leaseKey(key), nowMs, nowMs + leaseMs, max, lease, leaseMs),
         )) as [number, number];
         up();
         return admitted ? { admitted: true, inUse, lease } : { admitted: false, inUse };
