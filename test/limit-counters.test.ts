@@ -108,6 +108,18 @@ describe.each(kinds)('$kind counters', ({ kind, skip }) => {
     expect(await a.inUse(slots.key, now)).toBe(2);
   });
 
+  it.skipIf(skip)(
+    'tally counts without a check; this instance sees it at once, every instance within a second',
+    async () => {
+      const [a, b] = instances(kind);
+      const rule = { key: `org:${randomUUID()}:minute`, limit: 1, windowSeconds: 60 };
+      const now = Date.now();
+      for (let i = 0; i < 3; i++) a.tally([rule], now);
+      expect(await a.peek([rule], now)).toEqual([3]);
+      await vi.waitFor(async () => expect(await b.peek([rule], now)).toEqual([3]), { timeout: 3000, interval: 100 });
+    },
+  );
+
   it.skipIf(skip)('a renewed lease outlives its first term; one not renewed ends', async () => {
     const [a, b] = instances(kind);
     const slots = { key: `org:${randomUUID()}:live`, max: 5, leaseMs: 1000 };

@@ -182,12 +182,20 @@ export async function admitRequest(app: App, subject: RequestSubject, kind: Requ
   } else if (kind === 'live' && limits.liveConnections !== null) {
     slot = { name: 'liveConnections', key: orgKey(org, 'live'), max: limits.liveConnections, leaseMs: LIVE_LEASE_MS };
   }
-  const answer = await app.limitCounters.admit(windows, slot);
-  const policies = policiesOf(windows, slot, answer);
+  // Counts kept for usage only need no answer: they are tallied off the request path.
+  const counted = windows.filter((rule) => rule.enforced !== false);
+  const tallied = windows.filter((rule) => rule.enforced === false);
+  if (counted.length === 0 && !slot) {
+    app.limitCounters.tally(tallied);
+    return NOTHING_HELD;
+  }
+  const answer = await app.limitCounters.admit(counted, slot);
+  if (answer.admitted) app.limitCounters.tally(tallied);
+  const policies = policiesOf(counted, slot, answer);
   if (answer.admitted)
     return { policies, ...(slot && answer.lease ? { slot: { key: slot.key, lease: answer.lease } } : {}) };
 
-  const window = answer.refusedByLease ? undefined : windows[answer.refusedBy ?? 0];
+  const window = answer.refusedByLease ? undefined : counted[answer.refusedBy ?? 0];
   const name = window?.name ?? slot?.name ?? 'requestsPerMinute';
   const retryAfter = window
     ? (window.retryAfter ?? answer.states[answer.refusedBy ?? 0]?.resetSeconds ?? 60)

@@ -75,6 +75,12 @@ export interface LimitCounters {
    * all of it, or, when a window is at its limit or every lease is taken, none.
    */
   admit(rules: readonly WindowRule[], lease?: LeaseRule, nowMs?: number): Promise<AdmitAnswer>;
+  /**
+   * Counts one against every rule without checking anything (usage where no limit applies).
+   * In Redis the counts of every request of this instance are added together, at most a
+   * second later, off the request path; `peek` on this instance sees them at once.
+   */
+  tally(rules: readonly WindowRule[], nowMs?: number): void;
   /** Extends a lease held for a long-lived thing (a live connection) by `leaseMs` from now. */
   renew(key: string, lease: string, leaseMs: number, nowMs?: number): Promise<void>;
   /** Counts one against every rule, atomically: all or, when one is at its limit, none. */
@@ -141,6 +147,9 @@ export function memoryCounters(): LimitCounters {
       held.set(lease, nowMs + leaseRule.leaseMs);
       leases.set(leaseRule.key, held);
       return { admitted: true, states: states(), lease, inUse: held.size };
+    },
+    tally(rules, nowMs = Date.now()) {
+      for (const rule of rules) windowOf(rule, nowMs).count++;
     },
     async renew(key, lease, leaseMs, nowMs = Date.now()) {
       const held = leases.get(key);
@@ -241,6 +250,15 @@ table.insert(counts, 1, held)
 table.insert(counts, 1, refused)
 return counts
 `;
+// Adds the counts of KEYS[i] (ARGV[2i-1]) and keeps each for ARGV[2i] ms.
+const TALLY_SCRIPT = `
+for i = 1, #KEYS do
+  redis.call('INCRBY', KEYS[i], ARGV[2 * i - 1])
+  redis.call('PEXPIRE', KEYS[i], ARGV[2 * i])
+end
+return 1
+`;
+const TALLY_FLUSH_MS = 1000;
 const RENEW_SCRIPT = `
 if redis.call('ZADD', KEYS[1], 'XX', 'CH', ARGV[1], ARGV[2]) == 1 then redis.call('PEXPIRE', KEYS[1], ARGV[3]) end
 return 1
@@ -288,6 +306,21 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
   const countScript = script(redis, COUNT_SCRIPT);
   const acquireScript = script(redis, ACQUIRE_SCRIPT);
   const renewScript = script(redis, RENEW_SCRIPT);
+  const tallyScript = script(redis, TALLY_SCRIPT);
+  /** Tallied counts not yet added in Redis, by their Redis key. */
+  const tallied = new Map<string, { count: number; keepMs: number }>();
+  let flushing: NodeJS.Timeout | undefined;
+  const flushTally = () => {
+    flushing = undefined;
+    const batch = [...tallied];
+    tallied.clear();
+    if (batch.length === 0) return;
+    const args = batch.flatMap(([, entry]) => [entry.count, entry.keepMs]);
+    // Usage only: a batch Redis refuses is dropped, not retried.
+    withTimeout(tallyScript(batch.length, ...batch.map(([key]) => key), ...args)).catch((error) =>
+      logger.warn({ err: error, keys: batch.length }, 'limits: usage counts not recorded'),
+    );
+  };
   let downSince: number | undefined;
   const keyOf = (rule: WindowRule, nowMs: number) =>
     `${namespace}:limits:${rule.key}:${windowStart(nowMs, rule.windowSeconds)}`;
@@ -343,6 +376,18 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
         return { admitted: true, unchecked: true, states: rules.map((rule) => stateOf(rule, 0, nowMs)) };
       }
     },
+    tally(rules, nowMs = Date.now()) {
+      for (const rule of rules) {
+        const key = keyOf(rule, nowMs);
+        const entry = tallied.get(key);
+        if (entry) entry.count++;
+        else tallied.set(key, { count: 1, keepMs: keepMs(rule) });
+      }
+      if (!flushing) {
+        flushing = setTimeout(flushTally, TALLY_FLUSH_MS);
+        flushing.unref();
+      }
+    },
     async renew(key, lease, leaseMs, nowMs = Date.now()) {
       await Promise.all([
         withTimeout(renewScript(1, leaseKey(key), nowMs + leaseMs, lease, leaseMs)).catch(() => {}),
@@ -369,8 +414,9 @@ export function sharedCounters(options: SharedCountersOptions): LimitCounters {
     async peek(rules, nowMs = Date.now()) {
       if (rules.length === 0) return [];
       try {
-        const values = await withTimeout(redis.mget(rules.map((rule) => keyOf(rule, nowMs))));
-        return values.map((value) => Number(value ?? 0));
+        const keys = rules.map((rule) => keyOf(rule, nowMs));
+        const values = await withTimeout(redis.mget(keys));
+        return values.map((value, i) => Number(value ?? 0) + (tallied.get(keys[i] as string)?.count ?? 0));
       } catch {
         return fallback.peek(rules, nowMs);
       }
