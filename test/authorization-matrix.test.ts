@@ -235,6 +235,8 @@ describe('authorization matrix', () => {
     createProduct: { scope: 'write:products' },
     updateProduct: { scope: 'write:products' },
     updateOrganizationSubscription: { scope: 'write:subscriptions' },
+    updateOrganizationLimits: { scope: 'write:organization' },
+    updateOAuthClient: { scope: 'write:tokens' },
   };
   it.each(Object.entries(declared))('%s requires %o', (name, requirement) => {
     expect(rootFields.find((entry) => entry.field.name === name)?.requirement).toEqual(requirement);

@@ -1,5 +1,6 @@
 import type { Role } from '../generated/prisma/enums.ts';
 import type { App } from '../platform/app.ts';
+import type { CredentialLimits } from '../platform/credential-limits.ts';
 import { type AppError, unauthenticated } from '../platform/errors.ts';
 import { API_TOKEN_PREFIX, isWellFormedApiToken } from './api-token-format.ts';
 import { type AccessClaims, issuedAtMs, TokenVerificationError, verifyAccessToken } from './jwt.ts';
@@ -32,6 +33,8 @@ export interface Principal {
   grantedScopes?: readonly string[];
   /** Modules its organization's subscription leaves off: a refusal for one says FEATURE_DISABLED. */
   disabledModules?: readonly string[];
+  /** The machine credential's own rate limit and budget (an API token's, an OAuth client's). */
+  credentialLimits?: CredentialLimits;
 }
 
 const withStatus = (error: AppError) => {
@@ -81,9 +84,13 @@ export async function authenticate(app: App, credential: string | null, ip: stri
   }
   // A token we signed whose session ended since (logoutAll, a revoked client): the tabs and
   // sockets of someone signed out, which must not spend their address's budget.
-  if (!(await sessionHolds(app, principal))) {
-    throw withStatus(unauthenticated(principal.oauthClientId ? 'oauthClientRevoked' : 'sessionEnded'));
+  if (principal.oauthClientId) {
+    // The client's own limits come with the check, from the same cached entry.
+    const client = await app.oauthClients.check(principal.oauthClientId, principal.issuedAtMs ?? 0);
+    if (!client.holds) throw withStatus(unauthenticated('oauthClientRevoked'));
+    return { ...principal, credentialLimits: client.limits };
   }
+  if (!(await sessionHolds(app, principal))) throw withStatus(unauthenticated('sessionEnded'));
   return principal;
 }
 
@@ -132,5 +139,6 @@ async function authenticateApiToken(app: App, secret: string, ip: string): Promi
     scopes: token.scopes,
     expiresAt: token.expiresAt === null ? undefined : Math.floor(token.expiresAt / 1000),
     tokenId: token.tokenId,
+    credentialLimits: token.limits,
   };
 }

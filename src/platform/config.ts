@@ -248,6 +248,11 @@ export const configSchema = z.object({
     description:
       "How long tenants' limits admit requests unchecked while Redis does not answer (logged once per outage, counted in `herald_rate_limit_fail_open_total`); past it each instance enforces the limits from its own memory until Redis answers again. Limits never refuse every tenant because Redis is away.",
   }),
+  LIMITS_REFUSAL_ALERT_THRESHOLD: doc(z.coerce.number().int().min(0).default(1000), {
+    group: 'Sign-in limits and API tokens',
+    description:
+      "Refusals by an organization's limits (its own and its credentials') in one clock hour past which its owners and admins get one `requests_refused` security alert that hour; 0 turns the alert off.",
+  }),
   SLA_SWEEP_INTERVAL_MS: doc(z.coerce.number().int().min(0).default(5000), {
     group: 'Server',
     description: 'How often this instance sweeps for SLA warnings and breaches (0: never, on this instance).',

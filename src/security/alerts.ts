@@ -23,7 +23,13 @@ import {
 } from './messages.ts';
 import { postWebhook } from './slack.ts';
 
-export const ALERT_CAUSES = ['refresh_token_reuse', 'new_ip', 'account_locked', 'privileged_token'] as const;
+export const ALERT_CAUSES = [
+  'refresh_token_reuse',
+  'new_ip',
+  'account_locked',
+  'privileged_token',
+  'requests_refused',
+] as const;
 export type AlertCause = (typeof ALERT_CAUSES)[number];
 
 const HOUR_MS = 3600_000;
