@@ -1,6 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Typed operations for the tests and the example client, from the printed schema.
+// Typed operations for the tests, the example client and the command line, from the printed schema.
 const output = {
   plugins: ['typescript-operations', 'typed-document-node'],
   config: {
@@ -21,6 +21,12 @@ const config: CodegenConfig = {
     // (TypedDocumentString), so that a page needs no GraphQL printer.
     'test/client/generated/graphql.ts': {
       documents: 'test/client/operations/**/*.graphql',
+      ...output,
+      config: { ...output.config, documentMode: 'string' },
+    },
+    // The command line sends its operations through @herald/client, as strings too.
+    'packages/cli/src/generated/graphql.ts': {
+      documents: 'packages/cli/operations/**/*.graphql',
       ...output,
       config: { ...output.config, documentMode: 'string' },
     },
