@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { clientScriptRoute } from './http/client-script.ts';
 import { FORWARD_AUTH_PATH } from './http/forward-auth.ts';
+import { createMcpHandler, MCP_PATH } from './http/mcp.ts';
 import { PageResponse } from './http/page-headers.ts';
 import { anyMethodRoutes, routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
@@ -32,6 +33,7 @@ const quietPaths = new Set(['/healthz', '/readyz', METRICS_PATH]);
 
 export function createHeraldServer(app: App): HeraldServer {
   const yoga = createGraphQLHandler(app);
+  const mcp = createMcpHandler(app, yoga);
   // Every HTML page gets its security headers on the way out, wherever it comes from.
   const server = createServer({ ServerResponse: PageResponse }, (req, res) =>
     // The client the request names goes with every audit event it causes.
@@ -65,6 +67,13 @@ export function createHeraldServer(app: App): HeraldServer {
       );
     });
 
+    if (path === MCP_PATH) {
+      mcp(req, res).catch((error) => {
+        app.logger.error({ err: error, path }, 'MCP request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     const route =
       anyMethodRoutes[path] ??
       (req.method === 'GET' || req.method === 'HEAD' ? (routes[path] ?? clientScriptRoute(path)) : undefined);

@@ -4,6 +4,7 @@ import { examples } from './command.ts';
 import { registerAccount } from './commands/account.ts';
 import { registerAudit } from './commands/audit.ts';
 import { registerMachine } from './commands/machine.ts';
+import { registerMcp } from './commands/mcp.ts';
 import { registerMembers } from './commands/members.ts';
 import { registerNotifications } from './commands/notifications.ts';
 import { registerWebhooks } from './commands/webhooks.ts';
@@ -44,6 +45,7 @@ Exit codes: 0 ok, 1 error, 2 usage, 3 unauthenticated, 4 forbidden, 5 rate limit
   registerWebhooks(program);
   registerAudit(program);
   registerNotifications(program);
+  registerMcp(program);
 
   program
     .command('completion')
