@@ -64,6 +64,7 @@ const ALL_TOOLS = [
   'get_work_item',
   'list_api_tokens',
   'list_members',
+  'list_published_notifications',
   'list_sla_policies',
   'list_webhook_deliveries',
   'list_webhook_endpoints',
@@ -111,8 +112,9 @@ describe.each<Transport>(['http', 'stdio'])('MCP over %s', (transport) => {
       ],
       [
         ['write:notifications', 'read:members'],
-        ['list_members', 'publish_notification'],
+        ['list_members', 'list_published_notifications', 'publish_notification'],
       ],
+      [['read:notifications'], ['list_published_notifications']],
       [['write:*'], ALL_TOOLS],
     ];
     for (const [scopes, expected] of cases) {
@@ -183,6 +185,13 @@ describe.each<Transport>(['http', 'stdio'])('MCP over %s', (transport) => {
     expect(published.type).toBe('CUSTOM');
     const { notifications } = ok(await server.gql(NotificationsDocument, { first: 10 }, { token: owner.accessToken }));
     expect(notifications.edges.map((e) => e.node.id)).toContain(published.id);
+    const sent = await call<{ items: { id: string; recipientId: string; readAt: string | null }[] }>(
+      client,
+      'list_published_notifications',
+    );
+    expect(sent.items).toEqual([
+      expect.objectContaining({ id: published.id, recipientId: owner.userId, readAt: null }),
+    ]);
 
     const tokens = await call<{ items: { name: string; prefix: string }[] }>(client, 'list_api_tokens');
     expect(tokens.items.map((t) => t.name)).toEqual(['ci']);

@@ -9,6 +9,7 @@ import {
   ToolCreateApiTokenDocument,
   ToolCreateWorkItemDocument,
   ToolMembersDocument,
+  ToolPublishedNotificationsDocument,
   ToolPublishNotificationDocument,
   ToolReplayWebhookDeliveryDocument,
   ToolSlaPoliciesDocument,
@@ -172,6 +173,16 @@ export const TOOLS: readonly Tool[] = [
       url: z.url().optional().describe('Where the notification leads (https).'),
     },
     run: async (request, input) => (await request(ToolPublishNotificationDocument, { input })).publishNotification,
+  }),
+  tool({
+    name: 'list_published_notifications',
+    title: 'List notifications sent',
+    description:
+      'The notifications this service account published, newest first: recipient (user id), title, when, and readAt (null while unread).',
+    scope: 'read:notifications',
+    input: { ...page },
+    run: async (request, { first, after }) =>
+      listOf((await request(ToolPublishedNotificationsDocument, { first, after })).publishedNotifications),
   }),
   tool({
     name: 'list_members',
