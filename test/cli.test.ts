@@ -433,6 +433,51 @@ describe('herald notifications tail', () => {
     expect((await tail.done).code).toBe(0);
   });
 
+  it('keeps listening across the expiry of its access token: the socket closes at exp and reconnects', {
+    timeout: 60_000,
+  }, async () => {
+    const shortLived = await startServer({ env: { ACCESS_TOKEN_TTL: '3' } });
+    try {
+      const owner = await createOwner(shortLived);
+      const machine = await createMachineToken(shortLived, owner, ['write:notifications']);
+      const home = await cliHome(shortLived.url);
+      const login = await home.run(['login', '--email', owner.email, '--password-stdin'], { input: owner.password });
+      expect(login.code, login.stderr).toBe(0);
+      const tail = home.start(['notifications', 'tail', '--json']);
+      const heard = () => tail.stdout().split('\n').filter(Boolean).length;
+      /** Publishes until the tail has printed `count` lines. */
+      const publishUntil = async (count: number, label: string) => {
+        const deadline = Date.now() + 15_000;
+        let sent = 0;
+        while (heard() < count) {
+          if (Date.now() > deadline) throw new Error(`${label}: nothing heard: ${tail.stderr()}`);
+          ok(
+            await shortLived.gql(
+              PublishNotificationDocument,
+              { input: { userId: owner.userId, title: `${label} ${++sent}` } },
+              { token: machine.token },
+            ),
+          );
+          await new Promise((resolve) => setTimeout(resolve, 300));
+        }
+      };
+      try {
+        await publishUntil(1, 'Before');
+        // Well past the first access token's expiry (3 s): its socket was closed with 4403.
+        await new Promise((resolve) => setTimeout(resolve, 5000));
+        const before = heard();
+        await publishUntil(before + 1, 'After');
+        const last = JSON.parse(tail.stdout().trim().split('\n').at(-1) as string);
+        expect(last.notification.title).toMatch(/^After \d+$/);
+      } finally {
+        tail.child.kill('SIGINT');
+      }
+      expect((await tail.done).code).toBe(0);
+    } finally {
+      await shortLived.close();
+    }
+  });
+
   it('needs a person: with an API token it is a usage error', async () => {
     const owner = await createOwner(server);
     const machine = await createMachineToken(server, owner, ['read:notifications']);

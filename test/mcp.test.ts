@@ -17,7 +17,7 @@ import { cliHome, HERALD_BIN } from './helpers/cli.ts';
 import { createMachineToken } from './helpers/machine.ts';
 import { createTestClient } from './helpers/oauth.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
-import { ok, startServer, type TestServer } from './helpers/server.ts';
+import { needing, ok, startServer, type TestServer } from './helpers/server.ts';
 
 let server: TestServer;
 beforeAll(async () => {
@@ -397,5 +397,67 @@ describe('/mcp over HTTP', () => {
       await server.gql(AuditEventsDocument, { filter: { action: 'work_item.created' } }, { token: owner.accessToken }),
     );
     expect(auditEvents.edges.map((e) => e.node.client)).toEqual([null, 'Raw Agent']);
+  });
+});
+
+describe('/mcp under limits', () => {
+  it('counts guessed credentials against the address like any request, answering 429 with Retry-After', async () => {
+    const limited = await startServer({ env: { RATE_LIMIT_IP_PER_MINUTE: '2' } });
+    try {
+      const statuses: number[] = [];
+      let last = new Response();
+      for (let i = 0; i < 4; i++) {
+        last = await fetch(`${limited.url}/mcp`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', authorization: `Bearer hld_${'x'.repeat(49)}` },
+          body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+        });
+        statuses.push(last.status);
+      }
+      expect(statuses[0]).toBe(401);
+      expect(statuses.at(-1)).toBe(429);
+      expect(Number(last.headers.get('retry-after'))).toBeGreaterThan(0);
+      expect(((await last.json()) as { error: { data: { code: string } } }).error.data.code).toBe('RATE_LIMITED');
+    } finally {
+      await limited.close();
+    }
+  });
+});
+
+const scaledOut = needing('MCP across instances', 'DATABASE_URL');
+describe.skipIf(scaledOut.skip)(scaledOut.title, () => {
+  it('answers a tool call on another instance than the one that initialized, still naming the agent', async () => {
+    const second = await startServer({ reuse: server });
+    try {
+      const owner = await createOwner(server);
+      const { token } = await createMachineToken(server, owner, ['write:work_items']);
+      const client = new Client({ name: AGENT, version: '1.0.0' });
+      // Every request after the first goes to the second instance, as a load balancer may send it.
+      let requests = 0;
+      const balanced: typeof fetch = (input, init) => {
+        const url = new URL(input instanceof Request ? input.url : String(input));
+        const target = requests++ === 0 ? server : second;
+        return fetch(`${target.url}${url.pathname}`, init);
+      };
+      await client.connect(
+        new StreamableHTTPClientTransport(new URL(`${server.url}/mcp`), {
+          requestInit: { headers: { authorization: `Bearer ${token}` } },
+          fetch: balanced,
+        }),
+      );
+      open.push(client);
+      expect(await call(client, 'create_work_item', { title: 'Across instances' })).toMatchObject({ status: 'OPEN' });
+      expect(requests).toBeGreaterThan(1);
+      const { auditEvents } = ok(
+        await server.gql(
+          AuditEventsDocument,
+          { filter: { action: 'work_item.created' } },
+          { token: owner.accessToken },
+        ),
+      );
+      expect(auditEvents.edges[0]?.node.client).toBe(AGENT);
+    } finally {
+      await second.close();
+    }
   });
 });
