@@ -258,6 +258,19 @@ describe.each<Transport>(['http', 'stdio'])('MCP over %s', (transport) => {
     );
   });
 
+  it('cannot hand out more than its own scopes through create_api_token', async () => {
+    const owner = await createOwner(server);
+    const { token, serviceAccountSlug } = await createMachineToken(server, owner, ['write:tokens', 'read:work_items']);
+    const client = await connect(transport, token);
+    const result = await client.callTool({
+      name: 'create_api_token',
+      arguments: { serviceAccountSlug, name: 'escalate', scopes: ['write:members'] },
+    });
+    expect(result.isError).toBe(true);
+    expect(result.structuredContent).toMatchObject({ error: { code: 'FORBIDDEN', reason: 'MISSING_SCOPE' } });
+    expect(JSON.stringify(result)).not.toMatch(/hld_[A-Za-z0-9]{20}/);
+  });
+
   it('answers arguments its schema refuses with a schema error naming the argument', async () => {
     const owner = await createOwner(server);
     const { token } = await createMachineToken(server, owner, ['write:work_items']);
