@@ -1,7 +1,9 @@
+import type { Role } from '../generated/prisma/enums.ts';
 import type { App } from '../platform/app.ts';
 import { type AppError, unauthenticated } from '../platform/errors.ts';
 import { API_TOKEN_PREFIX, isWellFormedApiToken } from './api-token-format.ts';
 import { type AccessClaims, issuedAtMs, TokenVerificationError, verifyAccessToken } from './jwt.ts';
+import { ROLE_SCOPES } from './scopes.ts';
 
 /**
  * The `type` claim of access tokens issued to OAuth clients at /oauth/token: they act as the
@@ -16,6 +18,8 @@ export interface Principal {
   id: string;
   organizationId: string;
   scopes: readonly string[];
+  /** A user's role in the organization, as their access token states it (see AccessClaims.role). */
+  role?: Role;
   /** When the credential stops being valid (Unix seconds), if it does. */
   expiresAt?: number;
   /** The API token a service account acts through. */
@@ -92,7 +96,11 @@ function principalOf(claims: AccessClaims): Principal {
     expiresAt: claims.exp,
     issuedAtMs: issuedAtMs(claims),
   };
-  if (claims.type !== CLIENT_CREDENTIALS_TOKEN_TYPE) return { kind: 'user', ...common };
+  if (claims.type !== CLIENT_CREDENTIALS_TOKEN_TYPE) {
+    // The role's scopes, for the request's features to limit afresh (see AccessClaims.role).
+    const role = claims.role && Object.hasOwn(ROLE_SCOPES, claims.role) ? (claims.role as Role) : undefined;
+    return { kind: 'user', ...common, ...(role && { role, scopes: ROLE_SCOPES[role] }) };
+  }
   if (!claims.client_id) throw new TokenVerificationError('invalid');
   return { kind: 'serviceAccount', ...common, oauthClientId: claims.client_id };
 }

@@ -84,7 +84,7 @@ export async function createContext(app: App, facts: RequestFacts): Promise<Cont
     const credential = await credentialStanding(app, principal.organizationId, named);
     product = credential.product;
     // Re-checked on every request: a feature switched off narrows every token at once.
-    principal = limitedToFeatures(app, principal, product, credential.standing);
+    principal = await limitedToFeatures(app, principal, product, credential.standing);
   } else {
     product = named ?? (await app.products.defaultProduct());
   }

@@ -41,7 +41,7 @@ export async function validateApiToken(app: App, req: IncomingMessage, res: Serv
   try {
     const credential = await credentialStanding(app, principal.organizationId, await plainRequestProduct(app, req));
     product = credential.product;
-    principal = limitedToFeatures(app, principal, product, credential.standing);
+    principal = await limitedToFeatures(app, principal, product, credential.standing);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return sendProductRefusal(res, error);

@@ -29,7 +29,7 @@ async function localeOf(context: Context): Promise<Locale> {
     const user = await context.app.db.user
       .findUnique({ where: { id: context.principal.id }, select: { locale: true } })
       .catch(() => null);
-    if (user && isLocale(user.locale)) return user.locale;
+    if (user?.locale && isLocale(user.locale)) return user.locale;
   }
   return isLocale(context.product.defaultLocale) ? context.product.defaultLocale : 'en';
 }

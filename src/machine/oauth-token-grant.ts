@@ -13,7 +13,7 @@ import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import type { Product } from '../products/catalog.ts';
 import { effectiveScopes } from '../products/features.ts';
-import { credentialStanding, modulesOf } from '../products/request-product.ts';
+import { credentialStanding, holdsOperatorRights, modulesOf } from '../products/request-product.ts';
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -128,7 +128,8 @@ export async function issueClientToken(
   const { product, standing } = await credentialStanding(app, client.organizationId, named);
   const ttl = app.config.OAUTH_ACCESS_TOKEN_TTL ?? app.config.ACCESS_TOKEN_TTL;
   // The token lists what the client may use now: its scopes, within the enabled features.
-  const effective = effectiveScopes(scopes, modulesOf(app, product, standing).enabled);
+  const operator = await holdsOperatorRights(app, client.organizationId, null);
+  const effective = effectiveScopes(scopes, modulesOf(app, product, standing, operator).enabled);
   const scope = effective.join(' ');
   const { token, jti, exp } = await signAccessToken(
     app.jwt,

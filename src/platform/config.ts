@@ -311,9 +311,9 @@ export const configSchema = z.object({
   OPERATOR_ORGANIZATION: doc(z.string().trim().min(1).optional(), {
     group: 'Products',
     description:
-      "The slug of the organization that operates the default product: its owners, admins and service accounts (with `write:products` or `write:subscriptions`) manage products and organizations' subscriptions.",
+      "The slug of the organization of the default product that operates it: its owners, admins and service accounts (with `write:products` or `write:subscriptions`) manage products and organizations' subscriptions.",
     unset:
-      'the oldest organization of the default product, chosen once (at the first start, or the first operator check, that finds one), recorded, and logged as a warning',
+      'the oldest organization of the default product (on a new instance, the first registered), chosen once, recorded, and logged as a warning',
     accepts: 'an organization slug',
   }),
   WEBHOOK_DELIVERY_INTERVAL_MS: doc(z.coerce.number().int().min(0).max(600_000).default(1000), {
