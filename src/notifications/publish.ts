@@ -2,7 +2,7 @@
 import { z } from 'zod';
 import { auditAs, type Caller } from '../auth/caller.ts';
 import type { Notification } from '../generated/prisma/client.ts';
-import { notFound } from '../platform/errors.ts';
+import { AppError, notFound } from '../platform/errors.ts';
 import { isUuid, parseInput } from '../platform/validation.ts';
 import { notificationLink } from './link.ts';
 import { publishNotifications, storeNotifications } from './service.ts';
@@ -13,6 +13,9 @@ const PublishInput = z.object({
   message: z.string().trim().max(2000).nullish(),
   url: notificationLink.nullish(),
 });
+
+const recipientMuted = () =>
+  new AppError('CONFLICT', 'recipientMuted', { extensions: { reason: 'RECIPIENT_MUTED', field: 'userId' } });
 
 export async function publishCustomNotification(
   caller: Caller,
@@ -38,7 +41,9 @@ export async function publishCustomNotification(
         url: data.url ?? null,
       },
     ]);
-    const created = stored as Notification;
+    // The recipient turned CUSTOM off in the app: nothing is stored (the transaction rolls back).
+    if (!stored) throw recipientMuted();
+    const created = stored;
     await auditAs(caller, tx, 'notification.published', { type: 'Notification', id: created.id });
     return created;
   });
