@@ -29,6 +29,7 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules node_modules
 COPY --from=build --chown=root:root /app/dist dist
 COPY --from=build --chown=root:root /app/packages/client/dist packages/client/dist
+COPY --from=build --chown=root:root /app/packages/inbox/dist packages/inbox/dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root prisma prisma
 # Only DATA_DIR is writable, by the unprivileged user (embedded database, generated key, .eml mail).
