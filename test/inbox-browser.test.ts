@@ -1,12 +1,19 @@
 // <herald-inbox> as a person meets it: a product page on another origin loads Herald's
 // /inbox.js, hands the element tokens through getToken, and is used in two tabs of Debian's
 // Chromium, with the mouse and with the keyboard, through a token's expiry and a dropped network.
+import { readFile, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { build } from 'esbuild';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { LoginDocument, PublishNotificationDocument } from './generated/graphql.ts';
+import {
+  LoginDocument,
+  MarkNotificationReadDocument,
+  PublishNotificationDocument,
+  UnreadNotificationCountDocument,
+} from './generated/graphql.ts';
 import { createMachineToken, type MachineToken } from './helpers/machine.ts';
 import { chromiumPath, needing } from './helpers/requirements.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
@@ -28,7 +35,7 @@ const issued: string[] = [];
 /** The page a product would write: the element, and getToken asking the product's own backend. */
 const page = (herald: string, attributes = '') => `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Product</title>
-<style>body{font-family:sans-serif;margin:0;padding:16px;display:flex;justify-content:flex-end;height:600px}</style></head>
+<style>body{font-family:sans-serif;margin:0;padding:16px;display:flex;justify-content:flex-end;align-items:flex-start;height:600px}</style></head>
 <body>
 <herald-inbox id="inbox" url="${herald}" ${attributes}></herald-inbox>
 <script type="module">
@@ -50,25 +57,70 @@ const page = (herald: string, attributes = '') => `<!doctype html>
 </script>
 </body></html>`;
 
+/** The examples of examples/, as a reader serves them, pointed at this Herald. */
+const examples: Record<string, { type: string; body: string }> = {};
+/** Where the examples expect Herald. */
+const EXAMPLE_URL = 'http://127.0.0.1:4000';
+
+async function loadExamples(herald: string) {
+  const html = await readFile('examples/inbox.html', 'utf8');
+  examples['/examples/inbox.html'] = { type: 'text/html', body: html.replaceAll(EXAMPLE_URL, herald) };
+  examples['/examples/inbox-react/'] = {
+    type: 'text/html',
+    body: await readFile('examples/inbox-react/index.html', 'utf8'),
+  };
+  // The React example's build, as its comment says to make it.
+  const built = await build({
+    entryPoints: ['examples/inbox-react/main.jsx'],
+    bundle: true,
+    jsx: 'automatic',
+    format: 'esm',
+    write: false,
+    logLevel: 'warning',
+    define: { 'process.env.NODE_ENV': '"production"' },
+  });
+  examples['/examples/inbox-react/main.js'] = {
+    type: 'text/javascript',
+    body: (built.outputFiles[0]?.text ?? '').replaceAll(EXAMPLE_URL, herald),
+  };
+}
+
+/** A new access token of `account` (they live a few seconds here). */
+async function freshToken() {
+  const { login } = ok(
+    await server.gql(LoginDocument, { input: { email: account.email, password: account.password } }),
+  );
+  if (login.__typename !== 'AuthPayload') throw new Error('expected tokens');
+  return login.accessToken;
+}
+
 beforeAll(async () => {
   server = await startServer({ env: { ACCESS_TOKEN_TTL: String(TTL_SECONDS), SLA_SWEEP_INTERVAL_MS: '0' } });
   const { port, hostname } = new URL(server.url);
   proxy = await startProxy({ host: hostname, port: Number(port) });
   const herald = `http://127.0.0.1:${proxy.port}`;
+  await loadExamples(herald);
   site = createServer(async (req, res) => {
     if (req.url === '/token') {
-      const { login } = ok(
-        await server.gql(LoginDocument, { input: { email: account.email, password: account.password } }),
-      );
-      if (login.__typename !== 'AuthPayload') throw new Error('expected tokens');
-      issued.push(login.accessToken);
+      const token = await freshToken();
+      issued.push(token);
       res.writeHead(200, { 'content-type': 'text/plain' });
-      res.end(login.accessToken);
+      res.end(token);
       return;
     }
-    const lang = new URL(req.url ?? '/', 'http://site').searchParams.get('lang');
+    const url = new URL(req.url ?? '/', 'http://site');
+    const example = examples[url.pathname];
+    if (example) {
+      res.writeHead(200, { 'content-type': `${example.type}; charset=utf-8` });
+      res.end(example.body);
+      return;
+    }
+    const attributes = ['lang', 'theme']
+      .filter((name) => url.searchParams.has(name))
+      .map((name) => `${name}="${url.searchParams.get(name)}"`)
+      .join(' ');
     res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
-    res.end(page(herald, lang ? `lang="${lang}"` : ''));
+    res.end(page(herald, attributes));
   });
   await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve));
   // Another origin than Herald's.
@@ -178,7 +230,8 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
       .click();
     await expect.poll(() => badge(tabB).innerText(), { timeout: 5000 }).toBe('1');
     await expect.poll(() => item(tabB, 'Deploy finished').getAttribute('class'), { timeout: 5000 }).toBe('item');
-    expect((await events(tabA)).some((event) => event.type === 'herald-read')).toBe(true);
+    // The page hears of it once Herald answered (the other tab may hear first).
+    await expect.poll(async () => (await events(tabA)).some((event) => event.type === 'herald-read')).toBe(true);
     // Unread again, from tab B.
     await item(tabB, 'Deploy finished')
       .getByRole('button', { name: /^Mark as unread/ })
@@ -283,4 +336,130 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     }
     await tab.close();
   });
+
+  it('loads more as the list scrolls, and shows critical types locked in settings', async () => {
+    for (let i = 1; i <= 22; i++) await publish(`Batch ${String(i).padStart(2, '0')}`);
+    const tab = await context.newPage();
+    await tab.goto(siteUrl);
+    await inbox(tab).locator('.bell').click();
+    await item(tab, 'Batch 22').waitFor({ timeout: 10_000 });
+    const before = await items(tab).count();
+    expect(before).toBe(20);
+    // As a person scrolls to the end of the list.
+    await inbox(tab)
+      .locator('.body')
+      .evaluate((body) => body.scrollTo(0, body.scrollHeight));
+    await expect.poll(() => items(tab).count(), { timeout: 10_000 }).toBeGreaterThan(before);
+    await item(tab, 'Welcome').waitFor({ timeout: 10_000 });
+
+    await inbox(tab).getByRole('tab', { name: 'Settings' }).click();
+    const box = (label: string) => inbox(tab).getByRole('checkbox', { name: label });
+    await box('Security alerts: In the app').waitFor({ timeout: 10_000 });
+    expect(await box('Security alerts: In the app').isDisabled()).toBe(true);
+    expect(await box('SLA breaches: In the app').isDisabled()).toBe(true);
+    expect(await box('Security alerts: Email').isChecked()).toBe(true);
+    expect(await box('Product updates: In the app').isChecked()).toBe(true);
+    await box('Product updates: In the app').uncheck();
+    await expect
+      .poll(async () => {
+        const refused = await server.gql(
+          PublishNotificationDocument,
+          { input: { userId: account.userId, title: 'Muted' } },
+          { token: robot.token },
+        );
+        return refused.errors?.[0]?.extensions?.reason;
+      })
+      .toBe('RECIPIENT_MUTED');
+    await box('Product updates: In the app').check();
+    await expect.poll(async () => (await publish('Unmuted')).title).toBe('Unmuted');
+    await tab.close();
+  }, 60_000);
+
+  it('looks as it did, light and dark (screenshots compared loosely)', async () => {
+    // A fresh account, so that the panel always shows the same three notifications.
+    account = await createOwner(server);
+    robot = await createMachineToken(server, account, ['write:notifications']);
+    await publish('Build passed', { message: 'main is green again', url: '/builds/412' });
+    await publish('Invoice paid', { message: 'Acme Corp paid invoice #1042' });
+    const latest = await publish('Deploy finished', { message: 'v2.3.0 is live in production', url: '/deploys/77' });
+    ok(await server.gql(MarkNotificationReadDocument, { input: { id: latest.id } }, { token: await freshToken() }));
+    const tab = await context.newPage();
+    await tab.setViewportSize({ width: 460, height: 620 });
+    for (const theme of ['light', 'dark'] as const) {
+      await tab.goto(`${siteUrl}?theme=${theme}&lang=en`);
+      await tab.evaluate((dark) => {
+        document.body.style.background = dark ? '#030712' : '#f9fafb';
+      }, theme === 'dark');
+      await inbox(tab).locator('.bell').click();
+      await item(tab, 'Build passed').waitFor({ timeout: 10_000 });
+      await tab.mouse.move(0, 0);
+      const shot = await tab.screenshot();
+      const baseline = `test/screenshots/inbox-${theme}.png`;
+      const expected = await readFile(baseline).catch(() => null);
+      if (!expected || process.env.UPDATE_SCREENSHOTS) {
+        await writeFile(baseline, shot);
+        if (theme === 'light') await writeFile('docs/images/inbox.png', shot);
+        continue;
+      }
+      const difference = await compareImages(tab, expected, shot);
+      expect(difference.sameSize).toBe(true);
+      // Fonts and anti-aliasing differ between machines: the layout and colours must not.
+      expect(difference.changed).toBeLessThan(0.03);
+    }
+    await tab.close();
+  }, 60_000);
+
+  it('the examples load and render: plain HTML, and React', async () => {
+    for (const path of ['/examples/inbox.html', '/examples/inbox-react/']) {
+      const tab = await context.newPage();
+      const faults: string[] = [];
+      tab.on('pageerror', (error) => faults.push(String(error)));
+      await tab.goto(new URL(path, siteUrl).toString());
+      await tab.locator('input[name=email]').fill(account.email);
+      await tab.locator('input[name=password]').fill(account.password);
+      await tab.getByRole('button', { name: 'Sign in' }).click();
+      const { unreadNotificationCount } = ok(
+        await server.gql(UnreadNotificationCountDocument, {}, { token: await freshToken() }),
+      );
+      await expect.poll(() => badge(tab).innerText(), { timeout: 10_000 }).toBe(String(unreadNotificationCount));
+      await inbox(tab).locator('.bell').click();
+      await item(tab, 'Invoice paid').waitFor({ timeout: 10_000 });
+      await publish(`Hello from ${path}`);
+      await item(tab, `Hello from ${path}`).waitFor({ timeout: 5000 });
+      if (path.includes('react'))
+        await tab
+          .getByRole('status')
+          .filter({ hasText: `New: Hello from ${path}` })
+          .waitFor();
+      expect(faults).toEqual([]);
+      await tab.close();
+    }
+  }, 60_000);
 });
+
+/** How much two PNGs differ, measured in the browser's canvas: the share of pixels that changed visibly. */
+async function compareImages(tab: Page, a: Buffer, b: Buffer) {
+  return tab.evaluate(
+    async ([first, second]) => {
+      const load = async (data: string) => {
+        const image = new Image();
+        image.src = `data:image/png;base64,${data}`;
+        await image.decode();
+        const canvas = new OffscreenCanvas(image.width, image.height);
+        const context = canvas.getContext('2d') as OffscreenCanvasRenderingContext2D;
+        context.drawImage(image, 0, 0);
+        return context.getImageData(0, 0, image.width, image.height);
+      };
+      const [x, y] = [await load(first), await load(second)];
+      if (x.width !== y.width || x.height !== y.height) return { sameSize: false, changed: 1 };
+      let changed = 0;
+      for (let i = 0; i < x.data.length; i += 4) {
+        let most = 0;
+        for (let c = 0; c < 3; c++) most = Math.max(most, Math.abs((x.data[i + c] ?? 0) - (y.data[i + c] ?? 0)));
+        if (most > 48) changed++;
+      }
+      return { sameSize: true, changed: changed / (x.width * x.height) };
+    },
+    [a.toString('base64'), b.toString('base64')] as const,
+  );
+}

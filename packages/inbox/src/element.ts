@@ -687,7 +687,8 @@ export class HeraldInbox extends HTMLElement {
       (entries) => {
         if (entries.some((entry) => entry.isIntersecting) && this.#hasNext) void this.#load(false);
       },
-      { root: this.#q('.body') },
+      // A little before the end, so that the next page is there when the person gets to it.
+      { root: this.#q('.body'), rootMargin: '0px 0px 200px 0px' },
     );
     this.#observer.disconnect();
     if (this.#hasNext && this.#status === 'ready') this.#observer.observe(more);

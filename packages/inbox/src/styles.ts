@@ -25,6 +25,7 @@ height:var(--herald-inbox-height);display:flex;flex-direction:column;background:
 border:1px solid var(--herald-inbox-border);border-radius:var(--herald-inbox-radius);box-shadow:0 10px 30px #0003;overflow:hidden}
 .header{display:flex;align-items:center;gap:4px;padding:10px 12px;border-bottom:1px solid var(--herald-inbox-border)}
 .header h2{font-size:15px;margin:0;flex:1}
+.header button{font-size:13px;color:var(--herald-inbox-accent)}
 .tabs{display:flex;gap:2px;padding:6px 8px;border-bottom:1px solid var(--herald-inbox-border);align-items:center;font-size:13px}
 .tabs [aria-selected=true]{color:var(--herald-inbox-accent);font-weight:600}
 .tabs label{margin-left:auto;display:flex;gap:4px;align-items:center;color:var(--herald-inbox-muted)}
