@@ -9,6 +9,7 @@ import { build } from 'esbuild';
 import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  FeedDocument,
   LoginDocument,
   MarkNotificationReadDocument,
   PublishNotificationDocument,
@@ -51,6 +52,7 @@ const page = (herald: string, attributes = '') => `<!doctype html>
   }
   inbox.getToken = async () => {
     window.tokenCalls++;
+    if (new URLSearchParams(location.search).has('signed-out')) return null;
     const response = await fetch('/token');
     return response.ok ? response.text() : null;
   };
@@ -252,6 +254,7 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
       .getByRole('button', { name: /^Move to inbox/ })
       .click();
     await expect.poll(() => item(tabA, 'Welcome').count()).toBe(0);
+    expect(await inbox(tabA).locator('.state').innerText()).toBe('Nothing archived.');
     await inbox(tabA).getByRole('tab', { name: 'Inbox' }).click();
     await item(tabA, 'Welcome').waitFor();
     await expect.poll(() => badge(tabB).innerText(), { timeout: 5000 }).toBe('2');
@@ -435,6 +438,45 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
       await tab.close();
     }
   }, 60_000);
+
+  it('keeps relative times current', async () => {
+    const tab = await context.newPage();
+    await tab.clock.install();
+    await tab.goto(siteUrl);
+    await inbox(tab).locator('.bell').click();
+    await publish('Linked', { url: '/somewhere' });
+    await item(tab, 'Linked').waitFor({ timeout: 5000 });
+    expect(await item(tab, 'Linked').locator('time').innerText()).toBe('now');
+    await tab.clock.fastForward('03:00');
+    await expect.poll(() => item(tab, 'Linked').locator('time').innerText()).toBe('3 minutes ago');
+    await tab.close();
+  });
+
+  it('reads a notification whose link is followed', async () => {
+    const tab = await context.newPage();
+    await tab.goto(siteUrl);
+    await inbox(tab).locator('.bell').click();
+    const linked = await publish('Linked too', { url: '/somewhere' });
+    await item(tab, 'Linked too').getByRole('link').click();
+    await tab.waitForURL(/\/somewhere$/);
+    const { notifications } = ok(
+      await server.gql(FeedDocument, { filter: { status: 'READ' } }, { token: await freshToken() }),
+    );
+    expect(notifications.edges.map((edge) => edge.node.id)).toContain(linked.id);
+    await tab.close();
+  });
+
+  it('says what failed when there is no one signed in, and tells the page', async () => {
+    const tab = await context.newPage();
+    await tab.goto(`${siteUrl}?signed-out`);
+    await inbox(tab).locator('.bell').click();
+    await inbox(tab).getByText('Notifications could not be loaded.').waitFor({ timeout: 10_000 });
+    expect(await inbox(tab).getByRole('button', { name: 'Try again' }).isVisible()).toBe(true);
+    await expect
+      .poll(async () => (await events(tab)).filter((event) => event.type === 'herald-error').map((e) => e.detail.code))
+      .toContain('UNAUTHENTICATED');
+    await tab.close();
+  });
 });
 
 /** How much two PNGs differ, measured in the browser's canvas: the share of pixels that changed visibly. */

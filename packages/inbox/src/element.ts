@@ -105,6 +105,13 @@ export class HeraldInbox extends HTMLElement {
   }
 
   connectedCallback() {
+    // A page (or a framework) may have set getToken before this element was defined: it is then
+    // an own property hiding the accessor. Take it over.
+    if (Object.hasOwn(this, 'getToken')) {
+      const value = (this as { getToken?: unknown }).getToken as HeraldInbox['getToken'];
+      delete (this as { getToken?: unknown }).getToken;
+      this.#getToken = value;
+    }
     addEventListener('online', this.#onNetwork);
     addEventListener('offline', this.#onNetwork);
     document.addEventListener('click', this.#onOutside, true);
@@ -458,10 +465,23 @@ export class HeraldInbox extends HTMLElement {
     else if (act === 'all-read') {
       if (this.#count > 0) void this.#markAllRead();
     } else if (act === 'retry') void (this.#view === 'settings' ? this.#loadPreferences() : this.#load(true));
-    else if (act === 'open' && id) {
-      // The link is followed as links are; reading it is recorded on the way.
-      if (!this.#items.get(id)?.readAt) void this.#act(id, 'read');
-    } else if (act && id && act !== 'unread-only') void this.#act(id, act);
+    else if (act === 'open' && id) this.#follow(event as MouseEvent, button as HTMLAnchorElement, id);
+    else if (act && id && act !== 'unread-only') void this.#act(id, act);
+  }
+
+  /**
+   * A notification's link is followed as links are, and read on the way. A plain click in this
+   * tab waits (briefly) for the mark to be sent, which leaving the page would cancel; a click
+   * that opens another tab or window does not need to.
+   */
+  #follow(event: MouseEvent, link: HTMLAnchorElement, id: string) {
+    if (this.#items.get(id)?.readAt) return;
+    const marking = this.#act(id, 'read');
+    const elsewhere = event.button !== 0 || event.ctrlKey || event.metaKey || event.shiftKey || event.altKey;
+    if (elsewhere || link.target) return;
+    event.preventDefault();
+    const go = () => location.assign(link.href);
+    void Promise.race([marking, new Promise((resolve) => setTimeout(resolve, 400))]).then(go, go);
   }
 
   #onChange(event: Event) {

@@ -38,7 +38,7 @@ ul{list-style:none;margin:0;padding:0}
 .icon svg{width:16px;height:16px}
 .icon.SLA_BREACH,.icon.SECURITY_ALERT{color:#dc2626}.icon.SLA_WARNING{color:#d97706}.icon.ASSIGNMENT{color:var(--herald-inbox-accent)}
 .text{flex:1;min-width:0}
-.title{font-weight:600;font-size:14px;color:inherit;text-decoration:none;word-break:break-word;text-align:start;padding:0}
+.title{display:block;font-weight:600;font-size:14px;color:inherit;text-decoration:none;word-break:break-word;text-align:start;padding:0}
 a.title:hover{text-decoration:underline}
 .message{font-size:13px;color:var(--herald-inbox-muted);margin:2px 0;word-break:break-word}
 time{font-size:12px;color:var(--herald-inbox-muted)}
