@@ -161,6 +161,13 @@ export class HeraldInbox extends HTMLElement {
 
   #restart() {
     this.#stop();
+    // Perhaps someone else now, or no one: nothing of the previous person's feed carries over.
+    this.#items.clear();
+    this.#announced.clear();
+    this.#newest = null;
+    this.#count = 0;
+    this.#status = 'idle';
+    this.#render();
     const url = this.getAttribute('url');
     if (!this.isConnected || !url || !this.#getToken) return;
     const getToken = this.#getToken;
@@ -171,8 +178,6 @@ export class HeraldInbox extends HTMLElement {
       getToken: () => getToken(),
     });
     this.#client = client;
-    this.#items.clear();
-    this.#status = 'idle';
     const connected = () => {
       // Each subscription reports its socket's connection: fetch what was missed once.
       if (this.#catchUp) clearTimeout(this.#catchUp);
