@@ -11,6 +11,7 @@ import {
 } from '../../machine/oauth-clients.ts';
 import { credentialsWhere } from '../../machine/service-accounts.ts';
 import { connectionById, idPage } from '../../platform/pagination.ts';
+import { credentialLimitFields } from '../limits/inputs.ts';
 import { ServiceAccountRef } from './types.ts';
 
 export const OAuthClientRef = builder.objectRef<OAuthClient>('OAuthClient').implement({
@@ -56,6 +57,7 @@ const CreateOAuthClientInput = builder.inputType('CreateOAuthClientInput', {
     serviceAccountSlug: t.string({ required: true }),
     name: t.string({ required: true }),
     scopes: t.stringList({ required: true, description: '`<read|write>:<module|*>`, at most what the caller holds.' }),
+    ...credentialLimitFields(t),
   }),
 });
 
