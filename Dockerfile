@@ -33,6 +33,7 @@ COPY --from=build --chown=root:root /app/packages/client/dist packages/client/di
 # The MCP tools behind /mcp, a workspace package of their own.
 COPY --from=build --chown=root:root /app/packages/mcp/dist packages/mcp/dist
 COPY --chown=root:root packages/mcp/package.json packages/mcp/
+COPY --from=build --chown=root:root /app/packages/inbox/dist packages/inbox/dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root prisma prisma
 # Only DATA_DIR is writable, by the unprivileged user (embedded database, generated key, .eml mail).

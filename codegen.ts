@@ -36,6 +36,12 @@ const config: CodegenConfig = {
       ...output,
       config: { ...output.config, documentMode: 'string' },
     },
+    // The <herald-inbox> element's operations, as strings for the same reason.
+    'packages/inbox/src/generated/graphql.ts': {
+      documents: 'packages/inbox/operations/**/*.graphql',
+      ...output,
+      config: { ...output.config, documentMode: 'string' },
+    },
   },
 };
 

@@ -485,6 +485,26 @@ const catalog = {
     cs: 'Hostitele v poli {field} nelze přeložit na adresu.',
     de: 'Der Host von {field} lässt sich nicht auflösen.',
   },
+  notificationTypeLocked: {
+    en: '{type} notifications cannot be turned off in the app: they ask for action.',
+    cs: 'Oznámení {type} nelze v aplikaci vypnout: vyžadují zásah.',
+    de: '{type}-Benachrichtigungen lassen sich in der App nicht abschalten: Sie erfordern ein Handeln.',
+  },
+  notificationChannelOrganizationOnly: {
+    en: '{channel} is set for the whole organization only: send {field}: true (owners and admins).',
+    cs: '{channel} se nastavuje jen pro celou organizaci: pošlete {field}: true (vlastníci a správci).',
+    de: '{channel} wird nur für die ganze Organisation festgelegt: senden Sie {field}: true (Inhaber und Admins).',
+  },
+  recipientMuted: {
+    en: 'The recipient has turned off these notifications; nothing was stored.',
+    cs: 'Příjemce si tato oznámení vypnul; nic nebylo uloženo.',
+    de: 'Der Empfänger hat diese Benachrichtigungen abgeschaltet; nichts wurde gespeichert.',
+  },
+  unreadOnlyWithStatus: {
+    en: 'Give either {field} or filter.status, not both ({field}: true means status UNREAD).',
+    cs: 'Uveďte buď {field}, nebo filter.status, ne obojí ({field}: true znamená status UNREAD).',
+    de: 'Geben Sie entweder {field} oder filter.status an, nicht beides ({field}: true bedeutet status UNREAD).',
+  },
 } satisfies Record<string, Record<Locale, string>>;
 
 export type MessageKey = keyof typeof catalog;

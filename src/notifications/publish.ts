@@ -3,7 +3,7 @@ import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { auditAs, type Caller } from '../auth/caller.ts';
 import type { Notification } from '../generated/prisma/client.ts';
-import { notFound } from '../platform/errors.ts';
+import { AppError, notFound } from '../platform/errors.ts';
 import { idPage } from '../platform/pagination.ts';
 import { isUuid, parseInput } from '../platform/validation.ts';
 import { notificationLink } from './link.ts';
@@ -15,6 +15,9 @@ const PublishInput = z.object({
   message: z.string().trim().max(2000).nullish(),
   url: notificationLink.nullish(),
 });
+
+const recipientMuted = () =>
+  new AppError('CONFLICT', 'recipientMuted', { extensions: { reason: 'RECIPIENT_MUTED', field: 'userId' } });
 
 export async function publishCustomNotification(
   caller: Caller,
@@ -40,7 +43,9 @@ export async function publishCustomNotification(
         url: data.url ?? null,
       },
     ]);
-    const created = stored as Notification;
+    // The recipient turned CUSTOM off in the app: nothing is stored (the transaction rolls back).
+    if (!stored) throw recipientMuted();
+    const created = stored;
     // Kept beside the notification, so that the integration can list what it sent.
     await tx.notificationPublisher.create({
       data: { notificationId: created.id, serviceAccountId: principal.id, organizationId: principal.organizationId },

@@ -6,12 +6,11 @@ import type { Principal } from '../auth/principal.ts';
 import type { Notification, NotificationType, Prisma } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
 import type { Db } from '../platform/database/db.ts';
-import { notFound } from '../platform/errors.ts';
 import { idPage } from '../platform/pagination.ts';
-import { isUuid } from '../platform/validation.ts';
 import type { WebhookEvent } from '../webhooks/events.ts';
 import { enqueueWebhookEvents, notificationEvents, webhookDeliveriesInsert } from '../webhooks/outbox.ts';
 import { toMessage } from './events.ts';
+import { turnedOff } from './preferences.ts';
 
 export interface NewNotification {
   recipientId: string;
@@ -45,12 +44,16 @@ export function rememberUnreadCount(notification: Notification, unreadCount: num
  */
 export async function storeNotifications(
   tx: Writer,
-  list: NewNotification[],
+  requested: NewNotification[],
   events: WebhookEvent[] = [],
   /** Which events to store deliveries for: all by default (see subscribedEvents in the outbox). */
   options: { wanted?: (event: WebhookEvent) => boolean } = {},
 ): Promise<Notification[]> {
   const { wanted = () => true } = options;
+  // What recipients muted in the app is not stored for them (nor pushed, nor sent on as
+  // notification.created); types the organization keeps from its webhooks are stored only.
+  const off = await turnedOff(tx, requested, ['IN_APP', 'WEBHOOK']);
+  const list = requested.filter((n) => !off(n, 'IN_APP'));
   if (list.length === 0) {
     await enqueueWebhookEvents(tx, events.filter(wanted));
     return [];
@@ -67,6 +70,7 @@ export async function storeNotifications(
     workItemId: n.workItemId ?? null,
     createdAt,
     readAt: null,
+    archivedAt: null,
   }));
   const column = <K extends keyof Notification>(key: K) => rows.map((row) => row[key]);
   // One statement over arrays: a Prisma createMany of a thousand rows binds ten thousand
@@ -88,7 +92,7 @@ export async function storeNotifications(
       SELECT "recipientId", "organizationId", COUNT(*)::int FROM inserted GROUP BY 1, 2 ORDER BY 1, 2
       ON CONFLICT ("recipientId", "organizationId") DO UPDATE SET count = c.count + EXCLUDED.count
       RETURNING "recipientId", "organizationId", count
-    ), hooked AS (${webhookDeliveriesInsert([...events, ...notificationEvents(rows)].filter(wanted), createdAt)})
+    ), hooked AS (${webhookDeliveriesInsert([...events, ...notificationEvents(rows.filter((n) => !off(n, 'WEBHOOK')))].filter(wanted), createdAt)})
     SELECT "recipientId"::text, "organizationId"::text, count FROM counted`;
   const total = new Map(counts.map((c) => [`${c.recipientId}:${c.organizationId}`, Number(c.count)]));
   for (const group of Map.groupBy(rows, (n) => `${n.recipientId}:${n.organizationId}`).values()) {
@@ -147,60 +151,35 @@ export async function notify(app: App, list: NewNotification[]): Promise<Notific
   return stored;
 }
 
-const own = (principal: Principal) => ({ recipientId: principal.id, organizationId: principal.organizationId });
+export type NotificationStatus = 'UNREAD' | 'READ' | 'ARCHIVED' | 'ALL';
 
-const listed = (principal: Principal, options: { unreadOnly: boolean }) => ({
-  ...own(principal),
-  ...(options.unreadOnly ? { readAt: null } : {}),
-});
+export interface NotificationListFilter {
+  /** No status: unread and read, archived ones left out. */
+  status?: NotificationStatus | null;
+  /** No types (or none listed): every type. */
+  types?: readonly NotificationType[] | null;
+}
+
+const listed = (principal: Principal, filter: NotificationListFilter): Prisma.NotificationWhereInput => {
+  const { status, types } = filter;
+  return {
+    recipientId: principal.id,
+    organizationId: principal.organizationId,
+    ...(status === 'ARCHIVED' ? { archivedAt: { not: null } } : status === 'ALL' ? {} : { archivedAt: null }),
+    ...(status === 'UNREAD' ? { readAt: null } : status === 'READ' ? { readAt: { not: null } } : {}),
+    ...(types?.length ? { type: { in: [...types] } } : {}),
+  };
+};
 
 export function listNotifications(
   app: App,
   principal: Principal,
-  options: { unreadOnly: boolean },
+  filter: NotificationListFilter,
   page: ResolveCursorConnectionArgs,
 ) {
   const { where, ...rest } = idPage(page, 'desc');
-  return app.db.notification.findMany({ where: { ...listed(principal, options), ...where }, ...rest });
+  return app.db.notification.findMany({ where: { ...listed(principal, filter), ...where }, ...rest });
 }
 
-export const countNotifications = (app: App, principal: Principal, options: { unreadOnly: boolean }) =>
-  app.db.notification.count({ where: listed(principal, options) });
-
-/**
- * Marks notifications read and takes them off the unread count in one statement; answers how
- * many changed and the count after.
- */
-async function markRead(app: App, principal: Principal, id: string | null) {
-  const [row] = await app.db.$queryRaw<{ marked: number; unreadCount: number | null }[]>`
-    WITH marked AS (
-      UPDATE "Notification" SET "readAt" = ${new Date().toISOString()}::timestamp(3)
-      WHERE "recipientId" = ${principal.id}::uuid AND "organizationId" = ${principal.organizationId}::uuid
-        AND "readAt" IS NULL AND (${id}::uuid IS NULL OR id = ${id}::uuid)
-      RETURNING id
-    ), counted AS (
-      UPDATE "UnreadNotificationCount" SET count = count - (SELECT COUNT(*) FROM marked)::int
-      WHERE "recipientId" = ${principal.id}::uuid AND "organizationId" = ${principal.organizationId}::uuid
-        AND EXISTS (SELECT 1 FROM marked)
-      RETURNING count
-    )
-    SELECT (SELECT COUNT(*) FROM marked)::int AS marked, (SELECT count FROM counted) AS "unreadCount"`;
-  const marked = Number(row?.marked ?? 0);
-  if (marked > 0 && row?.unreadCount != null) {
-    publishUnreadCount(app, principal.id, principal.organizationId, Number(row.unreadCount));
-  }
-  return marked;
-}
-
-export async function markNotificationRead(app: App, principal: Principal, id: string): Promise<Notification> {
-  const uuid = isUuid(id);
-  if (uuid) await markRead(app, principal, id);
-  const notification = uuid ? await app.db.notification.findFirst({ where: { id, ...own(principal) } }) : null;
-  if (!notification) throw notFound('Notification');
-  return notification;
-}
-
-/** Marks every unread notification read; answers how many changed. */
-export function markAllNotificationsRead(app: App, principal: Principal): Promise<number> {
-  return markRead(app, principal, null);
-}
+export const countNotifications = (app: App, principal: Principal, filter: NotificationListFilter) =>
+  app.db.notification.count({ where: listed(principal, filter) });

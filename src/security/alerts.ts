@@ -9,6 +9,7 @@ import { v7 as uuidv7 } from 'uuid';
 import { type ActorType, Prisma } from '../generated/prisma/client.ts';
 import type { Locale } from '../i18n/messages.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
+import { turnedOff } from '../notifications/preferences.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
@@ -107,7 +108,18 @@ export async function raiseSecurityAlert(
       })),
     );
     const mailIds: string[] = [];
+    const addressed = (userId: string) => ({
+      recipientId: userId,
+      organizationId: alert.organizationId,
+      type: 'SECURITY_ALERT' as const,
+    });
+    const off = await turnedOff(
+      tx,
+      recipients.map(({ user }) => addressed(user.id)),
+      ['EMAIL'],
+    );
     for (const { user } of recipients) {
+      if (off(addressed(user.id), 'EMAIL')) continue;
       const mail = alertEmail(alert.text, languageOf(user.locale), params, user, now);
       mailIds.push(
         (await enqueueEmail(tx, { from: brand.mailFrom, to: user.email, ...mail, template: 'security-alert' })).id,

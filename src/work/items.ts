@@ -5,6 +5,7 @@ import { z } from 'zod';
 import { actorOf, auditAs, type Caller } from '../auth/caller.ts';
 import type { Principal } from '../auth/principal.ts';
 import { Prisma, type WorkItem, type WorkItemPriority, type WorkItemStatus } from '../generated/prisma/client.ts';
+import { channelWanted, inAppWanted } from '../notifications/preferences.ts';
 import { publishNotifications, rememberUnreadCount, storeNotifications } from '../notifications/service.ts';
 import type { App } from '../platform/app.ts';
 import { requestClient } from '../platform/audit.ts';
@@ -204,7 +205,8 @@ async function assign(
       ) AS m(type, message_id, payload)
       JOIN "WebhookEndpoint" AS endpoint ON endpoint."organizationId" = ${organizationId}::uuid
         AND endpoint."disabledAt" IS NULL AND m.type = ANY(endpoint.events)
-      WHERE m.type = 'work_item.assigned' OR ${notify}::boolean
+      WHERE m.type = 'work_item.assigned' OR (EXISTS (SELECT 1 FROM notified)
+        AND ${channelWanted(Prisma.sql`${assigneeId}::uuid`, Prisma.sql`${organizationId}::uuid`, Prisma.sql`'ASSIGNMENT'`, Prisma.sql`'WEBHOOK'`)})
     )`
     : Prisma.empty;
   const [row] = await app.db.$queryRaw<AssignmentRow[]>`
@@ -233,6 +235,7 @@ async function assign(
       SELECT ${notificationId}::uuid, ${assigneeId}::uuid, ${organizationId}::uuid, 'ASSIGNMENT',
         changed.key || ' was assigned to you', changed.title, changed.id, ${at}::timestamp(3)
       FROM changed WHERE ${notify}::boolean
+        AND ${inAppWanted(Prisma.sql`${assigneeId}::uuid`, Prisma.sql`${organizationId}::uuid`, Prisma.sql`'ASSIGNMENT'`)}
       RETURNING "recipientId"
     ), counted AS (
       INSERT INTO "UnreadNotificationCount" AS c ("recipientId", "organizationId", count)
@@ -256,9 +259,11 @@ async function assign(
       url: null,
       createdAt: now,
       readAt: null,
+      archivedAt: null,
     }));
     for (const n of notice) if (unreadCount !== null) rememberUnreadCount(n, Number(unreadCount));
-    await publishNotifications(app, notice);
+    // No count: the assignee muted assignments in the app, and nothing was stored.
+    if (unreadCount !== null) await publishNotifications(app, notice);
   }
   return item;
 }

@@ -162,3 +162,28 @@ export function unreadCountProbe(server: TestServer, account: Account) {
     isProbe: (data: { unreadCountChanged: number }) => data.unreadCountChanged === -1,
   };
 }
+
+/** Probes for notificationChanged of one account. */
+export function notificationChangedProbe(server: TestServer, account: Pick<Account, 'userId' | 'organizationId'>) {
+  return {
+    publish: () =>
+      server.app.pubsub.publish('notificationChanged', account.userId, {
+        notification: {
+          id: PROBE_ID,
+          recipientId: account.userId,
+          organizationId: account.organizationId,
+          type: 'CUSTOM',
+          title: 'probe',
+          message: null,
+          url: null,
+          workItemId: null,
+          createdAt: new Date(0).toISOString(),
+          readAt: null,
+          archivedAt: null,
+        },
+        unreadCount: -1,
+      }),
+    isProbe: (data: { notificationChanged: { notification: { id: string } } }) =>
+      data.notificationChanged.notification.id === PROBE_ID,
+  };
+}

@@ -30,6 +30,13 @@ export interface HeraldClientOptions {
   locale?: string;
   /** The storage key, and the name tabs coordinate under; default from `url` and `product`. */
   storageKey?: string;
+  /**
+   * For pages whose own code keeps the session: answers an access token. The client keeps none
+   * of its own then; it asks once, and again after Herald refused the token as expired or
+   * ended (an UNAUTHENTICATED answer, a socket closed with 4403). Sign-in methods are not for
+   * use with it.
+   */
+  getToken?: () => Promise<string | null | undefined>;
   fetch?: typeof fetch;
   /** A WebSocket class where the runtime has none. */
   WebSocket?: unknown;
@@ -117,7 +124,23 @@ export function createHeraldClient(options: HeraldClientOptions): HeraldClient {
   const ready = keeper.restore().catch(() => null);
   let selectionToken: string | null = null;
 
-  const accessToken = async (stale?: string) => {
+  const { getToken } = options;
+  let given: string | null = null;
+  let asking: Promise<string | null> | null = null;
+  const accessToken = async (stale?: string): Promise<string | null> => {
+    if (getToken) {
+      if (given && given !== stale) return given;
+      // Callers at the same time share one call; a failed call is not kept.
+      asking ??= getToken()
+        .then((token) => {
+          given = token || null;
+          return given;
+        })
+        .finally(() => {
+          asking = null;
+        });
+      return asking;
+    }
     await ready;
     return keeper.accessToken(stale);
   };

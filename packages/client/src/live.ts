@@ -9,6 +9,11 @@ import type { GraphQLErrorShape, HeraldError } from './errors.ts';
 
 export interface LiveSink<TResult> {
   next(value: TResult): void;
+  /**
+   * The socket carrying the subscription is connected: on the first connection and after every
+   * reconnection (a dropped network, a renewed token), when what was missed is to be fetched.
+   */
+  connected?(): void;
   error?(error: HeraldError): void;
   complete?(): void;
 }
@@ -36,6 +41,7 @@ export interface Live {
 }
 
 interface Run {
+  connected(): void;
   restart(): void;
   fail(error: HeraldError): void;
   stop(): void;
@@ -65,6 +71,7 @@ export function createLive(host: LiveHost): Live {
         connected: () => {
           failures = 0;
           authRefusals = 0;
+          for (const run of [...runs]) run.connected();
         },
       },
     });
@@ -147,6 +154,7 @@ export function createLive(host: LiveHost): Live {
     };
 
     const run: Run = {
+      connected: () => sink.connected?.(),
       restart() {
         dispose?.();
         dispose = null;

@@ -17,6 +17,19 @@ builder.subscriptionFields((t) => ({
       ),
     resolve: (event) => ({ notification: fromMessage(event.notification), unreadCount: event.unreadCount }),
   }),
+  notificationChanged: t.withAuth({ user: true }).field({
+    type: NotificationEventRef,
+    description:
+      'Each of the connected user’s notifications read, unread again, archived or restored (in any tab), with the unread count after. Bulk changes of more than 100 send only unreadCountChanged.',
+    subscribe: (_root, _args, { app, principal }) =>
+      app.pubsub.listen(
+        'notificationChanged',
+        principal.id,
+        ({ notification }) =>
+          notification.recipientId === principal.id && notification.organizationId === principal.organizationId,
+      ),
+    resolve: (event) => ({ notification: fromMessage(event.notification), unreadCount: event.unreadCount }),
+  }),
   unreadCountChanged: t.withAuth({ user: true }).int({
     description: 'The absolute unread count whenever it changes, so badges agree across tabs.',
     subscribe: (_root, _args, { app, principal }) =>
