@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateWebhookEndpointDocument, PublishNotificationDocument, RegisterDocument } from './generated/graphql.ts';
 import { type CliHome, cliHome } from './helpers/cli.ts';
 import { createMachineToken } from './helpers/machine.ts';
+import { productHeader, seedProduct } from './helpers/products.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
 import { ok, startServer, type TestServer } from './helpers/server.ts';
 import { addMember } from './helpers/work.ts';
@@ -563,5 +564,29 @@ describe('exit code 5', () => {
     } finally {
       await limited.close();
     }
+  });
+});
+
+describe('--product', () => {
+  it('signs in to the product it names, keeps it in the profile, and a credential named for another product is refused', async () => {
+    const product = await seedProduct(server, { name: 'Shop' });
+    const owner = await createOwner(server, { headers: productHeader(product.slug) });
+    const home = await cliHome(server.url);
+    // Without the product the person belongs nowhere: the answer of a wrong password.
+    const elsewhere = await home.run(['login', '--email', owner.email, '--password-stdin'], { input: owner.password });
+    expect(elsewhere.code).toBe(3);
+
+    const login = await home.run(['--product', product.slug, 'login', '--email', owner.email, '--password-stdin'], {
+      input: owner.password,
+    });
+    expect(login.code, login.stderr).toBe(0);
+    // The profile remembers the product: later commands need no flag.
+    const me = await home.json<{ organization: { id: string } }>(['whoami']);
+    expect(me.organization.id).toBe(owner.organizationId);
+
+    const machine = await createMachineToken(server, owner, ['read:organization']);
+    const mismatch = await home.run(['--product', 'default', 'whoami'], { env: { HERALD_TOKEN: machine.token } });
+    expect(mismatch.code).toBe(3);
+    expect(mismatch.stderr).toContain('UNAUTHENTICATED');
   });
 });
