@@ -288,6 +288,11 @@ const catalog = {
     cs: 'Tato pozvánka už byla přijata; místo toho člena odeberte.',
     de: 'Diese Einladung wurde bereits angenommen; entfernen Sie stattdessen das Mitglied.',
   },
+  invitationRevoked: {
+    en: 'This invitation has been revoked; invite the person again instead.',
+    cs: 'Tato pozvánka byla zrušena; místo toho osobu pozvěte znovu.',
+    de: 'Diese Einladung wurde widerrufen; laden Sie die Person stattdessen erneut ein.',
+  },
   alreadyMember: {
     en: 'This person is already a member of the organization.',
     cs: 'Tato osoba už je členem organizace.',
