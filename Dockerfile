@@ -12,7 +12,8 @@ COPY scripts scripts
 COPY test/operations test/operations
 COPY examples/operations examples/operations
 COPY test/client/operations test/client/operations
-# The install also builds @herald/client, which Herald serves at /client.js.
+# The install also builds @herald/client, which Herald serves at /client.js, and the console
+# it serves at /console.
 COPY packages packages
 RUN npm ci --no-audit --no-fund
 COPY src src
@@ -29,6 +30,7 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules node_modules
 COPY --from=build --chown=root:root /app/dist dist
 COPY --from=build --chown=root:root /app/packages/client/dist packages/client/dist
+COPY --from=build --chown=root:root /app/packages/console/dist packages/console/dist
 COPY --chown=root:root package.json ./
 COPY --chown=root:root prisma prisma
 # Only DATA_DIR is writable, by the unprivileged user (embedded database, generated key, .eml mail).

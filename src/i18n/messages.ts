@@ -430,6 +430,16 @@ const catalog = {
     cs: 'Tomuto odkazu chybí token. Otevřete celý odkaz z e-mailu; pokud je rozdělený na více řádků, zkopírujte do adresního řádku celý.',
     de: 'Diesem Link fehlt das Token. Öffnen Sie den vollständigen Link aus der E-Mail; ist er auf mehrere Zeilen umbrochen, kopieren Sie ihn ganz in die Adresszeile.',
   },
+  consoleTitle: {
+    en: 'Herald console',
+    cs: 'Konzole Herald',
+    de: 'Herald-Konsole',
+  },
+  consoleNeedsScript: {
+    en: 'The Herald console needs JavaScript.',
+    cs: 'Konzole Herald potřebuje JavaScript.',
+    de: 'Die Herald-Konsole braucht JavaScript.',
+  },
   linkPageOperators: {
     en: 'This page stands in for the product’s own. Operators send these links to their frontend with {variable}.',
     cs: 'Tato stránka zastupuje stránku produktu. Provozovatelé tyto odkazy posílají na svůj frontend pomocí {variable}.',

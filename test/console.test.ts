@@ -1,0 +1,439 @@
+// The admin console at /console as an organization admin meets it, in Debian's Chromium: sign in,
+// create a service account, generate a token, copy it, use it, see its last use, revoke it and
+// see it refused. Members see no admin actions (and the API refuses them anyway); Herald's
+// errors appear, translated, next to the field they name; the page runs under a strict
+// Content-Security-Policy and nothing comes from elsewhere; CONSOLE=false turns it off.
+import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  CreateApiTokenDocument,
+  CreateServiceAccountDocument,
+  CurrentOrganizationDocument,
+  InviteMemberDocument,
+  RegisterDocument,
+} from './generated/graphql.ts';
+import { addMember, eventually } from './helpers/machine.ts';
+import { tokenFromEmail, waitForEmail } from './helpers/mail.ts';
+import { chromiumPath, needing } from './helpers/requirements.ts';
+import { type Account, createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
+import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
+
+const inBrowser = needing('the console in a browser', 'chromium');
+
+let server: TestServer;
+beforeAll(async () => {
+  server = await startServer({ env: { API_TOKEN_USAGE_FLUSH_MS: '100', SLA_SWEEP_INTERVAL_MS: '0' } });
+});
+afterAll(() => server?.close());
+
+const directives = (policy: string | null) =>
+  Object.fromEntries(
+    (policy ?? '').split(/;\s*/).map((directive) => {
+      const [name, ...sources] = directive.split(' ');
+      return [name, sources];
+    }),
+  );
+
+describe('the console page', () => {
+  it('is one page for every path under /console, which runs only its own script and stylesheet', async () => {
+    for (const path of ['/console', '/console/', '/console/service-accounts/deploy-bot', '/console/sign-in?next=%2F']) {
+      const response = await fetch(`${server.url}${path}`);
+      expect(response.status, path).toBe(200);
+      expect(response.headers.get('content-type')).toBe('text/html; charset=utf-8');
+      const policy = directives(response.headers.get('content-security-policy'));
+      expect(policy).toMatchObject({
+        'default-src': ["'none'"],
+        'script-src': ["'self'"],
+        'style-src': ["'self'"],
+        'connect-src': ["'self'"],
+        'require-trusted-types-for': ["'script'"],
+        'frame-ancestors': ["'none'"],
+        'base-uri': ["'none'"],
+      });
+      expect(response.headers.get('x-frame-options')).toBe('DENY');
+      expect(response.headers.get('referrer-policy')).toBe('no-referrer');
+      const html = await response.text();
+      // No inline script or style, nothing from another origin.
+      expect(html).not.toMatch(/<script(?![^>]*\bsrc=)[^>]*>/i);
+      expect(html).not.toMatch(/<style|style=/i);
+      expect(html).not.toMatch(/(src|href)="(https?:)?\/\//i);
+    }
+  });
+
+  it('serves its assets as immutable, in the language the browser asks for, and nothing else under /console/assets', async () => {
+    const html = await (await fetch(`${server.url}/console`, { headers: { 'accept-language': 'de' } })).text();
+    expect(html).toContain('<html lang="de">');
+    expect(html).toContain('<title>Herald-Konsole</title>');
+    const assets = [...html.matchAll(/(?:src|href)="(\/console\/assets\/[^"]+)"/g)].map((match) => match[1]);
+    expect(assets).toHaveLength(2);
+    for (const asset of assets) {
+      const response = await fetch(`${server.url}${asset}`);
+      expect(response.status).toBe(200);
+      expect(response.headers.get('cache-control')).toContain('immutable');
+      expect(response.headers.get('content-type')).toMatch(/^text\/(javascript|css); charset=utf-8$/);
+    }
+    for (const path of ['/console/assets/missing.js', '/console/assets/..%2fmanifest.json', '/console/assets/x.html']) {
+      expect((await fetch(`${server.url}${path}`)).status, path).toBe(404);
+    }
+  });
+
+  it('is not there with CONSOLE=false', async () => {
+    const off = await startServer({ env: { CONSOLE: 'false', SLA_SWEEP_INTERVAL_MS: '0' } });
+    try {
+      const page = await (await fetch(`${server.url}/console`)).text();
+      const script = /src="(\/console\/assets\/[^"]+)"/.exec(page)?.[1] as string;
+      for (const path of ['/console', '/console/service-accounts', script]) {
+        expect((await fetch(`${off.url}${path}`)).status, path).toBe(404);
+      }
+    } finally {
+      await off.close();
+    }
+  });
+});
+
+describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
+  let browser: Browser;
+  /** Requests pages tried to make anywhere but this server (all refused). */
+  const elsewhere: string[] = [];
+  /** What the Content-Security-Policy blocked. */
+  const blocked: string[] = [];
+  /** GraphQL requests the console sent without naming itself. */
+  const unnamed: string[] = [];
+  const faults: string[] = [];
+
+  beforeAll(async () => {
+    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+  }, 60_000);
+  afterAll(() => browser?.close());
+
+  /** A fresh browser profile, as a person at their own computer, in `locale`. */
+  async function open(
+    locale = 'en-US',
+    viewport = { width: 1280, height: 800 },
+  ): Promise<{ context: BrowserContext; page: Page }> {
+    const context = await browser.newContext({ locale, viewport });
+    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
+    const origin = new URL(server.url).origin;
+    await context.route('**/*', (route) => {
+      const url = route.request().url();
+      if (/^https?:/.test(url) && new URL(url).origin !== origin) {
+        elsewhere.push(url);
+        return route.abort();
+      }
+      return route.continue();
+    });
+    context.on('request', (request) => {
+      if (request.url().startsWith(`${server.url}/graphql`) && request.headers()['x-herald-client'] !== 'console') {
+        unnamed.push(request.postData() ?? request.url());
+      }
+    });
+    context.on('weberror', (error) => faults.push(String(error.error())));
+    const page = await context.newPage();
+    await page.exposeFunction('reportViolation', (what: string) => blocked.push(what));
+    await page.addInitScript(() => {
+      const report = (window as unknown as { reportViolation(what: string): void }).reportViolation;
+      document.addEventListener('securitypolicyviolation', (event) =>
+        report(`${event.effectiveDirective} ${event.blockedURI}`),
+      );
+    });
+    page.on('console', (message) => {
+      if (message.type() === 'error' && /Content[ -]Security[ -]Policy|Trusted Type/i.test(message.text())) {
+        blocked.push(message.text());
+      }
+    });
+    return { context, page };
+  }
+
+  async function signIn(page: Page, who: { email: string; password: string }, path = '/console') {
+    await page.goto(`${server.url}${path}`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    await page.getByLabel('Email').fill(who.email);
+    await page.getByLabel('Password').fill(who.password);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+  }
+
+  /** Nothing went elsewhere, was blocked by the policy, left unnamed or failed in the page. */
+  function expectClean() {
+    expect(elsewhere).toEqual([]);
+    expect(blocked).toEqual([]);
+    expect(unnamed).toEqual([]);
+    expect(faults).toEqual([]);
+  }
+
+  const openAccountMenu = (page: Page) => page.locator('summary', { hasText: 'Account:' }).click();
+
+  const tokenRow = (page: Page, name: string) => page.locator('table.tokens tbody tr').filter({ hasText: name });
+
+  it('takes an admin from sign-in to a token in use, its last use seen, and its revocation', async () => {
+    const owner = await createOwner(server, { name: 'Olga' });
+    const { context, page } = await open();
+    await signIn(page, owner, '/console/tokens');
+    // Back where they were going.
+    await page.getByRole('heading', { name: 'API tokens' }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/tokens');
+    await page.getByRole('link', { name: 'Service accounts' }).click();
+
+    await page.getByRole('button', { name: 'New service account' }).click();
+    const dialog = page.getByRole('dialog', { name: 'New service account' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Deploy Bot');
+    expect(await dialog.getByLabel('Slug').inputValue()).toBe('deploy-bot');
+    await dialog.getByLabel('Description').fill('Ships the web app');
+    await dialog.getByRole('button', { name: 'Create' }).click();
+    await page.getByRole('heading', { name: 'Deploy Bot', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe('/console/service-accounts/deploy-bot');
+
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    const generate = page.getByRole('dialog', { name: 'Generate token' });
+    await generate.getByLabel('Token name').fill('CI deploys');
+    await generate.getByRole('radio', { name: 'read:organization' }).check();
+    await generate.getByRole('radio', { name: 'write:work_items' }).check();
+    await generate.getByLabel('Expiry').selectOption('30');
+    await generate.getByRole('button', { name: 'Generate' }).click();
+
+    const once = page.getByRole('dialog', { name: 'Copy your new token' });
+    await once.getByRole('alert').filter({ hasText: 'only time' }).waitFor();
+    const shown = await once.getByLabel('Token').inputValue();
+    expect(shown).toMatch(/^hld_[A-Za-z0-9]{49}$/);
+    await once.getByRole('button', { name: 'Copy' }).click();
+    await once.getByRole('status').filter({ hasText: 'Copied' }).waitFor();
+    const copied = await page.evaluate(() => navigator.clipboard.readText());
+    expect(copied).toBe(shown);
+    await once.getByRole('button', { name: 'I have stored it' }).click();
+
+    const row = tokenRow(page, 'CI deploys');
+    await expect.poll(() => row.innerText()).toContain(shown.slice(0, 12));
+    const text = await row.innerText();
+    expect(text).toContain('read:organization write:work_items');
+    expect(text).toContain('Olga');
+    expect(await row.locator('td.last-used').innerText()).toBe('Never');
+
+    // The copied token works, and the console sees it used.
+    const organization = ok(await server.gql(CurrentOrganizationDocument, {}, { token: copied }));
+    expect(organization.organization.id).toBe(owner.organizationId);
+    await eventually(async () => {
+      await page.getByRole('button', { name: 'Refresh' }).click();
+      expect(await row.locator('td.last-used').innerText()).not.toBe('Never');
+    }, 10_000);
+    expect(await row.locator('td.last-used time').getAttribute('title')).toMatch(/\d/);
+
+    await row.getByRole('button', { name: 'Revoke CI deploys' }).click();
+    const confirm = page.getByRole('dialog', { name: 'Revoke CI deploys?' });
+    await confirm.getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect(failure(await server.gql(CurrentOrganizationDocument, {}, { token: copied })).extensions?.code).toBe(
+      'UNAUTHENTICATED',
+    );
+    await page.getByRole('region', { name: 'API tokens', exact: true }).getByLabel('Show revoked').check();
+    await expect.poll(() => row.innerText()).toContain('Revoked');
+    expect(await row.innerText()).toContain('by Olga');
+
+    expectClean();
+    await context.close();
+  });
+
+  it('rotates a token after a confirmation: the new secret once, the old one refused', async () => {
+    const owner = await createOwner(server);
+    const { createServiceAccount } = ok(
+      await server.gql(CreateServiceAccountDocument, { input: { name: 'Importer' } }, { token: owner.accessToken }),
+    );
+    const { createApiToken } = ok(
+      await server.gql(
+        CreateApiTokenDocument,
+        { input: { serviceAccountSlug: createServiceAccount.slug, name: 'nightly', scopes: ['read:organization'] } },
+        { token: owner.accessToken },
+      ),
+    );
+    const { context, page } = await open();
+    await signIn(page, owner, `/console/service-accounts/${createServiceAccount.slug}`);
+    const row = tokenRow(page, 'nightly');
+    await row.getByRole('button', { name: 'Rotate nightly' }).click();
+    await page.getByRole('dialog', { name: 'Rotate nightly?' }).getByRole('button', { name: 'Rotate' }).click();
+    const fresh = await page.getByRole('dialog', { name: 'Copy your new token' }).getByLabel('Token').inputValue();
+    expect(fresh).not.toBe(createApiToken.token);
+    ok(await server.gql(CurrentOrganizationDocument, {}, { token: fresh }));
+    expect(
+      failure(await server.gql(CurrentOrganizationDocument, {}, { token: createApiToken.token })).extensions?.code,
+    ).toBe('UNAUTHENTICATED');
+    expectClean();
+    await context.close();
+  });
+
+  it('offers a member no admin action, and the API refuses them anyway', async () => {
+    const owner = await createOwner(server);
+    const { createServiceAccount } = ok(
+      await server.gql(CreateServiceAccountDocument, { input: { name: 'Reporter' } }, { token: owner.accessToken }),
+    );
+    ok(
+      await server.gql(
+        CreateApiTokenDocument,
+        { input: { serviceAccountSlug: createServiceAccount.slug, name: 'reports', scopes: ['read:organization'] } },
+        { token: owner.accessToken },
+      ),
+    );
+    const member = await addMember(server, owner, 'MEMBER');
+    const { context, page } = await open();
+    await signIn(page, member);
+    await page.getByRole('link', { name: 'Reporter' }).waitFor();
+    expect(await page.getByRole('button', { name: 'New service account' }).count()).toBe(0);
+    await page.getByRole('link', { name: 'Reporter' }).click();
+    await tokenRow(page, 'reports').waitFor();
+    for (const action of [
+      'Edit',
+      'Disable',
+      'Delete',
+      'Generate token',
+      'Register application',
+      /^Rotate/,
+      /^Revoke/,
+    ]) {
+      expect(await page.getByRole('button', { name: action }).count(), String(action)).toBe(0);
+    }
+    const refused = failure(
+      await server.gql(CreateServiceAccountDocument, { input: { name: 'Sneaky' } }, { token: member.accessToken }),
+    );
+    expect(refused.extensions).toMatchObject({ code: 'FORBIDDEN' });
+    expectClean();
+    await context.close();
+  });
+
+  it('shows Herald’s errors, in the chosen language, next to the field they name', async () => {
+    const owner = await createOwner(server);
+    ok(
+      await server.gql(
+        CreateServiceAccountDocument,
+        { input: { name: 'Taken', slug: 'taken' } },
+        { token: owner.accessToken },
+      ),
+    );
+    const { context, page } = await open('de-DE');
+    await page.goto(`${server.url}/console`);
+    await page.getByRole('heading', { name: 'Anmelden' }).waitFor();
+    await page.getByLabel('E-Mail').fill(owner.email);
+    await page.getByLabel('Passwort').fill('not the password at all');
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+    await page.getByRole('alert').filter({ hasText: 'E-Mail-Adresse oder Passwort ist falsch.' }).waitFor();
+    await page.getByLabel('Passwort').fill(owner.password);
+    await page.getByRole('button', { name: 'Anmelden' }).click();
+
+    await page.getByRole('button', { name: 'Neues Dienstkonto' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Neues Dienstkonto' });
+    await dialog.getByLabel('Name', { exact: true }).fill('Taken');
+    await dialog.getByRole('button', { name: 'Anlegen' }).click();
+    const slug = dialog.getByLabel('Slug');
+    await expect.poll(() => slug.getAttribute('aria-invalid')).toBe('true');
+    const describedBy = (await slug.getAttribute('aria-describedby')) as string;
+    const message = await page.locator(`[id="${describedBy.split(' ').at(-1)}"]`).innerText();
+    expect(message).toBe('Der Kurzname „taken“ ist bereits vergeben.');
+
+    // The language can be changed in the page; Herald's messages follow it.
+    await page.keyboard.press('Escape');
+    await page.getByLabel('Sprache').selectOption('cs');
+    await page.getByRole('button', { name: 'Nový servisní účet' }).click();
+    const czech = page.getByRole('dialog', { name: 'Nový servisní účet' });
+    await czech.getByLabel('Název').fill('Taken');
+    await czech.getByRole('button', { name: 'Vytvořit' }).click();
+    await czech.getByText('Identifikátor „taken“ už je obsazený.').waitFor();
+    expectClean();
+    await context.close();
+  });
+
+  it('signs in to one of several organizations, switches, and signs out', async () => {
+    const owner = await createOwner(server, { organizationName: 'First Org' });
+    ok(
+      await server.gql(RegisterDocument, {
+        input: { email: owner.email, password: owner.password, name: 'Owner', organizationName: 'Second Org' },
+      }),
+    );
+    const { context, page } = await open();
+    await signIn(page, owner);
+    await page.getByRole('heading', { name: 'Choose an organization' }).waitFor();
+    await page.getByRole('button', { name: /Second Org/ }).click();
+    const switcher = page.getByLabel('Organization');
+    await expect.poll(async () => switcher.locator('option:checked').innerText()).toBe('Second Org');
+    await switcher.selectOption({ label: 'First Org' });
+    await expect.poll(async () => switcher.locator('option:checked').innerText()).toBe('First Org');
+
+    await openAccountMenu(page);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // A reload finds no session left.
+    await page.reload();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    expectClean();
+    await context.close();
+  });
+
+  it('keeps the session across a reload of the tab, and "sign out everywhere" ends other sessions too', async () => {
+    const owner = await createOwner(server);
+    const { context, page } = await open();
+    await signIn(page, owner);
+    await page.getByRole('heading', { name: 'Service accounts' }).waitFor();
+    await page.reload();
+    await page.getByRole('heading', { name: 'Service accounts' }).waitFor();
+
+    await openAccountMenu(page);
+    await page.getByRole('button', { name: 'Sign out everywhere' }).click();
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The session the owner's registration opened has ended as well.
+    expect(
+      failure(await server.gql(CurrentOrganizationDocument, {}, { token: owner.accessToken })).extensions?.code,
+    ).toBe('UNAUTHENTICATED');
+    expectClean();
+    await context.close();
+  });
+
+  it('accepts an invitation and resets a password from the pages the emails can link to', async () => {
+    const owner: Account = await createOwner(server, { organizationName: 'Inviting Org' });
+    const email = uniqueEmail('invited');
+    ok(await server.gql(InviteMemberDocument, { input: { email, role: 'ADMIN' } }, { token: owner.accessToken }));
+    const invitation = tokenFromEmail(await waitForEmail(server.dataDir, email));
+    const { context, page } = await open();
+    await page.goto(`${server.url}/console/accept-invitation?token=${encodeURIComponent(invitation)}`);
+    await page.getByLabel('Your name').fill('Ines');
+    await page.getByLabel('Password').fill('short');
+    await page.getByRole('button', { name: 'Join the organization' }).click();
+    // Herald's refusal of the password, next to it.
+    await expect.poll(() => page.getByLabel('Password').getAttribute('aria-invalid')).toBe('true');
+    await page.getByLabel('Password').fill(PASSWORD);
+    await page.getByRole('button', { name: 'Join the organization' }).click();
+    await page.getByRole('heading', { name: 'Service accounts' }).waitFor();
+    expect(await page.locator('.organization').innerText()).toBe('Inviting Org');
+    await openAccountMenu(page);
+    await page.getByRole('button', { name: 'Sign out', exact: true }).click();
+
+    await page.getByRole('link', { name: 'Forgot your password?' }).click();
+    await page.getByLabel('Email').fill(email);
+    await page.getByRole('button', { name: 'Send the link' }).click();
+    await page.getByRole('status').filter({ hasText: 'on its way' }).waitFor();
+    const reset = tokenFromEmail(await waitForEmail(server.dataDir, email, { after: 1 }));
+    await page.goto(`${server.url}/console/reset-password?token=${encodeURIComponent(reset)}`);
+    await page.getByLabel('New password').fill('a new long passphrase for Ines');
+    await page.getByRole('button', { name: 'Set the password' }).click();
+    await page.getByRole('status').filter({ hasText: 'password is changed' }).waitFor();
+    await signIn(page, { email, password: 'a new long passphrase for Ines' });
+    await page.getByRole('heading', { name: 'Service accounts' }).waitFor();
+    expectClean();
+    await context.close();
+  });
+
+  it('fits a phone: no sideways scrolling of the page, the tables scroll in their own box', async () => {
+    const owner = await createOwner(server);
+    const { createServiceAccount } = ok(
+      await server.gql(CreateServiceAccountDocument, { input: { name: 'Phone Bot' } }, { token: owner.accessToken }),
+    );
+    ok(
+      await server.gql(
+        CreateApiTokenDocument,
+        { input: { serviceAccountSlug: createServiceAccount.slug, name: 'mobile', scopes: ['read:organization'] } },
+        { token: owner.accessToken },
+      ),
+    );
+    const { context, page } = await open('en-US', { width: 375, height: 740 });
+    await signIn(page, owner, `/console/service-accounts/${createServiceAccount.slug}`);
+    await tokenRow(page, 'mobile').waitFor();
+    const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    expect(overflow).toBeLessThanOrEqual(0);
+    expectClean();
+    await context.close();
+  });
+});
