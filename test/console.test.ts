@@ -258,6 +258,88 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     await context.close();
   });
 
+  it('registers an OAuth application whose id and secret, shown once, get tokens; rotation and revocation stop them', async () => {
+    const owner = await createOwner(server);
+    ok(
+      await server.gql(CreateServiceAccountDocument, { input: { name: 'Billing Sync' } }, { token: owner.accessToken }),
+    );
+    const { context, page } = await open();
+    await signIn(page, owner, '/console/service-accounts/billing-sync');
+    await page.getByRole('button', { name: 'Register application' }).click();
+    const register = page.getByRole('dialog', { name: 'Register application' });
+    await register.getByLabel('Application name').fill('billing');
+    await register.getByRole('radio', { name: 'read:organization' }).check();
+    await register.getByRole('button', { name: 'Register' }).click();
+    const once = page.getByRole('dialog', { name: 'Copy the client secret' });
+    const clientId = await once.getByLabel('Client ID').inputValue();
+    const clientSecret = await once.getByLabel('Client secret').inputValue();
+    await once.getByRole('button', { name: 'I have stored it' }).click();
+    const grant = (secret: string) =>
+      fetch(`${server.url}/oauth/token`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: new URLSearchParams({ grant_type: 'client_credentials', client_id: clientId, client_secret: secret }),
+      });
+    expect((await grant(clientSecret)).status).toBe(200);
+
+    const row = page.locator('tbody tr').filter({ hasText: clientId });
+    await row.getByRole('button', { name: 'Rotate secret billing' }).click();
+    await page
+      .getByRole('dialog', { name: 'Rotate the secret of billing?' })
+      .getByRole('button', { name: 'Rotate secret' })
+      .click();
+    const rotated = await page
+      .getByRole('dialog', { name: 'Copy the client secret' })
+      .getByLabel('Client secret')
+      .inputValue();
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    expect((await grant(clientSecret)).status).toBe(401);
+    expect((await grant(rotated)).status).toBe(200);
+
+    await row.getByRole('button', { name: 'Revoke billing' }).click();
+    await page.getByRole('dialog', { name: 'Revoke billing?' }).getByRole('button', { name: 'Revoke' }).click();
+    await expect.poll(() => row.count()).toBe(0);
+    expect((await grant(rotated)).status).toBe(401);
+    expectClean();
+    await context.close();
+  });
+
+  it('finds the tokens unused for 30 days or more, to prune them', async () => {
+    const owner = await createOwner(server);
+    const { createServiceAccount } = ok(
+      await server.gql(CreateServiceAccountDocument, { input: { name: 'Old Bot' } }, { token: owner.accessToken }),
+    );
+    const make = async (name: string) =>
+      ok(
+        await server.gql(
+          CreateApiTokenDocument,
+          { input: { serviceAccountSlug: createServiceAccount.slug, name, scopes: ['read:organization'] } },
+          { token: owner.accessToken },
+        ),
+      ).createApiToken.apiToken.id;
+    const forgotten = await make('forgotten');
+    const recentlyUsed = await make('recently used');
+    await make('brand new');
+    // Tokens made 40 days ago (the clock of a test cannot wait a month): one never used since,
+    // one used yesterday.
+    const longAgo = new Date(Date.now() - 40 * 24 * 3600_000);
+    await server.app.db.apiToken.update({ where: { id: forgotten }, data: { createdAt: longAgo } });
+    await server.app.db.apiToken.update({
+      where: { id: recentlyUsed },
+      data: { createdAt: longAgo, lastUsedAt: new Date(Date.now() - 24 * 3600_000) },
+    });
+    const { context, page } = await open();
+    await signIn(page, owner, '/console/tokens');
+    await tokenRow(page, 'brand new').waitFor();
+    expect(await page.locator('table.tokens tbody tr').count()).toBe(3);
+    await page.getByLabel('Only tokens unused for 30+ days').check();
+    await expect.poll(() => page.locator('table.tokens tbody tr').count()).toBe(1);
+    expect(await tokenRow(page, 'forgotten').count()).toBe(1);
+    await page.getByRole('status').filter({ hasText: '1 token' }).waitFor();
+    expectClean();
+    await context.close();
+  });
+
   it('offers a member no admin action, and the API refuses them anyway', async () => {
     const owner = await createOwner(server);
     const { createServiceAccount } = ok(
