@@ -3,7 +3,7 @@
 // see it refused. Members see no admin actions (and the API refuses them anyway); Herald's
 // errors appear, translated, next to the field they name; the page runs under a strict
 // Content-Security-Policy and nothing comes from elsewhere; CONSOLE=false turns it off.
-import { type Browser, type BrowserContext, chromium, type Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateApiTokenDocument,
@@ -12,9 +12,10 @@ import {
   InviteMemberDocument,
   RegisterDocument,
 } from './generated/graphql.ts';
+import { type ConsoleBrowser, launchConsoleBrowser } from './helpers/console-browser.ts';
 import { addMember, eventually } from './helpers/machine.ts';
 import { tokenFromEmail, waitForEmail } from './helpers/mail.ts';
-import { chromiumPath, needing } from './helpers/requirements.ts';
+import { needing } from './helpers/requirements.ts';
 import { type Account, createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
 
@@ -92,75 +93,15 @@ describe('the console page', () => {
 });
 
 describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
-  let browser: Browser;
-  /** Requests pages tried to make anywhere but this server (all refused). */
-  const elsewhere: string[] = [];
-  /** What the Content-Security-Policy blocked. */
-  const blocked: string[] = [];
-  /** GraphQL requests the console sent without naming itself. */
-  const unnamed: string[] = [];
-  const faults: string[] = [];
-
+  let browser: ConsoleBrowser;
   beforeAll(async () => {
-    browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu'] });
+    browser = await launchConsoleBrowser(server);
   }, 60_000);
   afterAll(() => browser?.close());
-
-  /** A fresh browser profile, as a person at their own computer, in `locale`. */
-  async function open(
-    locale = 'en-US',
-    viewport = { width: 1280, height: 800 },
-  ): Promise<{ context: BrowserContext; page: Page }> {
-    const context = await browser.newContext({ locale, viewport });
-    await context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: server.url });
-    const origin = new URL(server.url).origin;
-    await context.route('**/*', (route) => {
-      const url = route.request().url();
-      if (/^https?:/.test(url) && new URL(url).origin !== origin) {
-        elsewhere.push(url);
-        return route.abort();
-      }
-      return route.continue();
-    });
-    context.on('request', (request) => {
-      if (request.url().startsWith(`${server.url}/graphql`) && request.headers()['x-herald-client'] !== 'console') {
-        unnamed.push(request.postData() ?? request.url());
-      }
-    });
-    context.on('weberror', (error) => faults.push(String(error.error())));
-    const page = await context.newPage();
-    await page.exposeFunction('reportViolation', (what: string) => blocked.push(what));
-    await page.addInitScript(() => {
-      const report = (window as unknown as { reportViolation(what: string): void }).reportViolation;
-      document.addEventListener('securitypolicyviolation', (event) =>
-        report(`${event.effectiveDirective} ${event.blockedURI}`),
-      );
-    });
-    page.on('console', (message) => {
-      if (message.type() === 'error' && /Content[ -]Security[ -]Policy|Trusted Type/i.test(message.text())) {
-        blocked.push(message.text());
-      }
-    });
-    return { context, page };
-  }
-
-  async function signIn(page: Page, who: { email: string; password: string }, path = '/console') {
-    await page.goto(`${server.url}${path}`);
-    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
-    await page.getByLabel('Email').fill(who.email);
-    await page.getByLabel('Password').fill(who.password);
-    await page.getByRole('button', { name: 'Sign in' }).click();
-  }
-
-  /** Nothing went elsewhere, was blocked by the policy, left unnamed or failed in the page. */
-  function expectClean() {
-    expect(elsewhere).toEqual([]);
-    expect(blocked).toEqual([]);
-    expect(unnamed).toEqual([]);
-    expect(faults).toEqual([]);
-  }
-
-  const openAccountMenu = (page: Page) => page.locator('summary', { hasText: 'Account:' }).click();
+  const open: ConsoleBrowser['open'] = (...args) => browser.open(...args);
+  const signIn: ConsoleBrowser['signIn'] = (...args) => browser.signIn(...args);
+  const expectClean = () => browser.expectClean();
+  const openAccountMenu = (page: Page) => browser.openAccountMenu(page);
 
   const tokenRow = (page: Page, name: string) => page.locator('table.tokens tbody tr').filter({ hasText: name });
 

@@ -8,8 +8,11 @@ import { useQuery } from './data.ts';
 import { ConsoleMyOrganizationsDocument } from './generated/graphql.ts';
 import { herald } from './herald.ts';
 import { LOCALES, type Locale, setLocale, t, useLocale } from './i18n.ts';
+import { AuditPage } from './pages/audit.tsx';
+import { MembersPage } from './pages/members.tsx';
 import { ServiceAccountPage } from './pages/service-account.tsx';
 import { ServiceAccountsPage } from './pages/service-accounts.tsx';
+import { SettingsPage } from './pages/settings.tsx';
 import { AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, SignInPage } from './pages/sign-in.tsx';
 import { TokensPage } from './pages/tokens.tsx';
 import { navigate, useLocation } from './router.ts';
@@ -30,6 +33,9 @@ function page(path: string, session: Session): ComponentChildren {
   const account = /^\/service-accounts\/([a-z0-9-]+)$/.exec(path);
   if (account) return <ServiceAccountPage session={session} slug={account[1] as string} />;
   if (path === '/tokens') return <TokensPage session={session} />;
+  if (path === '/members') return <MembersPage session={session} />;
+  if (path === '/settings') return <SettingsPage session={session} />;
+  if (path === '/audit') return <AuditPage session={session} />;
   return <NotFound />;
 }
 
@@ -155,6 +161,9 @@ function Navigation(props: { path: string }) {
   const items: { to: string; label: string }[] = [
     { to: '/service-accounts', label: t('navServiceAccounts') },
     { to: '/tokens', label: t('navTokens') },
+    { to: '/members', label: t('navMembers') },
+    { to: '/settings', label: t('navSettings') },
+    { to: '/audit', label: t('navAudit') },
   ];
   return (
     <nav aria-label={t('navigation')}>
