@@ -9,8 +9,9 @@ import {
   InviteMemberDocument,
 } from './generated/graphql.ts';
 import { type ConsoleBrowser, launchConsoleBrowser } from './helpers/console-browser.ts';
-import { addMember } from './helpers/machine.ts';
+import { addMember, createMachineToken } from './helpers/machine.ts';
 import { countEmails, tokenFromEmail, waitForEmail } from './helpers/mail.ts';
+import { startReceiver } from './helpers/receiver.ts';
 import { needing } from './helpers/requirements.ts';
 import { createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
@@ -19,7 +20,10 @@ const inBrowser = needing('the console’s organization pages in a browser', 'ch
 
 let server: TestServer;
 beforeAll(async () => {
-  server = await startServer({ env: { SLA_SWEEP_INTERVAL_MS: '0' } });
+  server = await startServer({
+    // The test's receiver listens on loopback.
+    env: { SLA_SWEEP_INTERVAL_MS: '0', WEBHOOK_ALLOW_PRIVATE_TARGETS: 'true', WEBHOOK_DELIVERY_INTERVAL_MS: '100' },
+  });
 });
 afterAll(() => server?.close());
 
@@ -129,7 +133,7 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     ).toMatchObject({ name: 'Acme Industries', slug: 'acme-industries' });
 
     const slack = page.getByLabel('Slack incoming-webhook URL');
-    await slack.fill('http://example.com/not-slack');
+    await slack.fill('not a web address');
     await page.getByRole('button', { name: 'Save' }).nth(1).click();
     await expect.poll(() => slack.getAttribute('aria-invalid')).toBe('true');
     await slack.fill('https://hooks.slack.com/services/T000/B000/secretpart1234');
@@ -176,6 +180,63 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     await page.getByRole('status').filter({ hasText: '3 events' }).waitFor();
     browser.expectClean();
     await context.close();
+  });
+
+  it('adds a webhook endpoint whose secret, shown once, verifies what it is sent; tests, replays, disables, deletes', async () => {
+    const owner = await createOwner(server);
+    const receiver = await startReceiver();
+    const { context, page } = await browser.open();
+    try {
+      await browser.signIn(page, owner, '/console/webhooks');
+      await page.getByRole('button', { name: 'Add endpoint' }).click();
+      const add = page.getByRole('dialog', { name: 'Add endpoint' });
+      await add.getByLabel('Endpoint URL').fill(receiver.url);
+      await add.getByRole('button', { name: 'Save' }).click();
+      // No event chosen: Herald's refusal, next to the events.
+      await add.locator('fieldset.events.invalid').waitFor();
+      await add.getByRole('checkbox', { name: 'api_token.created' }).check();
+      await add.getByRole('button', { name: 'Save' }).click();
+      const once = page.getByRole('dialog', { name: 'Copy the signing secret' });
+      const secret = await once.getByLabel('Signing secret').inputValue();
+      expect(secret).toMatch(/^whsec_/);
+      await once.getByRole('button', { name: 'I have stored it' }).click();
+      await page.getByRole('heading', { name: receiver.url }).waitFor();
+
+      await page.getByRole('button', { name: 'Send a test' }).click();
+      await expect.poll(() => receiver.received.length).toBe(1);
+      expect(receiver.verified(secret).map((message) => message.type)).toEqual(['webhook.test']);
+
+      await createMachineToken(server, owner, ['read:organization']);
+      await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBe(2);
+      const rows = page.locator('table.deliveries tbody tr');
+      const created = rows.filter({ hasText: 'api_token.created' });
+      await expect
+        .poll(async () => {
+          await page.getByRole('button', { name: 'Refresh' }).click();
+          return created.innerText();
+        })
+        .toContain('Succeeded');
+      expect(await created.innerText()).toMatch(/\b204\b/);
+
+      await created.getByRole('button', { name: /^Replay/ }).click();
+      await expect.poll(() => receiver.received.length, { timeout: 10_000 }).toBe(3);
+      expect(receiver.received[2]?.headers['webhook-id']).toBe(receiver.received[1]?.headers['webhook-id']);
+      receiver.verified(secret);
+
+      await page.getByRole('button', { name: 'Disable' }).click();
+      await page.getByRole('status').filter({ hasText: 'nothing is sent' }).waitFor();
+      await page.getByLabel('Status').selectOption('SUCCEEDED');
+      await expect.poll(() => rows.count()).toBe(3);
+
+      await page.getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('dialog', { name: 'Delete the endpoint?' }).getByRole('button', { name: 'Delete' }).click();
+      await page.getByRole('heading', { name: 'Webhooks', level: 1 }).waitFor();
+      await page.getByText('No endpoints.').waitFor();
+      browser.expectClean();
+    } finally {
+      await context.close();
+      await receiver.close();
+    }
   });
 
   it('shows a member the organization without the actions that change it', async () => {

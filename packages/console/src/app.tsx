@@ -15,6 +15,7 @@ import { ServiceAccountsPage } from './pages/service-accounts.tsx';
 import { SettingsPage } from './pages/settings.tsx';
 import { AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, SignInPage } from './pages/sign-in.tsx';
 import { TokensPage } from './pages/tokens.tsx';
+import { WebhookPage, WebhooksPage } from './pages/webhooks.tsx';
 import { navigate, useLocation } from './router.ts';
 import { useSession } from './session.ts';
 import { Link, Loading, PageTitle } from './ui.tsx';
@@ -36,6 +37,9 @@ function page(path: string, session: Session): ComponentChildren {
   if (path === '/members') return <MembersPage session={session} />;
   if (path === '/settings') return <SettingsPage session={session} />;
   if (path === '/audit') return <AuditPage session={session} />;
+  if (path === '/webhooks') return <WebhooksPage session={session} />;
+  const endpoint = /^\/webhooks\/([\w-]+)$/.exec(path);
+  if (endpoint) return <WebhookPage session={session} id={endpoint[1] as string} />;
   return <NotFound />;
 }
 
@@ -163,6 +167,7 @@ function Navigation(props: { path: string }) {
     { to: '/tokens', label: t('navTokens') },
     { to: '/members', label: t('navMembers') },
     { to: '/settings', label: t('navSettings') },
+    { to: '/webhooks', label: t('navWebhooks') },
     { to: '/audit', label: t('navAudit') },
   ];
   return (
