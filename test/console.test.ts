@@ -14,7 +14,7 @@ import {
 } from './generated/graphql.ts';
 import { type ConsoleBrowser, launchConsoleBrowser } from './helpers/console-browser.ts';
 import { addMember, eventually } from './helpers/machine.ts';
-import { tokenFromEmail, waitForEmail } from './helpers/mail.ts';
+import { linkFromEmail, tokenFromEmail, waitForEmail } from './helpers/mail.ts';
 import { needing } from './helpers/requirements.ts';
 import { type Account, createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
@@ -86,6 +86,10 @@ describe('the console page', () => {
       for (const path of ['/console', '/console/service-accounts', script]) {
         expect((await fetch(`${off.url}${path}`)).status, path).toBe(404);
       }
+      // The email link pages lead to the console only where it is on.
+      const landing = async (url: string) => (await fetch(`${url}/reset-password?token=abc`)).text();
+      expect(await landing(server.url)).toContain('<a id="console" href="/console/reset-password?token=abc">');
+      expect(await landing(off.url)).not.toContain('id="console"');
     } finally {
       await off.close();
     }
@@ -409,9 +413,10 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     const owner: Account = await createOwner(server, { organizationName: 'Inviting Org' });
     const email = uniqueEmail('invited');
     ok(await server.gql(InviteMemberDocument, { input: { email, role: 'ADMIN' } }, { token: owner.accessToken }));
-    const invitation = tokenFromEmail(await waitForEmail(server.dataDir, email));
     const { context, page } = await open();
-    await page.goto(`${server.url}/console/accept-invitation?token=${encodeURIComponent(invitation)}`);
+    // The email's link, to Herald's own landing page, which leads people to the console.
+    await page.goto(linkFromEmail(await waitForEmail(server.dataDir, email)));
+    await page.getByRole('link', { name: 'Accept it in the Herald console' }).click();
     await page.getByLabel('Your name').fill('Ines');
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Join the organization' }).click();

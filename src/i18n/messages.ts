@@ -420,6 +420,16 @@ const catalog = {
     cs: 'Připraveno ke spuštění, s vaším tokenem',
     de: 'Bereit zum Ausführen, mit Ihrem Token',
   },
+  linkPageAcceptInConsole: {
+    en: 'Accept it in the Herald console',
+    cs: 'Přijmout ji v konzoli Herald',
+    de: 'In der Herald-Konsole annehmen',
+  },
+  linkPageResetInConsole: {
+    en: 'Set the new password in the Herald console',
+    cs: 'Nastavit nové heslo v konzoli Herald',
+    de: 'Das neue Passwort in der Herald-Konsole festlegen',
+  },
   linkPageOpenExplorer: {
     en: 'Open it in GraphiQL',
     cs: 'Otevřít v GraphiQL',
