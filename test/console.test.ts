@@ -364,6 +364,50 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     await context.close();
   });
 
+  it('works from the keyboard alone, and names a refused scope choice next to the scopes', async () => {
+    const owner = await createOwner(server);
+    const { context, page } = await open();
+    await page.goto(`${server.url}/console`);
+    await page.getByRole('heading', { name: 'Sign in' }).waitFor();
+    // The skip link comes first.
+    await page.keyboard.press('Tab');
+    expect(await page.evaluate(() => document.activeElement?.textContent)).toBe('Skip to content');
+    await page.getByLabel('Email').focus();
+    await page.keyboard.type(owner.email);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type(owner.password);
+    await page.keyboard.press('Enter');
+    const create = page.getByRole('button', { name: 'New service account' });
+    await create.waitFor();
+    await create.focus();
+    await page.keyboard.press('Enter');
+    // The dialog takes the focus, and Escape closes it.
+    const dialog = page.getByRole('dialog', { name: 'New service account' });
+    await expect.poll(() => dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await page.keyboard.press('Escape');
+    await expect.poll(() => dialog.count()).toBe(0);
+    await create.focus();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => dialog.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await page.keyboard.type('Keyboard Bot');
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'Keyboard Bot', level: 1 }).waitFor();
+    // The new page's heading has the focus, so that a screen reader announces it.
+    expect(await page.evaluate(() => document.activeElement?.tagName)).toBe('H1');
+
+    await page.getByRole('button', { name: 'Generate token' }).focus();
+    await page.keyboard.press('Enter');
+    const generate = page.getByRole('dialog', { name: 'Generate token' });
+    await expect.poll(() => generate.evaluate((element) => element.contains(document.activeElement))).toBe(true);
+    await page.keyboard.type('no scopes');
+    await page.keyboard.press('Enter');
+    const scopes = page.getByRole('group', { name: 'Scopes' });
+    await expect.poll(() => scopes.getAttribute('class')).toContain('invalid');
+    expect(await scopes.locator('.error').innerText()).toMatch(/scopes/i);
+    expectClean();
+    await context.close();
+  });
+
   it('signs in to one of several organizations, switches, and signs out', async () => {
     const owner = await createOwner(server, { organizationName: 'First Org' });
     ok(

@@ -52,7 +52,7 @@ export function App() {
   useEffect(() => {
     if (!restoring && !session && !isPublic) {
       const next = `${location.pathname}${location.search}`;
-      navigate(`/sign-in?next=${encodeURIComponent(next)}`, { replace: true });
+      navigate(`/sign-in?next=${encodeURIComponent(next)}`, { replace: true, redirect: true });
     }
   }, [restoring, session, isPublic]);
 

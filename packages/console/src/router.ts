@@ -19,7 +19,14 @@ const current = (): Location => ({
 
 export const href = (path: string) => `${BASE}${path === '/' ? '' : path}`;
 
-export function navigate(path: string, options: { replace?: boolean } = {}) {
+let moved = false;
+
+/** Whether the person has moved within the console since the page loaded (not a first load). */
+export const hasNavigated = () => moved;
+
+/** `redirect`: the console's own move (to sign in), not one the person made. */
+export function navigate(path: string, options: { replace?: boolean; redirect?: boolean } = {}) {
+  if (!options.redirect) moved = true;
   if (options.replace) history.replaceState(null, '', href(path));
   else history.pushState(null, '', href(path));
   dispatchEvent(new Event(CHANGED));
@@ -29,10 +36,14 @@ export function useLocation(): Location {
   const [where, setWhere] = useState(current);
   useEffect(() => {
     const update = () => setWhere(current());
-    addEventListener('popstate', update);
+    const back = () => {
+      moved = true;
+      update();
+    };
+    addEventListener('popstate', back);
     addEventListener(CHANGED, update);
     return () => {
-      removeEventListener('popstate', update);
+      removeEventListener('popstate', back);
       removeEventListener(CHANGED, update);
     };
   }, []);

@@ -5,7 +5,7 @@
 import type { ComponentChildren } from 'preact';
 import { useEffect, useId, useRef, useState } from 'preact/hooks';
 import { exactTime, relativeTime, t } from './i18n.ts';
-import { href, isPlainClick, navigate } from './router.ts';
+import { hasNavigated, href, isPlainClick, navigate } from './router.ts';
 
 export function Link(props: { to: string; children: ComponentChildren; class?: string; current?: boolean }) {
   return (
@@ -24,11 +24,14 @@ export function Link(props: { to: string; children: ComponentChildren; class?: s
   );
 }
 
-/** The page's heading, focused when the page opens so that screen readers announce it. */
+/**
+ * The page's heading, focused when the person moves to the page within the console so that
+ * screen readers announce where they are (a first load starts at the top, with the skip link).
+ */
 export function PageTitle(props: { children: ComponentChildren }) {
   const heading = useRef<HTMLHeadingElement>(null);
   useEffect(() => {
-    heading.current?.focus();
+    if (hasNavigated()) heading.current?.focus();
   }, []);
   useEffect(() => {
     document.title = `${heading.current?.textContent ?? ''} · ${t('appName')}`;
