@@ -82,6 +82,22 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
       ).extensions?.code,
     ).toBe('BAD_USER_INPUT');
 
+    // An invitation that expired unanswered is listed as such, and sent again from there.
+    const late = uniqueEmail('late');
+    const { inviteMember } = ok(
+      await server.gql(InviteMemberDocument, { input: { email: late, role: 'MEMBER' } }, { token: owner.accessToken }),
+    );
+    await server.app.db.invitation.update({
+      where: { id: inviteMember.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    await page.reload();
+    const lateRow = page.locator('table.invitations tbody tr').filter({ hasText: late });
+    await expect.poll(() => lateRow.innerText()).toContain('Expired');
+    await lateRow.getByRole('button', { name: `Send again ${late}` }).click();
+    await expect.poll(() => lateRow.innerText()).not.toContain('Expired');
+    await waitForEmail(server.dataDir, late, { after: 1 });
+
     // The resent link works.
     ok(await server.gql(AcceptInvitationDocument, { input: { token: second, name: 'Ida', password: PASSWORD } }));
     await page.reload();

@@ -4,6 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   AcceptInvitationDocument,
+  InvitationsWithExpiredDocument,
   InviteMemberDocument,
   ResendInvitationDocument,
   RevokeInvitationDocument,
@@ -103,6 +104,33 @@ describe('resendInvitation', () => {
     expect(await countEmails(server.dataDir, toOwner.email)).toBe(1);
     // The admin may resend the others.
     ok(await server.gql(ResendInvitationDocument, { input: { id: invitation.id } }, { token: admin.accessToken }));
+  });
+
+  it('sends an expired invitation again, which the list shows when asked for expired ones', async () => {
+    const owner = await createOwner(server);
+    const invitation = await invite(owner);
+    // A week has passed (the test's clock cannot wait for it).
+    await server.app.db.invitation.update({
+      where: { id: invitation.id },
+      data: { expiresAt: new Date(Date.now() - 1000) },
+    });
+    const listed = async (includeExpired: boolean) =>
+      ok(
+        await server.gql(InvitationsWithExpiredDocument, { includeExpired }, { token: owner.accessToken }),
+      ).invitations.edges.map((edge) => edge.node.id);
+    expect(await listed(false)).toEqual([]);
+    expect(await listed(true)).toEqual([invitation.id]);
+    const expired = failure(
+      await server.gql(AcceptInvitationDocument, { input: { token: invitation.token, name: 'E', password: PASSWORD } }),
+    );
+    expect(expired.extensions).toMatchObject({ code: 'BAD_USER_INPUT', field: 'token' });
+
+    ok(await server.gql(ResendInvitationDocument, { input: { id: invitation.id } }, { token: owner.accessToken }));
+    expect(await listed(false)).toEqual([invitation.id]);
+    const fresh = tokenFromEmail(await waitForEmail(server.dataDir, invitation.email, { after: 1 }));
+    ok(await server.gql(AcceptInvitationDocument, { input: { token: fresh, name: 'E', password: PASSWORD } }));
+    // Accepted: in neither list.
+    expect(await listed(true)).toEqual([]);
   });
 
   it('finds no invitation of another organization, nor a malformed id', async () => {

@@ -17,6 +17,7 @@ import { herald } from '../herald.ts';
 import { type MessageKey, t } from '../i18n.ts';
 import { can } from '../session.ts';
 import {
+  Badge,
   ConfirmDialog,
   Dialog,
   FormError,
@@ -166,6 +167,12 @@ export function MembersPage(props: { session: Session }) {
                     </td>
                     <td>
                       <Time value={node.expiresAt} />
+                      {new Date(node.expiresAt).getTime() <= Date.now() ? (
+                        <>
+                          {' '}
+                          <Badge tone="warn">{t('expired')}</Badge>
+                        </>
+                      ) : null}
                     </td>
                     {mayWrite ? (
                       <td class="row-actions">
