@@ -58,6 +58,8 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
     });
 
     let redis: Redis | undefined;
+    /** The connection whose commands of one turn of the event loop leave in one write. */
+    let pipelined: Redis | undefined;
     let pubsub: EventBus;
     if (config.REDIS_URL) {
       // Loaded only for Redis: the embedded setup never needs the client.
@@ -86,6 +88,7 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       // the requests answered in the same turn) leave in one write.
       const clients = [redis, connect({ enableAutoPipelining: true }), connect()] as const;
       const [, publish, subscribe] = clients;
+      pipelined = publish;
       // quit() waits for a connection that may never come; a client not connected is dropped.
       cleanups.push(() => Promise.all(clients.map((c) => (c.status === 'ready' ? c.quit() : c.disconnect()))));
       await redis.ping().catch(() => {
@@ -181,9 +184,10 @@ export async function createApp(config: Config, options: AppOptions = {}): Promi
       pubsub,
       mailer,
       limits: createRateLimits(config, redis, namespace, metrics),
-      limitCounters: redis
+      // The limit checks of the requests of one turn of the event loop share a write too.
+      limitCounters: pipelined
         ? sharedCounters({
-            redis,
+            redis: pipelined,
             namespace,
             logger,
             failOpenSeconds: config.LIMITS_FAIL_OPEN_SECONDS,

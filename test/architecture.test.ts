@@ -19,6 +19,7 @@ const DOMAINS = [
   'organizations',
   'mail',
   'products',
+  'limits',
 ];
 
 /** Top first. */

@@ -8,11 +8,12 @@ import path from 'node:path';
 import { createRemoteJWKSet, jwtVerify } from 'jose';
 import type { Tokens } from 'marked';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CreateLimitedApiTokenDocument, CreateServiceAccountDocument } from './generated/graphql.ts';
 import { createMachineToken } from './helpers/machine.ts';
 import { lex } from './helpers/markdown.ts';
 import { closedPort } from './helpers/process.ts';
-import { createOwner } from './helpers/seed.ts';
-import { startServer, type TestServer } from './helpers/server.ts';
+import { type Account, createOwner } from './helpers/seed.ts';
+import { ok, startServer, type TestServer } from './helpers/server.ts';
 
 const page = await lex('docs/forward-auth.md');
 const block = (lang: string) => {
@@ -40,9 +41,10 @@ let upstream: Server;
 let upstreamPort: number;
 let apiToken: string;
 let work: string;
+let owner: Account;
 beforeAll(async () => {
   server = await startServer();
-  const owner = await createOwner(server);
+  owner = await createOwner(server);
   apiToken = (await createMachineToken(server, owner, ['read:work_items'])).token;
   // The service behind the gateway: it answers with the Authorization header it received.
   upstream = createServer((request, response) => {
@@ -155,6 +157,44 @@ describe.each(gateways)('the $name example of docs/forward-auth.md', ({ name, pr
         algorithms: ['ES256'],
       });
       expect(payload).toMatchObject({ type: 'service_account', scopes: ['read:work_items'] });
+    },
+  );
+
+  it.skipIf(!present)(
+    'passes Herald’s 429 for a token over its budget on to the client, with Retry-After and the RateLimit fields',
+    async () => {
+      const { createServiceAccount } = ok(
+        await server.gql(
+          CreateServiceAccountDocument,
+          { input: { name: `Budget ${name}` } },
+          { token: owner.accessToken },
+        ),
+      );
+      const { createApiToken } = ok(
+        await server.gql(
+          CreateLimitedApiTokenDocument,
+          {
+            input: {
+              serviceAccountSlug: createServiceAccount.slug,
+              name: 'budget',
+              scopes: ['read:work_items'],
+              remaining: 1,
+            },
+          },
+          { token: owner.accessToken },
+        ),
+      );
+      const headers = { authorization: `Bearer ${createApiToken.token}` };
+      const first = await fetch(`${base}/internal-api/reports`, { headers });
+      expect(first.status).toBe(200);
+      const refused = await fetch(`${base}/internal-api/reports`, { headers });
+      expect(refused.status).toBe(429);
+      expect(refused.headers.get('retry-after')).toBe('3600');
+      expect(refused.headers.get('ratelimit-policy')).toBe('"apiToken.remaining";q=1');
+      expect(refused.headers.get('ratelimit')).toBe('"apiToken.remaining";r=0;t=3600');
+      const body = await refused.text();
+      expect(body).toContain('rate_limited');
+      expect(body).not.toContain('/internal-api/reports');
     },
   );
 

@@ -87,6 +87,49 @@ describe.each(kinds)('$kind counters', ({ kind, skip }) => {
     // An instance that crashed never releases: its leases end by themselves.
     expect(await a.acquire(key, 3, 5000, now + 5001)).toMatchObject({ admitted: true, inUse: 1 });
   });
+
+  it.skipIf(skip)('admit counts windows and takes a lease together, or neither', async () => {
+    const [a, b] = instances(kind);
+    const id = randomUUID();
+    const minute = { key: `org:${id}:minute`, limit: 4, windowSeconds: 60 };
+    const slots = { key: `org:${id}:inflight`, max: 2, leaseMs: 5000 };
+    const now = Date.now();
+    const first = await a.admit([minute], slots, now);
+    const second = await b.admit([minute], slots, now);
+    expect([first.admitted, second.admitted, first.inUse, second.inUse]).toEqual([true, true, 1, 2]);
+    // Every slot taken: refused by the lease, and the minute's count is untouched.
+    expect(await a.admit([minute], slots, now)).toMatchObject({ admitted: false, refusedByLease: true, inUse: 2 });
+    expect(await a.peek([minute], now)).toEqual([2]);
+    await a.release(slots.key, first.lease as string);
+    expect(await b.admit([minute], slots, now)).toMatchObject({ admitted: true, inUse: 2 });
+    // The window refuses before the lease is looked at; no lease is taken.
+    expect((await a.admit([minute], undefined, now)).admitted).toBe(true);
+    expect(await b.admit([minute], slots, now)).toMatchObject({ admitted: false, refusedBy: 0 });
+    expect(await a.inUse(slots.key, now)).toBe(2);
+  });
+
+  it.skipIf(skip)(
+    'tally counts without a check; this instance sees it at once, every instance within a second',
+    async () => {
+      const [a, b] = instances(kind);
+      const rule = { key: `org:${randomUUID()}:minute`, limit: 1, windowSeconds: 60 };
+      const now = Date.now();
+      for (let i = 0; i < 3; i++) a.tally([rule], now);
+      expect(await a.peek([rule], now)).toEqual([3]);
+      await vi.waitFor(async () => expect(await b.peek([rule], now)).toEqual([3]), { timeout: 3000, interval: 100 });
+    },
+  );
+
+  it.skipIf(skip)('a renewed lease outlives its first term; one not renewed ends', async () => {
+    const [a, b] = instances(kind);
+    const slots = { key: `org:${randomUUID()}:live`, max: 5, leaseMs: 1000 };
+    const now = Date.now();
+    const kept = await a.admit([], slots, now);
+    await b.admit([], slots, now);
+    await b.renew(slots.key, kept.lease as string, 1000, now + 800);
+    expect(await a.inUse(slots.key, now + 1500)).toBe(1);
+    expect(await a.inUse(slots.key, now + 1900)).toBe(0);
+  });
 });
 
 describe('shared counters while Redis does not answer', () => {
@@ -96,6 +139,7 @@ describe('shared counters while Redis does not answer', () => {
     const onFailOpen = vi.fn();
     const broken = {
       eval: () => Promise.reject(new Error('connect ECONNREFUSED')),
+      evalsha: () => Promise.reject(new Error('connect ECONNREFUSED')),
       mget: () => Promise.reject(new Error('connect ECONNREFUSED')),
       zrem: () => Promise.reject(new Error('connect ECONNREFUSED')),
       zcount: () => Promise.reject(new Error('connect ECONNREFUSED')),
@@ -120,8 +164,32 @@ describe('shared counters while Redis does not answer', () => {
     expect(onFailOpen).toHaveBeenCalledTimes(5);
   });
 
+  it('send a script Redis does not know (after a restart) whole, once it says NOSCRIPT', async () => {
+    const calls: string[] = [];
+    const forgetful = {
+      evalsha: () => {
+        calls.push('evalsha');
+        return Promise.reject(new Error('NOSCRIPT No matching script. Please use EVAL.'));
+      },
+      eval: (source: string) => {
+        calls.push(source.includes('ZADD') ? 'eval admit' : 'eval');
+        return Promise.resolve([0, 0, 1]);
+      },
+    };
+    const counters = sharedCounters({
+      redis: forgetful as never,
+      namespace: 'test',
+      logger: quiet,
+      failOpenSeconds: 10,
+    });
+    const answer = await counters.admit([{ key: 'k', limit: 5, windowSeconds: 60 }]);
+    expect(answer).toMatchObject({ admitted: true, states: [{ remaining: 4 }] });
+    expect(answer.unchecked).toBeUndefined();
+    expect(calls).toEqual(['evalsha', 'eval admit']);
+  });
+
   it('answer within the timeout when Redis hangs', async () => {
-    const hanging = { eval: () => new Promise(() => {}) };
+    const hanging = { eval: () => new Promise(() => {}), evalsha: () => new Promise(() => {}) };
     const counters = sharedCounters({
       redis: hanging as never,
       namespace: 'test',

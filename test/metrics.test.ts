@@ -11,6 +11,7 @@ import {
 } from './generated/graphql.ts';
 import { connect, notificationProbe, subscribe, wsUrl } from './helpers/live.ts';
 import { eventually } from './helpers/machine.ts';
+import { productHeader, seedProduct } from './helpers/products.ts';
 import { type Account, createOwner } from './helpers/seed.ts';
 import { needing, ok, startServer, type TestServer } from './helpers/server.ts';
 import { addMember } from './helpers/work.ts';
@@ -51,6 +52,24 @@ describe('/metrics', () => {
     expect(await sample('graphql_yoga_http_duration_count', { ...labels, statusCode: '200' })).toBeGreaterThanOrEqual(
       2,
     );
+  });
+
+  it('names the product of each operation and error', async () => {
+    const product = await seedProduct(server, { name: 'Metered' });
+    const customer = await createOwner(server, { headers: productHeader(product.slug) });
+    const labels = { operationName: 'Me', product: product.slug };
+    const before = await sample('graphql_envelop_request', labels);
+    const defaultBefore = await sample('graphql_envelop_request', { operationName: 'Me', product: 'default' });
+    ok(await server.gql(MeDocument, {}, { token: customer.accessToken }));
+    expect(await sample('graphql_envelop_request', labels)).toBe(before + 1);
+    expect(await sample('graphql_envelop_request', { operationName: 'Me', product: 'default' })).toBe(defaultBefore);
+    expect(await sample('graphql_yoga_http_duration_count', { ...labels, statusCode: '200' })).toBeGreaterThanOrEqual(
+      1,
+    );
+    const refused = { operationName: 'Me', product: product.slug, code: 'UNAUTHENTICATED' };
+    const refusedBefore = await sample('graphql_envelop_error_result', refused);
+    await server.gql(MeDocument, {}, { headers: productHeader(product.slug) });
+    expect(await sample('graphql_envelop_error_result', refused)).toBe(refusedBefore + 1);
   });
 
   it('counts errors by their code', async () => {

@@ -54,8 +54,7 @@ describe('the scopes claim', () => {
       'write:tokens',
       'write:work_items',
       'write:audit',
-      'write:products',
-      'write:subscriptions',
+      // No operator modules: the organization operates no product.
       'write:dsar',
       'write:reports',
     ]);
@@ -101,6 +100,20 @@ describe('switching a feature off', () => {
 
     ok(await setFeatures(owner, ['work_items', 'audit', 'dsar']));
     ok(await server.gql(WorkItemsDocument, {}, { token: robot.token }));
+  });
+
+  it('widens a user’s token signed while a feature was off on the next request, without waiting for a refresh', async () => {
+    const owner = await createOwner(server, { headers: productHeader(slug) });
+    ok(await setFeatures(owner, ['dsar']));
+    const { refresh } = ok(await server.gql(RefreshDocument, { input: { refreshToken: owner.refreshToken } }));
+    expect(decodeJwt(refresh.accessToken).scopes).not.toContain('write:work_items');
+    const token = refresh.accessToken;
+    expect(failure(await server.gql(WorkItemsDocument, {}, { token })).extensions).toMatchObject({
+      reason: 'FEATURE_DISABLED',
+    });
+
+    ok(await setFeatures(owner, ['dsar', 'work_items']));
+    ok(await server.gql(WorkItemsDocument, {}, { token }));
   });
 
   it('refuses features the product does not declare', async () => {

@@ -2,6 +2,7 @@
 // touches them. A cancelled subscription suspends the organization at once: sign-in and refresh
 // are refused, sessions, sockets and streams end, machine credentials are refused until it
 // leaves CANCELED. With PostgreSQL and Redis the suspension holds on a second instance too.
+import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   CreateProductDocument,
@@ -112,15 +113,35 @@ describe('operators', () => {
     ).toMatchObject({ status: 'ACTIVE' });
   });
 
-  it('a member of the operator organization is refused; a token needs the operator scope', async () => {
+  it('a member of the operator organization holds no operator scope and sees no settings; a token needs the operator scope', async () => {
     const product = await newProduct();
     const customer = await createOwner(server, { headers: productHeader(product.slug) });
     const member = await addMember(server, operator, 'MEMBER');
+    expect(decodeJwt(member.accessToken).scopes).not.toContain('read:products');
     expect(
       failure(
         await server.gql(ProductOrganizationsDocument, { productSlug: product.slug }, { token: member.accessToken }),
       ).extensions,
-    ).toMatchObject(OPERATOR_ONLY);
+    ).toMatchObject({ code: 'FORBIDDEN', reason: 'MISSING_SCOPE', requiredScopes: ['read:products'] });
+    // The default product's settings: its operators' owners and admins read them, its members do not.
+    const { product: seenByMember } = ok(await server.gql(CurrentProductDocument, {}, { token: member.accessToken }));
+    expect(seenByMember).toMatchObject({
+      slug: 'default',
+      features: null,
+      allowedOrigins: null,
+      operatorOrganization: null,
+    });
+    const { product: seenByOwner } = ok(await server.gql(CurrentProductDocument, {}, { token: operator.accessToken }));
+    expect(seenByOwner.features).toContain('work_items');
+    expect(seenByOwner.operatorOrganization?.id).toBe(operator.organizationId);
+    // The owner of an organization that operates nothing holds no operator scope either.
+    const bystander = await createOwner(server);
+    expect(decodeJwt(bystander.accessToken).scopes).not.toContain('write:products');
+    expect(
+      failure(
+        await server.gql(ProductOrganizationsDocument, { productSlug: product.slug }, { token: bystander.accessToken }),
+      ).extensions,
+    ).toMatchObject({ code: 'FORBIDDEN', reason: 'MISSING_SCOPE' });
     const reader = await createMachineToken(server, operator, ['read:products']);
     expect(failure(await subscription(customer, { plan: 'pro' }, reader.token)).extensions).toMatchObject({
       code: 'FORBIDDEN',

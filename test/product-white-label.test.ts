@@ -7,11 +7,13 @@ import {
   CreateProductDocument,
   InviteMemberDocument,
   LoginDocument,
+  MeDocument,
   RequestPasswordResetDocument,
   UpdateProductDocument,
+  UpdateProfileDocument,
 } from './generated/graphql.ts';
 import { createMachineToken } from './helpers/machine.ts';
-import { countEmails, emailBody, linkFromEmail, waitForEmail } from './helpers/mail.ts';
+import { countEmails, emailBody, emailSubject, linkFromEmail, waitForEmail } from './helpers/mail.ts';
 import { productHeader, uniqueProductSlug } from './helpers/products.ts';
 import { type Account, createOwner, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
@@ -61,7 +63,9 @@ describe('emails', () => {
     );
     const eml = await waitForEmail(server.dataDir, invitee);
     expect(eml).toMatch(/^From: Shop <hello@shop\.test>$/m);
-    expect(eml).toMatch(/^Subject: .* on Shop$/m);
+    // Shop writes German: the invitee is new to Herald, so the product's language decides.
+    expect(emailSubject(eml)).toMatch(/^Einladung zu .* bei Shop$/);
+    expect(emailBody(eml)).toContain('Öffnen Sie diesen Link innerhalb von 7 Tagen');
     expect(linkFromEmail(eml)).toMatch(/^https:\/\/app\.shop\.test\/join\?t=/);
     expect(emailBody(eml)).not.toContain('Herald');
   });
@@ -77,7 +81,7 @@ describe('emails', () => {
     );
     const eml = await waitForEmail(server.dataDir, owner.email);
     expect(eml).toMatch(/^From: Shop <hello@shop\.test>$/m);
-    expect(eml).toMatch(/^Subject: Reset your Shop password$/m);
+    expect(emailSubject(eml)).toBe('Ihr Passwort für Shop zurücksetzen');
     expect(linkFromEmail(eml)).toMatch(/^https:\/\/app\.shop\.test\/reset\//);
 
     const herald = await createOwner(server);
@@ -114,6 +118,42 @@ describe('emails', () => {
 });
 
 describe('languages', () => {
+  it('a signed-in user follows the product’s language until they choose their own, in answers, emails and me.locale', async () => {
+    const owner = await createOwner(server, { headers: productHeader(slug) });
+    const invalid = { input: { name: '' } };
+    const refusedIn = async (locale?: string) =>
+      failure(await server.gql(UpdateProfileDocument, invalid, { token: owner.accessToken, ...(locale && { locale }) }))
+        .message;
+    const [german, english] = [await refusedIn(), await refusedIn('en')];
+    expect(german).not.toBe(english);
+    expect(ok(await server.gql(MeDocument, {}, { token: owner.accessToken })).me.locale).toBe('de');
+
+    ok(await server.gql(UpdateProfileDocument, { input: { locale: 'cs' } }, { token: owner.accessToken }));
+    const czech = await refusedIn();
+    expect([german, english]).not.toContain(czech);
+    expect(ok(await server.gql(MeDocument, {}, { token: owner.accessToken })).me.locale).toBe('cs');
+    ok(
+      await server.gql(
+        RequestPasswordResetDocument,
+        { input: { email: owner.email } },
+        { headers: productHeader(slug) },
+      ),
+    );
+    expect(emailSubject(await waitForEmail(server.dataDir, owner.email))).toBe('Obnovení hesla k Shop');
+  });
+
+  it('an email asked for in a language is written in it', async () => {
+    const owner = await createOwner(server, { headers: productHeader(slug) });
+    ok(
+      await server.gql(
+        RequestPasswordResetDocument,
+        { input: { email: owner.email } },
+        { headers: productHeader(slug), locale: 'en' },
+      ),
+    );
+    expect(emailSubject(await waitForEmail(server.dataDir, owner.email))).toBe('Reset your Shop password');
+  });
+
   it('answers in the product’s default language when nothing else decides, and as asked otherwise', async () => {
     const input = { email: uniqueEmail(), password: 'not the password' };
     const inShop = failure(await server.gql(LoginDocument, { input }, { headers: productHeader(slug) }));

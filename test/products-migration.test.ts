@@ -35,7 +35,7 @@ it('moves existing organizations into the default product, named at the first st
     await prepareDefaultProduct(db, { DEFAULT_PRODUCT: 'console' }, createLogger('silent'));
 
     const organization = await db.organization.findUniqueOrThrow({
-      where: { slug: 'engines' },
+      where: { id: '01900000-0000-7000-8000-00000000000b' },
       include: { product: true },
     });
     expect(organization.product).toMatchObject({ slug: 'console', features: [...HERALD_FEATURES] });

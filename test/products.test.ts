@@ -4,8 +4,10 @@
 import { decodeJwt } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
+  AcceptInvitationDocument,
   AuditEventProductsDocument,
   CurrentProductDocument,
+  InviteMemberDocument,
   LoginDocument,
   LogoutAllDocument,
   MeDocument,
@@ -16,9 +18,11 @@ import {
   RegisterDocument,
   SelectOrganizationDocument,
   SwitchOrganizationDocument,
+  UpdateOrganizationDocument,
 } from './generated/graphql.ts';
 import { connect, within, wsUrl } from './helpers/live.ts';
 import { createMachineToken } from './helpers/machine.ts';
+import { tokenFromEmail, waitForEmail } from './helpers/mail.ts';
 import { productHeader, seedProduct } from './helpers/products.ts';
 import { type Account, createOwner, PASSWORD, uniqueEmail } from './helpers/seed.ts';
 import { failure, ok, startServer, type TestServer } from './helpers/server.ts';
@@ -238,6 +242,27 @@ describe('a credential of another product', () => {
     expect(decodeJwt(refresh.accessToken).product).toBe(acme.slug);
   });
 
+  it('refuses an invitation accepted in another product, and leaves it to be accepted in its own', async () => {
+    const owner = await createOwner(server, { headers: productHeader(acme.slug) });
+    const email = uniqueEmail('invitee');
+    ok(
+      await server.gql(
+        InviteMemberDocument,
+        { input: { email, role: 'MEMBER' } },
+        { token: owner.accessToken, headers: productHeader(acme.slug) },
+      ),
+    );
+    const token = tokenFromEmail(await waitForEmail(server.dataDir, email));
+    const input = { token, name: 'Ines', password: PASSWORD };
+    for (const other of [beta.slug, 'default']) {
+      const refused = failure(await server.gql(AcceptInvitationDocument, { input }, inProduct(other)));
+      expect(refused.extensions).toMatchObject(mismatch);
+    }
+    const { acceptInvitation } = ok(await server.gql(AcceptInvitationDocument, { input }, inProduct(acme.slug)));
+    expect(acceptInvitation.organization.id).toBe(owner.organizationId);
+    expect(decodeJwt(acceptInvitation.accessToken).product).toBe(acme.slug);
+  });
+
   it('refuses an SSE stream named for another product', async () => {
     const stream = await openStream(server, NotificationAddedDocument, {
       token: account.accessToken,
@@ -293,6 +318,28 @@ describe('the default product', () => {
     await expect(startServer({ env: { DEFAULT_PRODUCT: 'admin' } })).rejects.toThrow(/DEFAULT_PRODUCT: is reserved/);
     await expect(startServer({ env: { DEFAULT_PRODUCT: 'Not Valid' } })).rejects.toThrow(/DEFAULT_PRODUCT/);
   });
+});
+
+it('keeps organization slugs per product: a name taken in one product is free in another, and says nothing of it', async () => {
+  const organizationName = `Slugs ${Date.now()}`;
+  const inAcme = await createOwner(server, { organizationName, headers: productHeader(acme.slug) });
+  const inBeta = await createOwner(server, { organizationName, headers: productHeader(beta.slug) });
+  expect(inBeta.organizationSlug).toBe(inAcme.organizationSlug);
+  // Within one product the name is taken: the next gets a suffix, a rename to it conflicts.
+  const second = await createOwner(server, { organizationName, headers: productHeader(acme.slug) });
+  expect(second.organizationSlug).not.toBe(inAcme.organizationSlug);
+  const taken = failure(
+    await server.gql(
+      UpdateOrganizationDocument,
+      { input: { slug: inAcme.organizationSlug } },
+      { token: second.accessToken },
+    ),
+  );
+  expect(taken.extensions).toMatchObject({ code: 'CONFLICT', field: 'slug' });
+  // A slug of another product's organization is no conflict.
+  const renamed = `beta-only-${Date.now()}`;
+  ok(await server.gql(UpdateOrganizationDocument, { input: { slug: renamed } }, { token: inBeta.accessToken }));
+  ok(await server.gql(UpdateOrganizationDocument, { input: { slug: renamed } }, { token: second.accessToken }));
 });
 
 it('registers in the request’s product even for a new email', async () => {

@@ -9,6 +9,7 @@ import { audit } from '../platform/audit.ts';
 import { AppError, notFound, unauthenticated } from '../platform/errors.ts';
 import { email, name, parseInput } from '../platform/validation.ts';
 import type { Product } from '../products/catalog.ts';
+import { claimDefaultOperator } from '../products/operators.ts';
 import { subscriptionInactive } from '../products/request-product.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { issueLoginSession, type Session, sessionForMembership } from './sessions.ts';
@@ -67,7 +68,14 @@ async function createOrganization(
   const base = slugify(orgName);
   for (let attempt = 0; attempt < 5; attempt++) {
     const slug = attempt === 0 ? base : suffixed(base);
-    if (await tx.organization.findUnique({ where: { slug }, select: { id: true } })) continue;
+    if (
+      await tx.organization.findUnique({
+        where: { productId_slug: { productId: product.id, slug } },
+        select: { id: true },
+      })
+    ) {
+      continue;
+    }
     const organization = await tx.organization.create({
       data: { name: orgName, slug, productId: product.id, subscriptionFeatures: product.features },
     });
@@ -99,6 +107,7 @@ export async function register(app: App, product: Product, input: unknown, ip: s
   const passwordHash = existing ? null : await hashPassword(data.password);
 
   let session: Session;
+  let operates = false;
   try {
     session = await app.db.$transaction(async (tx) => {
       const userId =
@@ -115,13 +124,22 @@ export async function register(app: App, product: Product, input: unknown, ip: s
         targetId: organization.id,
         ip,
       });
-      return (await sessionForMembership(app, tx, userId, organization.id)) as Session;
+      operates = await claimDefaultOperator(app, tx, product, organization);
+      return (await sessionForMembership(
+        app,
+        tx,
+        userId,
+        organization.id,
+        undefined,
+        operates || undefined,
+      )) as Session;
     });
   } catch (error) {
     // Someone registered the same email a moment ago: answer as for an existing one.
     if (isUniqueViolation(error)) throw invalidCredentials();
     throw error;
   }
+  if (operates) await app.products.changed();
   // Whoever chose the password signs in from here later: a known address (an existing
   // user's was remembered when the password was checked).
   if (!existing) await app.limits.logins.succeeded(data.email, ip);

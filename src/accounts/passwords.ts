@@ -1,14 +1,16 @@
 import { z } from 'zod';
 import { hashPassword, newPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
+import type { Locale } from '../i18n/messages.ts';
 import { emailLink } from '../mail/links.ts';
+import { passwordResetEmail } from '../mail/messages.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, unauthenticated } from '../platform/errors.ts';
 import { email, parseInput } from '../platform/validation.ts';
 import type { Product } from '../products/catalog.ts';
-import { brandOf } from '../products/white-label.ts';
+import { brandOf, languageFor } from '../products/white-label.ts';
 import { revokeAllSessions, type Session, sessionForMembership } from './sessions.ts';
 
 export const RESET_TTL_MS = 30 * 60 * 1000;
@@ -57,11 +59,18 @@ const requestInput = z.object({ email });
  * Always answers true, and answers before looking the email up: neither the answer nor its
  * timing reveals whether the email belongs to anyone. The link is issued in the background.
  */
-export async function requestPasswordReset(app: App, product: Product, input: unknown, ip: string): Promise<boolean> {
+export async function requestPasswordReset(
+  app: App,
+  product: Product,
+  input: unknown,
+  ip: string,
+  /** The language the request asked for, if it did. */
+  requested?: Locale,
+): Promise<boolean> {
   await app.limits.hitIp(ip);
   const data = parseInput(requestInput, input);
   await app.limits.hitPasswordReset(data.email);
-  app.background(() => issuePasswordReset(app, product, data.email));
+  app.background(() => issuePasswordReset(app, product, data.email, requested));
   return true;
 }
 
@@ -69,7 +78,7 @@ export async function requestPasswordReset(app: App, product: Product, input: un
  * The email of the request's product: its name, sender and reset page. A person the product
  * does not know (no organization in it) gets none, as an unknown email gets none.
  */
-async function issuePasswordReset(app: App, product: Product, address: string) {
+async function issuePasswordReset(app: App, product: Product, address: string, requested?: Locale) {
   const user = await app.db.user.findUnique({ where: { email: address } });
   if (!user || user.disabledAt) return;
   const known = await app.db.membership.findFirst({
@@ -88,17 +97,8 @@ async function issuePasswordReset(app: App, product: Product, address: string) {
     return enqueueEmail(tx, {
       from: brand.mailFrom,
       to: user.email,
-      subject: `Reset your ${brand.name} password`,
       template: 'password-reset',
-      text: [
-        `Hello ${user.name},`,
-        '',
-        `Someone asked to reset the password of your ${brand.name} account. If it was you, open this link within 30 minutes:`,
-        '',
-        link,
-        '',
-        'If it was not you, ignore this email; your password stays as it is.',
-      ].join('\n'),
+      ...passwordResetEmail(languageFor(brand, user.locale, requested), { name: user.name, product: brand.name }, link),
     });
   });
   await app.mailer.deliver(id);

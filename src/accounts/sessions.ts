@@ -14,6 +14,7 @@ import { columnsOf } from '../platform/database/sql-columns.ts';
 import { type UnauthenticatedReason, unauthenticated } from '../platform/errors.ts';
 import type { Product } from '../products/catalog.ts';
 import { effectiveScopes } from '../products/features.ts';
+import { operatesAProduct } from '../products/operators.ts';
 import { modulesOf, productOfCredential, subscriptionInactive } from '../products/request-product.ts';
 import { alertRefreshTokenReuse } from '../security/causes.ts';
 
@@ -33,7 +34,7 @@ type Tx = Prisma.TransactionClient | Db;
 export async function issueSession(
   app: App,
   tx: Tx,
-  grant: { user: User; organization: Organization; role: Role; familyId?: string },
+  grant: { user: User; organization: Organization; role: Role; familyId?: string; operates?: boolean },
 ): Promise<Session> {
   const refreshToken = newOpaqueToken();
   await tx.refreshToken.create({
@@ -45,21 +46,36 @@ export async function issueSession(
       expiresAt: new Date(Date.now() + app.config.REFRESH_TOKEN_TTL * 1000),
     },
   });
-  return signedSession(app, { ...grant, refreshToken });
+  return signedSession(app, { ...grant, refreshToken }, tx);
 }
 
 async function signedSession(
   app: App,
-  grant: { user: User; organization: Organization; role: Role; refreshToken: string },
+  grant: { user: User; organization: Organization; role: Role; refreshToken: string; operates?: boolean },
+  /** The transaction the sign-in runs in, if it does. */
+  tx?: Tx,
 ): Promise<Session> {
-  const product = await app.products.byId(grant.organization.productId);
+  // Inside a transaction the product is read through it: on the embedded database, one
+  // connection, a read of the catalog's (after a change) would wait for this transaction to end.
+  const inTransaction = tx !== undefined && tx !== app.db;
+  const product = inTransaction
+    ? await tx.product.findUniqueOrThrow({ where: { id: grant.organization.productId } })
+    : await app.products.byId(grant.organization.productId);
+  const operates =
+    grant.operates ??
+    (inTransaction
+      ? (await tx.product.count({ where: { operatorOrganizationId: grant.organization.id } })) > 0
+      : await operatesAProduct(app, grant.organization.id));
   // Listed expanded and limited to the organization's features: what an upstream may trust.
-  const { enabled } = modulesOf(app, product, { features: grant.organization.subscriptionFeatures });
+  const operator = operates && grant.role !== 'MEMBER';
+  const { enabled } = modulesOf(app, product, { features: grant.organization.subscriptionFeatures }, operator);
   const scopes = effectiveScopes(ROLE_SCOPES[grant.role], enabled);
   const access = await signAccessToken(
     app.jwt,
     { sub: grant.user.id, org: grant.organization.id, product: product.slug, scopes },
     app.config.ACCESS_TOKEN_TTL,
+    'access',
+    { claims: { role: grant.role } },
   );
   return {
     accessToken: access.token,
@@ -136,6 +152,8 @@ export async function sessionForMembership(
   userId: string,
   organizationId: string,
   familyId?: string,
+  /** Whether the organization operates a product, when the caller knows better than the catalog (a transaction just made it). */
+  operates?: boolean,
 ): Promise<Session | null> {
   const membership = await tx.membership.findUnique({
     where: { userId_organizationId: { userId, organizationId } },
@@ -143,7 +161,7 @@ export async function sessionForMembership(
   });
   if (!membership || membership.user.disabledAt) return null;
   if (membership.organization.subscriptionStatus === 'CANCELED') throw subscriptionInactive();
-  return issueSession(app, tx, { ...membership, familyId });
+  return issueSession(app, tx, { ...membership, familyId, operates });
 }
 
 const revokeFamily = (db: Tx, familyId: string) =>

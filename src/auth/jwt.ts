@@ -15,6 +15,12 @@ export interface AccessClaims {
   product?: string;
   /** The OAuth client a client-credentials token was issued to (RFC 9068). */
   client_id?: string;
+  /**
+   * A user's role in `org` when the token was signed. `scopes` is a snapshot limited to the
+   * features enabled then; Herald recomputes from the role on every request, so a feature
+   * switched on applies before the next refresh. A role change ends the session.
+   */
+  role?: string;
 }
 
 export interface JwtSettings {
@@ -101,6 +107,7 @@ export async function verifyAccessToken(
       !types.includes(payload.type) ||
       (payload.client_id !== undefined && typeof payload.client_id !== 'string') ||
       (payload.product !== undefined && typeof payload.product !== 'string') ||
+      (payload.role !== undefined && typeof payload.role !== 'string') ||
       typeof payload.org !== 'string' ||
       !Array.isArray(payload.scopes) ||
       !payload.scopes.every((s) => typeof s === 'string')

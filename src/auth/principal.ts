@@ -1,7 +1,10 @@
+import type { Role } from '../generated/prisma/enums.ts';
 import type { App } from '../platform/app.ts';
+import type { CredentialLimits } from '../platform/credential-limits.ts';
 import { type AppError, unauthenticated } from '../platform/errors.ts';
 import { API_TOKEN_PREFIX, isWellFormedApiToken } from './api-token-format.ts';
 import { type AccessClaims, issuedAtMs, TokenVerificationError, verifyAccessToken } from './jwt.ts';
+import { ROLE_SCOPES } from './scopes.ts';
 
 /**
  * The `type` claim of access tokens issued to OAuth clients at /oauth/token: they act as the
@@ -16,6 +19,8 @@ export interface Principal {
   id: string;
   organizationId: string;
   scopes: readonly string[];
+  /** A user's role in the organization, as their access token states it (see AccessClaims.role). */
+  role?: Role;
   /** When the credential stops being valid (Unix seconds), if it does. */
   expiresAt?: number;
   /** The API token a service account acts through. */
@@ -28,6 +33,8 @@ export interface Principal {
   grantedScopes?: readonly string[];
   /** Modules its organization's subscription leaves off: a refusal for one says FEATURE_DISABLED. */
   disabledModules?: readonly string[];
+  /** The machine credential's own rate limit and budget (an API token's, an OAuth client's). */
+  credentialLimits?: CredentialLimits;
 }
 
 const withStatus = (error: AppError) => {
@@ -77,9 +84,13 @@ export async function authenticate(app: App, credential: string | null, ip: stri
   }
   // A token we signed whose session ended since (logoutAll, a revoked client): the tabs and
   // sockets of someone signed out, which must not spend their address's budget.
-  if (!(await sessionHolds(app, principal))) {
-    throw withStatus(unauthenticated(principal.oauthClientId ? 'oauthClientRevoked' : 'sessionEnded'));
+  if (principal.oauthClientId) {
+    // The client's own limits come with the check, from the same cached entry.
+    const client = await app.oauthClients.check(principal.oauthClientId, principal.issuedAtMs ?? 0);
+    if (!client.holds) throw withStatus(unauthenticated('oauthClientRevoked'));
+    return { ...principal, credentialLimits: client.limits };
   }
+  if (!(await sessionHolds(app, principal))) throw withStatus(unauthenticated('sessionEnded'));
   return principal;
 }
 
@@ -92,7 +103,11 @@ function principalOf(claims: AccessClaims): Principal {
     expiresAt: claims.exp,
     issuedAtMs: issuedAtMs(claims),
   };
-  if (claims.type !== CLIENT_CREDENTIALS_TOKEN_TYPE) return { kind: 'user', ...common };
+  if (claims.type !== CLIENT_CREDENTIALS_TOKEN_TYPE) {
+    // The role's scopes, for the request's features to limit afresh (see AccessClaims.role).
+    const role = claims.role && Object.hasOwn(ROLE_SCOPES, claims.role) ? (claims.role as Role) : undefined;
+    return { kind: 'user', ...common, ...(role && { role, scopes: ROLE_SCOPES[role] }) };
+  }
   if (!claims.client_id) throw new TokenVerificationError('invalid');
   return { kind: 'serviceAccount', ...common, oauthClientId: claims.client_id };
 }
@@ -124,5 +139,6 @@ async function authenticateApiToken(app: App, secret: string, ip: string): Promi
     scopes: token.scopes,
     expiresAt: token.expiresAt === null ? undefined : Math.floor(token.expiresAt / 1000),
     tokenId: token.tokenId,
+    credentialLimits: token.limits,
   };
 }

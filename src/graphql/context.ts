@@ -7,6 +7,7 @@ import { clientAddress, NO_TRUSTED_PROXY } from '../platform/client-address.ts';
 import { newRequestId } from '../platform/request-id.ts';
 import type { Product } from '../products/catalog.ts';
 import { credentialStanding, limitedToFeatures, namedProduct, PRODUCT_HEADER } from '../products/request-product.ts';
+import type { Standing } from '../products/standing.ts';
 
 export type { Principal };
 
@@ -19,6 +20,8 @@ export interface Context {
   product: Product;
   /** The product the request named itself, if any (a refresh token must belong to it). */
   productNamed: Product | null;
+  /** The standing of the principal's organization, as read for this request (its limits among it). */
+  standing?: Standing;
   /** The language the request asked for (`?locale=`, then Accept-Language), if any. */
   requestedLocale?: Locale;
   /** Set on WebSocket operations: the socket, which watches its session for all of them. */
@@ -80,11 +83,13 @@ export async function createContext(app: App, facts: RequestFacts): Promise<Cont
   const credential = facts.credential !== undefined ? facts.credential : bearer(facts.headers.get('authorization'));
   let principal = await authenticate(app, credential, ip);
   let product: Product;
+  let standing: Standing | undefined;
   if (principal) {
     const credential = await credentialStanding(app, principal.organizationId, named);
     product = credential.product;
+    standing = credential.standing;
     // Re-checked on every request: a feature switched off narrows every token at once.
-    principal = limitedToFeatures(app, principal, product, credential.standing);
+    principal = await limitedToFeatures(app, principal, product, credential.standing);
   } else {
     product = named ?? (await app.products.defaultProduct());
   }
@@ -93,6 +98,7 @@ export async function createContext(app: App, facts: RequestFacts): Promise<Cont
     principal,
     product,
     productNamed: named,
+    standing,
     ip,
     requestId: facts.headers.get('x-request-id') ?? newRequestId(),
     requestedLocale: requestedLocale(facts),

@@ -6,10 +6,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { API_TOKEN_PREFIX } from '../auth/api-token-format.ts';
 import { authenticate, bearer } from '../auth/principal.ts';
 import { clientIp, headersOf } from '../graphql/context.ts';
+import { type Admission, admitRequest } from '../limits/request-limits.ts';
 import type { App } from '../platform/app.ts';
 import { AppError, httpHeadersOf } from '../platform/errors.ts';
+import { rateLimitHeaders } from '../platform/rate-limit-headers.ts';
 import type { Product } from '../products/catalog.ts';
 import { credentialStanding, limitedToFeatures } from '../products/request-product.ts';
+import type { Standing } from '../products/standing.ts';
 import { json } from './json.ts';
 import { plainRequestProduct, sendProductRefusal } from './product-header.ts';
 
@@ -25,26 +28,38 @@ export async function validateApiToken(app: App, req: IncomingMessage, res: Serv
   const unauthorized = (code: string) =>
     send(res, 401, { status: 'unauthorized', code }, { 'www-authenticate': 'Bearer' });
 
+  const refused = (error: AppError) =>
+    send(res, 429, { status: 'rate_limited', limit: error.extensions.limit }, httpHeadersOf(error));
+
   if (!credential?.startsWith(API_TOKEN_PREFIX)) return unauthorized('UNAUTHENTICATED');
   let principal: Awaited<ReturnType<typeof authenticate>>;
   try {
     principal = await authenticate(app, credential, ip);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
-    if (error.extensions.code === 'RATE_LIMITED') {
-      return send(res, 429, { status: 'rate_limited', limit: error.extensions.limit }, httpHeadersOf(error));
-    }
+    if (error.extensions.code === 'RATE_LIMITED') return refused(error);
     return unauthorized(String(error.extensions.code));
   }
   if (!principal) return unauthorized('UNAUTHENTICATED');
   let product: Product;
+  let standing: Standing;
   try {
     const credential = await credentialStanding(app, principal.organizationId, await plainRequestProduct(app, req));
     product = credential.product;
-    principal = limitedToFeatures(app, principal, product, credential.standing);
+    standing = credential.standing;
+    principal = await limitedToFeatures(app, principal, product, standing);
   } catch (error) {
     if (!(error instanceof AppError)) throw error;
     return sendProductRefusal(res, error);
+  }
+  // The organization's and the token's limits hold here too: a gateway in front of the
+  // product's own API enforces the same plan.
+  let admission: Admission;
+  try {
+    admission = await admitRequest(app, { principal, product, standing }, 'check');
+  } catch (error) {
+    if (error instanceof AppError && error.extensions.code === 'RATE_LIMITED') return refused(error);
+    throw error;
   }
 
   // Herald itself refuses these JWTs (their audience and `type` are not an access token's), so
@@ -67,6 +82,6 @@ export async function validateApiToken(app: App, req: IncomingMessage, res: Serv
       scopes: principal.scopes,
       expiresAt: exp,
     },
-    { authorization: `Bearer ${token}` },
+    { authorization: `Bearer ${token}`, ...rateLimitHeaders(admission.policies) },
   );
 }

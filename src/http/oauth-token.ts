@@ -146,7 +146,11 @@ export async function tokenEndpoint(app: App, req: IncomingMessage, res: ServerR
       return send(
         res,
         429,
-        { error: 'temporarily_unavailable', error_description: `Too many requests; retry in ${seconds} s.` },
+        {
+          error: 'temporarily_unavailable',
+          error_description: `Too many requests; retry in ${seconds} s.`,
+          ...(error.extensions.limit ? { limit: error.extensions.limit } : {}),
+        },
         httpHeadersOf(error),
       );
     }

@@ -4,7 +4,7 @@
 // factory, and is closed with 4403 when its token expires or its session is revoked, so
 // that clients reconnect with a fresh one.
 import type { IncomingMessage, Server } from 'node:http';
-import type { ExecutionArgs, GraphQLError } from 'graphql';
+import type { ExecutionArgs, ExecutionResult, GraphQLError, GraphQLFormattedError } from 'graphql';
 import { CloseCode, handleProtocols, makeServer } from 'graphql-ws';
 import { type WebSocket, WebSocketServer } from 'ws';
 import { bearer } from '../auth/principal.ts';
@@ -90,6 +90,20 @@ function credentialOf(facts: RequestFacts, params: Record<string, unknown> | und
   if (typeof header !== 'string' || header === '') return null;
   return /^bearer\s/i.test(header) ? bearer(header) : header;
 }
+
+/**
+ * An error as a socket sends it: without `extensions.http`, the status and header fields an
+ * HTTP answer takes from it (a RATE_LIMITED's 429 and RateLimit fields), meaningless here.
+ */
+function withoutHttp(error: GraphQLError): GraphQLFormattedError {
+  const formatted = error.toJSON();
+  if (!formatted.extensions || !('http' in formatted.extensions)) return formatted;
+  const { http: _http, ...extensions } = formatted.extensions;
+  return { ...formatted, extensions };
+}
+
+const sentOverSocket = (result: ExecutionResult) =>
+  result.errors ? { ...result, errors: result.errors.map(withoutHttp) } : result;
 
 /** The close reason of a socket whose session ended (`extensions.reason` of the error it would get). */
 const CLOSE_REASONS: Record<SessionEnd, string> = {
@@ -301,6 +315,8 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
         rootValue: root,
       };
     },
+    onNext: (_ctx, _id, _payload, _args, result) => sentOverSocket(result),
+    onError: (_ctx, _id, _payload, errors) => errors.map(withoutHttp),
     execute: (args: ExecutionArgs) => (args.rootValue as Root).execute(args),
     subscribe: (args: ExecutionArgs) => (args.rootValue as Root).subscribe(args),
   });

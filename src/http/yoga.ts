@@ -18,6 +18,7 @@ import { liveStreamRules } from './live-streams.ts';
 import { refuseNulCharacters } from './nul-characters.ts';
 import { presentError } from './present-errors.ts';
 import { productOrigins } from './product-origins.ts';
+import { requestLimits } from './request-limits.ts';
 
 /**
  * The request's language: asked for explicitly, else the signed-in user's, else the product's
@@ -29,7 +30,7 @@ async function localeOf(context: Context): Promise<Locale> {
     const user = await context.app.db.user
       .findUnique({ where: { id: context.principal.id }, select: { locale: true } })
       .catch(() => null);
-    if (user && isLocale(user.locale)) return user.locale;
+    if (user?.locale && isLocale(user.locale)) return user.locale;
   }
   return isLocale(context.product.defaultLocale) ? context.product.defaultLocale : 'en';
 }
@@ -117,6 +118,9 @@ export function createGraphQLHandler(app: App) {
       costLimitPlugin({ maxCost: config.MAX_QUERY_COST, ignoreIntrospection: true }),
       // Before the presenter: it wraps execution around this check, and so translates its error.
       refuseNulCharacters(),
+      // Before the presenter too, for the same reason; after the bounds, so that a query
+      // refused for its shape costs the organization nothing.
+      requestLimits(app),
       presentErrorsPlugin(app),
       liveStreamRules(app, { maxStreamsPerPrincipal: config.MAX_SUBSCRIPTIONS }),
       ...app.metrics.plugins,

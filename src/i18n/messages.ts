@@ -353,6 +353,26 @@ const catalog = {
     cs: 'Pole {field} neodkazuje na nic v této organizaci.',
     de: '{field} verweist auf nichts in dieser Organisation.',
   },
+  forbiddenOwnLimits: {
+    en: 'A token cannot change its own rate limit or budget; another credential with write:tokens can.',
+    cs: 'Token nemůže měnit svůj vlastní limit ani rozpočet požadavků; může to jiný přístupový údaj s write:tokens.',
+    de: 'Ein Token kann sein eigenes Limit oder Budget nicht ändern; ein anderer Berechtigungsnachweis mit write:tokens kann es.',
+  },
+  limitAbovePlan: {
+    en: '{field} can only be lowered here: the plan allows at most {max}; the product operators can raise it.',
+    cs: 'Pole {field} lze zde jen snížit: tarif dovoluje nejvýše {max}; zvýšit ho mohou provozovatelé produktu.',
+    de: '{field} kann hier nur gesenkt werden: der Tarif erlaubt höchstens {max}; die Betreiber des Produkts können ihn erhöhen.',
+  },
+  organizationLimitReached: {
+    en: 'The organization has reached its limit {limit}. Try again in {seconds} seconds.',
+    cs: 'Organizace dosáhla svého limitu {limit}. Zkuste to znovu za {seconds} s.',
+    de: 'Die Organisation hat ihr Limit {limit} erreicht. Versuchen Sie es in {seconds} Sekunden erneut.',
+  },
+  credentialLimitReached: {
+    en: 'This credential has reached its limit {limit}. Try again in {seconds} seconds.',
+    cs: 'Tento přístupový údaj dosáhl svého limitu {limit}. Zkuste to znovu za {seconds} s.',
+    de: 'Dieser Berechtigungsnachweis hat sein Limit {limit} erreicht. Versuchen Sie es in {seconds} Sekunden erneut.',
+  },
   tooManyStreams: {
     en: 'At most {max} subscription streams may be open at once for one sign-in.',
     cs: 'Pro jedno přihlášení smí být najednou otevřeno nejvýše {max} odběrů.',

@@ -8,6 +8,12 @@ import { isScopeOf, MODULES, type Scope, VALID_SCOPES } from '../auth/scopes.ts'
 import { sha256 } from '../auth/secrets.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
+import {
+  type CredentialLimitColumns,
+  changesLimits,
+  credentialLimitColumns,
+  credentialLimitsInput,
+} from '../platform/credential-limits.ts';
 import { AppError, badInput, notFound } from '../platform/errors.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { declaredModulesOf } from '../products/request-product.ts';
@@ -67,6 +73,7 @@ const createInput = z.object({
   name: name(),
   scopes: z.array(z.string()),
   expiresAt: z.date().nullish(),
+  ...credentialLimitsInput,
 });
 
 export async function createApiToken(caller: Caller, input: unknown): Promise<CreatedApiToken> {
@@ -93,6 +100,7 @@ export async function createApiToken(caller: Caller, input: unknown): Promise<Cr
         expiresAt,
         createdById: principal.id,
         createdByType: actorOf(principal).actorType,
+        ...credentialLimitColumns(data),
       },
     });
     await tokenAudit(caller, tx, 'api_token.created', created);
@@ -108,6 +116,7 @@ const updateInput = z.object({
   name: name().nullish(),
   scopes: z.array(z.string()).nullish(),
   expiresAt: z.date().nullish(),
+  ...credentialLimitsInput,
 });
 
 /**
@@ -128,10 +137,14 @@ export async function updateApiToken(caller: Caller, input: unknown): Promise<Ap
   if (expiresAt && principal.tokenId === current.id && outlives(expiresAt, current.expiresAt)) {
     throw await refuse(caller, 'token_extends_itself', target, ownExpiryRefused());
   }
+  // Nor may a token lift its own rate limit or refill its own budget.
+  if (principal.tokenId === current.id && changesLimits(data)) {
+    throw await refuse(caller, 'token_changes_own_limits', target, ownLimitsRefused());
+  }
   const updated = await app.db.$transaction(async (tx) => {
     const updated = await tx.apiToken.update({
       where: { id: current.id },
-      data: { name: data.name ?? undefined, scopes, expiresAt },
+      data: { name: data.name ?? undefined, scopes, expiresAt, ...credentialLimitColumns(data) },
     });
     await tokenAudit(caller, tx, 'api_token.updated', updated, { scopes: updated.scopes });
     return updated;
@@ -190,6 +203,7 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
         name: current.name,
         scopes: current.scopes,
         expiresAt: current.expiresAt,
+        ...limitColumnsOf(current),
         createdById: principal.id,
         createdByType: actorOf(principal).actorType,
       },
@@ -212,6 +226,18 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
  * renewal at a time; shortening its own life is fine.
  */
 const outlives = (requested: Date, current: Date | null) => current !== null && requested > current;
+
+const ownLimitsRefused = () => new AppError('FORBIDDEN', 'forbiddenOwnLimits', { extensions: { field: 'rateLimit' } });
+
+/** A token's limits, carried over to the token that replaces it. */
+const limitColumnsOf = (token: CredentialLimitColumns): CredentialLimitColumns => ({
+  rateLimit: token.rateLimit,
+  rateLimitWindowSeconds: token.rateLimitWindowSeconds,
+  remaining: token.remaining,
+  remainingSetAt: token.remainingSetAt,
+  refillAmount: token.refillAmount,
+  refillIntervalSeconds: token.refillIntervalSeconds,
+});
 
 const ownExpiryRefused = () => new AppError('FORBIDDEN', 'forbiddenOwnExpiry', { extensions: { field: 'expiresAt' } });
 

@@ -6,6 +6,12 @@
 // cached per client so a request costs a map lookup; a change evicts the entry everywhere
 // through the pub/sub, and bumps the shared epoch before it is answered so that no instance
 // serves an entry read before it.
+import {
+  CREDENTIAL_LIMIT_SELECT,
+  type CredentialLimits,
+  credentialLimitsOf,
+  NO_CREDENTIAL_LIMITS,
+} from '../platform/credential-limits.ts';
 import type { Db } from '../platform/database/db.ts';
 import { keyedListeners } from '../platform/keyed-listeners.ts';
 import type { Logger } from '../platform/observability/logger.ts';
@@ -21,6 +27,8 @@ const CACHE_MAX_ENTRIES = 10_000;
 interface Entry {
   /** Milliseconds since the epoch; Infinity when the client no longer issues valid tokens. */
   notBefore: number;
+  /** The client's own rate limit and budget. */
+  limits: CredentialLimits;
   cachedAt: number;
   epoch: string | null;
 }
@@ -28,6 +36,8 @@ interface Entry {
 export interface OAuthClientRevocations {
   /** Whether a token issued to the client (its public client id) at `issuedAtMs` still holds. */
   holds(clientId: string, issuedAtMs: number): Promise<boolean>;
+  /** The same, with the client's own limits, from the same cached entry. */
+  check(clientId: string, issuedAtMs: number): Promise<{ holds: boolean; limits: CredentialLimits }>;
   /** Call once a change to the clients is committed: every instance reads them again. */
   changed(clientIds: readonly string[]): Promise<void>;
   /** Calls `listener` on this instance when any instance changes the client. */
@@ -53,13 +63,20 @@ export function createOAuthClientRevocations(options: {
     for (const id of clientIds) entries.delete(id);
   };
 
-  const lookup = async (clientId: string): Promise<number> => {
+  const lookup = async (clientId: string): Promise<Pick<Entry, 'notBefore' | 'limits'>> => {
     const client = await db.oAuthClient.findUnique({
       where: { clientId },
-      select: { revokedAt: true, tokensNotBefore: true, serviceAccount: { select: { disabledAt: true } } },
+      select: {
+        revokedAt: true,
+        tokensNotBefore: true,
+        serviceAccount: { select: { disabledAt: true } },
+        ...CREDENTIAL_LIMIT_SELECT,
+      },
     });
-    if (!client || client.revokedAt || client.serviceAccount.disabledAt) return Number.POSITIVE_INFINITY;
-    return client.tokensNotBefore?.getTime() ?? 0;
+    if (!client || client.revokedAt || client.serviceAccount.disabledAt) {
+      return { notBefore: Number.POSITIVE_INFINITY, limits: NO_CREDENTIAL_LIMITS };
+    }
+    return { notBefore: client.tokensNotBefore?.getTime() ?? 0, limits: credentialLimitsOf(client) };
   };
 
   const events = pubsub.subscribe(CHANGED);
@@ -70,8 +87,9 @@ export function createOAuthClientRevocations(options: {
     }
   })().catch((error) => logger.error({ err: error }, 'OAuth client revocation listener stopped'));
 
-  return {
-    async holds(clientId, issuedAtMs) {
+  const revocations: OAuthClientRevocations = {
+    holds: async (clientId, issuedAtMs) => (await revocations.check(clientId, issuedAtMs)).holds,
+    async check(clientId, issuedAtMs) {
       const epoch = await shared.read(clientId);
       let entry = entries.get(clientId);
       if (entry && (Date.now() - entry.cachedAt > CACHE_TTL_MS || epoch === undefined || entry.epoch !== epoch)) {
@@ -81,13 +99,13 @@ export function createOAuthClientRevocations(options: {
       metrics?.credentialCache.inc({ cache: 'oauth_clients', result: entry ? 'hit' : 'miss' });
       if (!entry) {
         const startedAt = generation;
-        entry = { notBefore: await lookup(clientId), cachedAt: Date.now(), epoch: epoch ?? null };
+        entry = { ...(await lookup(clientId)), cachedAt: Date.now(), epoch: epoch ?? null };
         if (generation === startedAt && epoch !== undefined) {
           if (entries.size >= CACHE_MAX_ENTRIES) entries.delete(entries.keys().next().value as string);
           entries.set(clientId, entry);
         }
       }
-      return issuedAtMs >= entry.notBefore;
+      return { holds: issuedAtMs >= entry.notBefore, limits: entry.limits };
     },
     async changed(clientIds) {
       if (clientIds.length === 0) return;
@@ -102,6 +120,7 @@ export function createOAuthClientRevocations(options: {
       await listening;
     },
   };
+  return revocations;
 }
 
 declare module '../platform/app.ts' {

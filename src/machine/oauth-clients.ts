@@ -5,13 +5,14 @@
 // it on every instance at once.
 
 import { z } from 'zod';
-import { actorOf, auditAs, type Caller, revokedBy } from '../auth/caller.ts';
+import { actorOf, auditAs, type Caller, refuse, revokedBy } from '../auth/caller.ts';
 import { newClientId, newClientSecret, secretDisplayPrefix } from '../auth/oauth-client-format.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { OAuthClient, Prisma } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
-import { badInput, notFound } from '../platform/errors.ts';
+import { changesLimits, credentialLimitColumns, credentialLimitsInput } from '../platform/credential-limits.ts';
+import { AppError, badInput, notFound } from '../platform/errors.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { declaredModulesOf } from '../products/request-product.ts';
 import { alertPrivilegedToken, holdsWriteAll } from '../security/causes.ts';
@@ -41,6 +42,7 @@ const createInput = z.object({
   serviceAccountSlug: z.string().min(1),
   name: name(),
   scopes: z.array(z.string()),
+  ...credentialLimitsInput,
 });
 
 export async function createOAuthClient(caller: Caller, input: unknown): Promise<OAuthClientCredentials> {
@@ -66,6 +68,7 @@ export async function createOAuthClient(caller: Caller, input: unknown): Promise
         scopes,
         createdById: principal.id,
         createdByType: actorOf(principal).actorType,
+        ...credentialLimitColumns(data),
       },
     });
     await clientAudit(caller, tx, 'oauth_client.created', created, { scopes: created.scopes });
@@ -76,6 +79,38 @@ export async function createOAuthClient(caller: Caller, input: unknown): Promise
     app.background(() => alertPrivilegedToken(app, caller, credential, 'oauth_client_created'));
   }
   return { clientId: oauthClient.clientId, clientSecret, oauthClient };
+}
+
+const updateInput = z.object({ id: z.string(), name: name().nullish(), ...credentialLimitsInput });
+
+/**
+ * Renames a client or changes its own limits (a field left out stays, null removes a limit);
+ * needs every scope the client holds. A client never changes its own limits.
+ */
+export async function updateOAuthClient(caller: Caller, input: unknown): Promise<OAuthClient> {
+  const { app, principal } = caller;
+  const data = parseInput(updateInput, input);
+  const current = await oauthClientOrFail(app, principal.organizationId, data.id);
+  const target = { type: 'OAuthClient', id: current.id };
+  await assertMayActOn(caller, current.scopes as Scope[], target);
+  if (principal.oauthClientId === current.clientId && changesLimits(data)) {
+    throw await refuse(
+      caller,
+      'client_changes_own_limits',
+      target,
+      new AppError('FORBIDDEN', 'forbiddenOwnLimits', { extensions: { field: 'rateLimit' } }),
+    );
+  }
+  const updated = await app.db.$transaction(async (tx) => {
+    const updated = await tx.oAuthClient.update({
+      where: { id: current.id },
+      data: { name: data.name ?? undefined, ...credentialLimitColumns(data) },
+    });
+    await clientAudit(caller, tx, 'oauth_client.updated', updated);
+    return updated;
+  });
+  await app.oauthClients.changed([current.clientId]);
+  return updated;
 }
 
 /**

@@ -9,11 +9,13 @@ import { CLIENT_CREDENTIALS_TOKEN_TYPE } from '../auth/principal.ts';
 import { grants, isScopeOf, type Scope } from '../auth/scopes.ts';
 import { safeEqual, sha256 } from '../auth/secrets.ts';
 import type { OAuthClient } from '../generated/prisma/client.ts';
+import { admitRequest } from '../limits/request-limits.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
+import { credentialLimitsOf } from '../platform/credential-limits.ts';
 import type { Product } from '../products/catalog.ts';
 import { effectiveScopes } from '../products/features.ts';
-import { credentialStanding, modulesOf } from '../products/request-product.ts';
+import { credentialStanding, holdsOperatorRights, modulesOf } from '../products/request-product.ts';
 
 export type OAuthErrorCode =
   | 'invalid_request'
@@ -126,9 +128,20 @@ export async function issueClientToken(
   named: Product | null = null,
 ): Promise<TokenResponse> {
   const { product, standing } = await credentialStanding(app, client.organizationId, named);
+  // A token request spends the client's own budget and its organization's, as any request does.
+  const principal = {
+    kind: 'serviceAccount' as const,
+    id: client.serviceAccountId,
+    organizationId: client.organizationId,
+    scopes,
+    oauthClientId: client.clientId,
+    credentialLimits: credentialLimitsOf(client),
+  };
+  await admitRequest(app, { principal, product, standing }, 'check');
   const ttl = app.config.OAUTH_ACCESS_TOKEN_TTL ?? app.config.ACCESS_TOKEN_TTL;
   // The token lists what the client may use now: its scopes, within the enabled features.
-  const effective = effectiveScopes(scopes, modulesOf(app, product, standing).enabled);
+  const operator = await holdsOperatorRights(app, client.organizationId, null);
+  const effective = effectiveScopes(scopes, modulesOf(app, product, standing, operator).enabled);
   const scope = effective.join(' ');
   const { token, jti, exp } = await signAccessToken(
     app.jwt,

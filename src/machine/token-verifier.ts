@@ -7,6 +7,7 @@
 // written as lastUsedAt in one batch per interval, never on the request path.
 
 import { sha256 } from '../auth/secrets.ts';
+import { CREDENTIAL_LIMIT_SELECT, type CredentialLimits, credentialLimitsOf } from '../platform/credential-limits.ts';
 import type { Db } from '../platform/database/db.ts';
 import { keyedListeners } from '../platform/keyed-listeners.ts';
 import type { Logger } from '../platform/observability/logger.ts';
@@ -26,6 +27,8 @@ export interface VerifiedToken {
   scopes: readonly string[];
   /** Milliseconds since the epoch, or null for a token that does not expire. */
   expiresAt: number | null;
+  /** Its own rate limit and budget. */
+  limits: CredentialLimits;
 }
 
 /** `invalid`: no such token; `revoked`: revoked, or its service account disabled. */
@@ -103,6 +106,7 @@ export function createApiTokenVerifier(options: {
         expiresAt: true,
         revokedAt: true,
         serviceAccount: { select: { disabledAt: true } },
+        ...CREDENTIAL_LIMIT_SELECT,
       },
     });
     if (!row) return 'invalid';
@@ -113,6 +117,7 @@ export function createApiTokenVerifier(options: {
       organizationId: row.organizationId,
       scopes: row.scopes,
       expiresAt: row.expiresAt?.getTime() ?? null,
+      limits: credentialLimitsOf(row),
     };
   };
 

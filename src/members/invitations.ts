@@ -1,20 +1,22 @@
 // Inviting people into an organization, and accepting. The emailed token is single use and
 // stored hashed; accepting creates the user, or checks an existing user's password.
+
 import { z } from 'zod';
 import { type Session, sessionForMembership } from '../accounts/sessions.ts';
 import { auditAs, type Caller, currentRole, ownersOnly, refuse } from '../auth/caller.ts';
 import { hashPassword, newPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
-import type { Invitation, Prisma } from '../generated/prisma/client.ts';
+import type { Invitation, Prisma, Product } from '../generated/prisma/client.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
+import { invitationEmail } from '../mail/messages.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
 import { AppError, badInput, conflict, notFound, unauthenticated } from '../platform/errors.ts';
 import { email, isUuid, name, parseInput } from '../platform/validation.ts';
-import { productOfOrganization } from '../products/request-product.ts';
-import { type Brand, brandOf } from '../products/white-label.ts';
+import { credentialStanding, productOfOrganization } from '../products/request-product.ts';
+import { type Brand, brandOf, languageFor } from '../products/white-label.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
@@ -37,7 +39,6 @@ export async function inviteMember(caller: Caller, input: unknown) {
   if (alreadyMember) throw conflict('alreadyMember', {}, 'email');
 
   const token = newOpaqueToken();
-  // The email is the organization's product's: its name, its sender, its page for the link.
   const brand = await brandOfOrganization(app, organizationId);
   const { invitation, mailId } = await app.db.$transaction(async (tx) => {
     // A new invitation replaces a pending one to the same address.
@@ -71,10 +72,14 @@ export async function inviteMember(caller: Caller, input: unknown) {
   return invitation;
 }
 
+/** The email is the organization's product's: its name, its sender, its page for the link. */
 const brandOfOrganization = async (app: App, organizationId: string) =>
   brandOf(app, await productOfOrganization(app, organizationId));
 
-/** The invitation email, in the organization's product's name, sender and link; answers its id. */
+/**
+ * The invitation email; answers its id. Someone Herald knows reads it in their own language,
+ * anyone else in the product's.
+ */
 async function enqueueInvitationEmail(
   app: App,
   tx: Prisma.TransactionClient,
@@ -84,20 +89,16 @@ async function enqueueInvitationEmail(
 ): Promise<string> {
   const link = emailLink(app.config, 'invitation', token, brand);
   const organization = await tx.organization.findUniqueOrThrow({ where: { id: invitation.organizationId } });
+  const invitee = await tx.user.findUnique({ where: { email: invitation.email }, select: { locale: true } });
   const mail = await enqueueEmail(tx, {
     from: brand.mailFrom,
     to: invitation.email,
-    subject: `You are invited to ${organization.name} on ${brand.name}`,
     template: 'invitation',
-    text: [
-      'Hello,',
-      '',
-      `You have been invited to join ${organization.name} on ${brand.name}. Open this link within 7 days to accept:`,
-      '',
+    ...invitationEmail(
+      languageFor(brand, invitee?.locale),
+      { organization: organization.name, product: brand.name },
       link,
-      '',
-      'If you did not expect this invitation, ignore this email.',
-    ].join('\n'),
+    ),
   });
   return mail.id;
 }
@@ -194,7 +195,7 @@ const acceptInput = z.object({
 });
 
 /** Joins the invited person (creating the user if the email is new) and signs them in there. */
-export async function acceptInvitation(app: App, input: unknown, ip: string): Promise<Session> {
+export async function acceptInvitation(app: App, input: unknown, ip: string, named: Product | null): Promise<Session> {
   await app.limits.hitIp(ip);
   const data = parseInput(acceptInput, input);
   const invalid = () => new AppError('BAD_USER_INPUT', 'invalidInvitation', { extensions: { field: 'token' } });
@@ -202,6 +203,9 @@ export async function acceptInvitation(app: App, input: unknown, ip: string): Pr
   if (!invitation || invitation.acceptedAt || invitation.revokedAt || invitation.expiresAt <= new Date()) {
     throw invalid();
   }
+  // The invitation is its organization's product's: named for another, it is refused as any
+  // credential is; a cancelled subscription lets nobody in.
+  await credentialStanding(app, invitation.organizationId, named);
 
   const existing = await app.db.user.findUnique({ where: { email: invitation.email } });
   let passwordHash: string | null = null;

@@ -1,4 +1,5 @@
-// An organization's own settings: its name and its slug (unique across Herald).
+// An organization's own settings: its name and its slug (unique within its product, so that no
+// product learns of another's organizations).
 import { z } from 'zod';
 import { auditAs, type Caller } from '../auth/caller.ts';
 import { Prisma } from '../generated/prisma/client.ts';

@@ -254,6 +254,11 @@ export const configSchema = z.object({
     description:
       "How long tenants' limits admit requests unchecked while Redis does not answer (logged once per outage, counted in `herald_rate_limit_fail_open_total`); past it each instance enforces the limits from its own memory until Redis answers again. Limits never refuse every tenant because Redis is away.",
   }),
+  LIMITS_REFUSAL_ALERT_THRESHOLD: doc(z.coerce.number().int().min(0).default(1000), {
+    group: 'Sign-in limits and API tokens',
+    description:
+      "Refusals by an organization's limits (its own and its credentials') in one clock hour past which its owners and admins get one `requests_refused` security alert that hour; 0 turns the alert off.",
+  }),
   SLA_SWEEP_INTERVAL_MS: doc(z.coerce.number().int().min(0).default(5000), {
     group: 'Server',
     description: 'How often this instance sweeps for SLA warnings and breaches (0: never, on this instance).',
@@ -317,9 +322,9 @@ export const configSchema = z.object({
   OPERATOR_ORGANIZATION: doc(z.string().trim().min(1).optional(), {
     group: 'Products',
     description:
-      "The slug of the organization that operates the default product: its owners, admins and service accounts (with `write:products` or `write:subscriptions`) manage products and organizations' subscriptions.",
+      "The slug of the organization of the default product that operates it: its owners, admins and service accounts (with `write:products` or `write:subscriptions`) manage products and organizations' subscriptions.",
     unset:
-      'the oldest organization of the default product, chosen once (at the first start, or the first operator check, that finds one), recorded, and logged as a warning',
+      'the oldest organization of the default product (on a new instance, the first registered), chosen once, recorded, and logged as a warning',
     accepts: 'an organization slug',
   }),
   WEBHOOK_DELIVERY_INTERVAL_MS: doc(z.coerce.number().int().min(0).max(600_000).default(1000), {

@@ -76,7 +76,7 @@ export const rateLimited = (
 ) => {
   const seconds = Math.max(1, Math.ceil(retryAfterSeconds));
   return new AppError('RATE_LIMITED', key, {
-    params: { seconds },
+    params: { seconds, ...(limit ? { limit } : {}) },
     extensions: {
       retryAfter: seconds,
       ...(limit ? { limit } : {}),

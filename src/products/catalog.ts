@@ -24,6 +24,8 @@ export interface ProductCatalog {
   defaultProduct(): Promise<Product>;
   /** Every product. */
   all(): Promise<Product[]>;
+  /** Whether the organization is the operator organization of some product (as recorded). */
+  operates(organizationId: string): Promise<boolean>;
   /** Call once a change to a product is committed. */
   changed(): Promise<void>;
   close(): Promise<void>;
@@ -40,7 +42,11 @@ export function createProductCatalog(options: {
     name: 'products',
     load: async () => {
       const rows = await options.db.product.findMany();
-      return { bySlug: new Map(rows.map((row) => [row.slug, row])), byId: new Map(rows.map((row) => [row.id, row])) };
+      return {
+        bySlug: new Map(rows.map((row) => [row.slug, row])),
+        byId: new Map(rows.map((row) => [row.id, row])),
+        operators: new Set(rows.flatMap((row) => (row.operatorOrganizationId ? [row.operatorOrganizationId] : []))),
+      };
     },
     pubsub: options.pubsub,
     epoch: options.epoch,
@@ -60,6 +66,7 @@ export function createProductCatalog(options: {
       return product;
     },
     all: async () => [...(await cache.get(ALL)).byId.values()],
+    operates: async (organizationId) => (await cache.get(ALL)).operators.has(organizationId),
     changed: () => cache.changed([ALL]),
     close: () => cache.close(),
   };

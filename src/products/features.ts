@@ -10,6 +10,9 @@ export const CORE_MODULES: readonly string[] = ['organization', 'members', 'serv
 /** Never gated by a subscription, and never declared as a feature. */
 export const UNGATED_MODULES: readonly string[] = ['products', 'subscriptions', 'extensions'];
 
+/** Held only in an organization that operates a product, by its owners, admins and service accounts. */
+export const OPERATOR_MODULES: readonly string[] = ['products', 'subscriptions'];
+
 /** Herald's modules that a product may declare as features: the default product declares them all. */
 export const HERALD_FEATURES: readonly string[] = MODULES.filter((module) => !UNGATED_MODULES.includes(module));
 
@@ -25,10 +28,12 @@ export function declaredFeatures(product: { features: readonly string[] }, isDef
  * The modules an organization may use, in a stable order (Herald's first): the core and ungated
  * modules always, the features its subscription enables among those its product declares.
  */
-export function enabledModules(declared: readonly string[], subscribed: readonly string[]): string[] {
+export function enabledModules(declared: readonly string[], subscribed: readonly string[], operator = true): string[] {
   const on = new Set(subscribed.filter((feature) => declared.includes(feature)));
   const herald = MODULES.filter(
-    (module) => CORE_MODULES.includes(module) || UNGATED_MODULES.includes(module) || on.has(module),
+    (module) =>
+      (operator || !OPERATOR_MODULES.includes(module)) &&
+      (CORE_MODULES.includes(module) || UNGATED_MODULES.includes(module) || on.has(module)),
   );
   return [...herald, ...[...on].filter((feature) => !(MODULES as readonly string[]).includes(feature))];
 }
@@ -51,7 +56,12 @@ export function effectiveScopes(granted: readonly string[], modules: readonly st
   );
 }
 
-/** The modules the product knows that are not enabled (a refusal says FEATURE_DISABLED for them). */
+/**
+ * The modules the product knows that its subscription leaves off (a refusal says
+ * FEATURE_DISABLED for them); the operator modules are a matter of who acts, not of features.
+ */
 export function disabledModules(declared: readonly string[], enabled: readonly string[]): string[] {
-  return [...new Set([...MODULES, ...declared])].filter((module) => !enabled.includes(module));
+  return [...new Set([...MODULES, ...declared])].filter(
+    (module) => !enabled.includes(module) && !OPERATOR_MODULES.includes(module),
+  );
 }

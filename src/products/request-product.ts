@@ -6,11 +6,13 @@
 // reason PRODUCT_MISMATCH.
 
 import type { Principal } from '../auth/principal.ts';
+import type { Role } from '../generated/prisma/enums.ts';
 import type { App } from '../platform/app.ts';
 import { AppError, badInput, notFound, unauthenticated } from '../platform/errors.ts';
 import { isProductSlug } from '../platform/product-slug.ts';
 import { isDefaultProduct, type Product } from './catalog.ts';
 import { declaredFeatures, disabledModules, effectiveScopes, enabledModules } from './features.ts';
+import { operatesAProduct } from './operators.ts';
 import type { Standing } from './standing.ts';
 
 export const PRODUCT_HEADER = 'X-Product-Slug';
@@ -70,16 +72,34 @@ export async function declaredModulesOf(app: App, organizationId: string): Promi
   return declaredFeatures(product, isDefaultProduct(app, product));
 }
 
-/** The modules the organization may use now: its subscription's features among its product's, and the core. */
-export function modulesOf(app: App, product: Product, standing: Pick<Standing, 'features'>) {
+/**
+ * The modules the organization may use now: its subscription's features among its product's,
+ * and the core; the operator modules for those who hold operator rights (`operator`).
+ */
+export function modulesOf(app: App, product: Product, standing: Pick<Standing, 'features'>, operator: boolean) {
   const declared = declaredFeatures(product, isDefaultProduct(app, product));
-  const enabled = enabledModules(declared, standing.features);
+  const enabled = enabledModules(declared, standing.features, operator);
   return { enabled, disabled: disabledModules(declared, enabled) };
 }
 
+/**
+ * Whether a holder of the organization has operator rights: it operates a product, and the
+ * holder is not a MEMBER (service accounts have no role; a user's token signed before roles
+ * were in tokens keeps what it lists).
+ */
+export async function holdsOperatorRights(app: App, organizationId: string, role: Role | undefined | null) {
+  return role !== 'MEMBER' && (await operatesAProduct(app, organizationId));
+}
+
 /** The principal with the scopes it may use now: its own, limited to the enabled modules. */
-export function limitedToFeatures(app: App, principal: Principal, product: Product, standing: Standing): Principal {
-  const { enabled, disabled } = modulesOf(app, product, standing);
+export async function limitedToFeatures(
+  app: App,
+  principal: Principal,
+  product: Product,
+  standing: Standing,
+): Promise<Principal> {
+  const operator = await holdsOperatorRights(app, principal.organizationId, principal.role);
+  const { enabled, disabled } = modulesOf(app, product, standing, operator);
   return {
     ...principal,
     scopes: effectiveScopes(principal.scopes, enabled),

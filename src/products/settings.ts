@@ -9,6 +9,7 @@ import type { App } from '../platform/app.ts';
 import { asOrigin, tokenLinkTemplate } from '../platform/config.ts';
 import { AppError, badInput, conflict, notFound } from '../platform/errors.ts';
 import { isProductSlug, RESERVED_PRODUCT_SLUGS } from '../platform/product-slug.ts';
+import { limitColumns, limitsInput } from '../platform/tenant-limits.ts';
 import { isUuid, name, parseInput } from '../platform/validation.ts';
 import { isDefaultProduct, type Product } from './catalog.ts';
 import { FEATURE_NAME, UNGATED_MODULES } from './features.ts';
@@ -43,6 +44,8 @@ const createInput = z.object({
   invitationUrl: fields.invitationUrl.optional(),
   passwordResetUrl: fields.passwordResetUrl.optional(),
   operatorOrganizationId: z.string().nullish(),
+  /** The limits of its organizations without an override; a field left out is unchanged (none at creation). */
+  defaultLimits: limitsInput.nullish(),
 });
 
 // The same fields, each optional (a field left out stays), the product named by its slug.
@@ -110,6 +113,7 @@ export async function createProduct(caller: Caller, input: unknown): Promise<Pro
           invitationUrl: data.invitationUrl ?? null,
           passwordResetUrl: data.passwordResetUrl ?? null,
           operatorOrganizationId,
+          ...limitColumns('default', data.defaultLimits),
         },
       });
       await auditAs(caller, tx, 'product.created', { type: 'Product', id: created.id }, { slug: created.slug });
@@ -152,6 +156,7 @@ export async function updateProduct(caller: Caller, input: unknown): Promise<Pro
     ...(data.operatorOrganizationId
       ? { operatorOrganizationId: await checkedOperator(app, data.operatorOrganizationId) }
       : {}),
+    ...limitColumns('default', data.defaultLimits),
   };
   const updated = await app.db.$transaction(async (tx) => {
     const row = await tx.product.update({ where: { id: product.id }, data: changes });

@@ -8,6 +8,7 @@ import type { Logger } from '../platform/observability/logger.ts';
 import type { EventBus } from '../platform/pubsub.ts';
 import { sharedCache } from '../platform/shared-cache.ts';
 import type { SharedEpoch } from '../platform/shared-epoch.ts';
+import { LIMIT_FIELDS, type Limits, limitColumn, limitsOf } from '../platform/tenant-limits.ts';
 
 export interface Standing {
   organizationId: string;
@@ -15,7 +16,18 @@ export interface Standing {
   status: SubscriptionStatus;
   /** The feature modules the subscription enables. */
   features: readonly string[];
+  /** The operator's limits for it (null fields: its product's defaults apply). */
+  overrides: Limits;
+  /** The lower limits its own admins set. */
+  own: Limits;
 }
+
+const LIMIT_COLUMNS = Object.fromEntries(
+  LIMIT_FIELDS.flatMap((field) => [
+    [limitColumn('limit', field), true],
+    [limitColumn('own', field), true],
+  ]),
+);
 
 export interface OrganizationStandings {
   /** The organization's standing now; null for an organization that no longer exists. */
@@ -38,7 +50,13 @@ export function createOrganizationStandings(options: {
     load: async (organizationId) => {
       const row = await options.db.organization.findUnique({
         where: { id: organizationId },
-        select: { id: true, productId: true, subscriptionStatus: true, subscriptionFeatures: true },
+        select: {
+          id: true,
+          productId: true,
+          subscriptionStatus: true,
+          subscriptionFeatures: true,
+          ...LIMIT_COLUMNS,
+        },
       });
       return (
         row && {
@@ -46,6 +64,8 @@ export function createOrganizationStandings(options: {
           productId: row.productId,
           status: row.subscriptionStatus,
           features: row.subscriptionFeatures,
+          overrides: limitsOf(row, 'limit'),
+          own: limitsOf(row, 'own'),
         }
       );
     },

@@ -1,6 +1,7 @@
 // What a product looks like to its people: its name, the sender of its emails, the pages its
 // links lead to, the origins its pages are served from. For the default product, a field an
 // environment variable sets is read from the environment (updateProduct refuses to change it).
+import { isLocale, type Locale } from '../i18n/messages.ts';
 import type { App } from '../platform/app.ts';
 import { isDefaultProduct, type Product } from './catalog.ts';
 
@@ -12,6 +13,22 @@ export interface Brand {
   invitationUrl: string | null;
   passwordResetUrl: string | null;
   allowedOrigins: readonly string[];
+  /** The language of its messages when nothing closer decides. */
+  locale: Locale;
+}
+
+/**
+ * The language Herald writes to a person in: what their request asks for (`?locale=`,
+ * Accept-Language), else their own choice, else the product's default, else English.
+ */
+export function languageFor(
+  brand: Pick<Brand, 'locale'>,
+  userLocale: string | null | undefined,
+  requested?: Locale | null,
+): Locale {
+  if (requested) return requested;
+  if (userLocale && isLocale(userLocale)) return userLocale;
+  return brand.locale;
 }
 
 export function brandOf(app: App, product: Product): Brand {
@@ -25,5 +42,6 @@ export function brandOf(app: App, product: Product): Brand {
       ? (config.PASSWORD_RESET_URL ?? null)
       : product.passwordResetUrl,
     allowedOrigins: fromEnvironment('CORS_ORIGINS') ? (config.CORS_ORIGINS ?? []) : product.allowedOrigins,
+    locale: isLocale(product.defaultLocale) ? product.defaultLocale : 'en',
   };
 }

@@ -26,5 +26,8 @@ import './webhooks/mutations.ts';
 import './products/types.ts';
 import './products/queries.ts';
 import './products/mutations.ts';
+import './limits/types.ts';
+import './limits/mutations.ts';
+import './limits/credentials.ts';
 
 export const schema = builder.toSchema({ sortSchema: true });

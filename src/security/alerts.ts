@@ -7,12 +7,12 @@
 // Triggers on the request path call these through app.background, never inline.
 import { v7 as uuidv7 } from 'uuid';
 import { type ActorType, Prisma } from '../generated/prisma/client.ts';
-import { isLocale, type Locale } from '../i18n/messages.ts';
+import type { Locale } from '../i18n/messages.ts';
 import { enqueueEmail } from '../mail/outbox.ts';
 import { publishNotifications, storeNotifications } from '../notifications/service.ts';
 import type { App } from '../platform/app.ts';
 import { audit } from '../platform/audit.ts';
-import { brandOf } from '../products/white-label.ts';
+import { brandOf, languageFor } from '../products/white-label.ts';
 import {
   type AlertParams,
   type AlertText,
@@ -23,7 +23,13 @@ import {
 } from './messages.ts';
 import { postWebhook } from './slack.ts';
 
-export const ALERT_CAUSES = ['refresh_token_reuse', 'new_ip', 'account_locked', 'privileged_token'] as const;
+export const ALERT_CAUSES = [
+  'refresh_token_reuse',
+  'new_ip',
+  'account_locked',
+  'privileged_token',
+  'requests_refused',
+] as const;
 export type AlertCause = (typeof ALERT_CAUSES)[number];
 
 const HOUR_MS = 3600_000;
@@ -89,7 +95,7 @@ export async function raiseSecurityAlert(
       where: { organizationId: alert.organizationId, role: { in: ['OWNER', 'ADMIN'] }, user: { disabledAt: null } },
       select: { user: { select: { id: true, email: true, name: true, locale: true } } },
     });
-    const languageOf = (locale: string): Locale => (isLocale(locale) ? locale : 'en');
+    const languageOf = (locale: string | null): Locale => languageFor(brand, locale);
     const notifications = await storeNotifications(
       tx,
       recipients.map(({ user }) => ({

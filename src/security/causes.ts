@@ -85,3 +85,14 @@ export async function alertPrivilegedToken(
     ip: who.ip,
   });
 }
+
+/** An organization's limits refused more than the threshold of its requests this clock hour. */
+export async function alertRequestsRefused(app: App, organizationId: string, threshold: number) {
+  await raiseSecurityAlert(app, {
+    organizationId,
+    cause: 'requests_refused',
+    subject: organizationId,
+    text: 'requests_refused',
+    params: { threshold },
+  });
+}

@@ -104,6 +104,18 @@ const alerts = {
       de: '{actor} hat dem API-Token {credential} des Dienstkontos {owner} write:* gegeben, das in der Organisation alles erlaubt.',
     },
   },
+  requests_refused: {
+    title: {
+      en: 'More than {threshold} requests refused by limits this hour',
+      cs: 'Limity tuto hodinu odmítly více než {threshold} požadavků',
+      de: 'Mehr als {threshold} Anfragen in dieser Stunde durch Limits abgewiesen',
+    },
+    message: {
+      en: 'More than {threshold} requests of the organization were refused by its limits within this hour. An integration may be looping, or the plan may be too small for what the organization does.',
+      cs: 'Během této hodiny limity odmítly více než {threshold} požadavků organizace. Některá integrace se možná zacyklila, nebo tarif nestačí na to, co organizace dělá.',
+      de: 'Innerhalb dieser Stunde wurden mehr als {threshold} Anfragen der Organisation durch ihre Limits abgewiesen. Eine Integration läuft womöglich in einer Schleife, oder der Tarif ist zu klein für das, was die Organisation tut.',
+    },
+  },
 } satisfies Record<string, { title: Text; message: Text }>;
 
 export type AlertText = keyof typeof alerts;

@@ -30,6 +30,25 @@ export function emailBody(eml: string): string {
   return Buffer.from(bytes, 'latin1').toString('utf8');
 }
 
+/** The Subject of an .eml as a mail program shows it: folded lines joined, RFC 2047 encoded words decoded. */
+export function emailSubject(eml: string): string {
+  const match = /^Subject: (.*(?:\r?\n[ \t].*)*)$/m.exec(eml);
+  if (!match) throw new Error('no Subject in email');
+  return (match[1] as string)
+    .replace(/\?=\r?\n[ \t]+=\?/g, '?==?')
+    .replace(/\r?\n[ \t]+/g, ' ')
+    .replace(/=\?([\w-]+)\?([QB])\?([^?]*)\?=/gi, (_whole, _charset: string, encoding: string, text: string) =>
+      encoding.toUpperCase() === 'B'
+        ? Buffer.from(text, 'base64').toString('utf8')
+        : Buffer.from(
+            text
+              .replace(/_/g, ' ')
+              .replace(/=([0-9A-F]{2})/gi, (_w, hex: string) => String.fromCharCode(Number.parseInt(hex, 16))),
+            'latin1',
+          ).toString('utf8'),
+    );
+}
+
 /** The first link in an email, whole, as a person would click it. */
 export function linkFromEmail(eml: string): string {
   const match = /https?:\/\/\S+/.exec(emailBody(eml));

@@ -57,8 +57,9 @@ export async function createOwner(
 }
 
 /**
- * The scopes an owner's (or admin's) token lists in the default product: `write:*` expanded
- * over every module the organization may use.
+ * The scopes an owner's (or admin's) token lists in the default product's operator
+ * organization (its first, when OPERATOR_ORGANIZATION is unset): `write:*` expanded over every
+ * module the organization may use, the operator modules included.
  */
 export const OWNER_SCOPES = [
   'write:organization',
@@ -73,7 +74,10 @@ export const OWNER_SCOPES = [
   'write:subscriptions',
 ];
 
-/** A member's: `read:*` and `write:work_items`, expanded. */
+/** An owner's in an organization that operates no product: no operator modules. */
+export const CUSTOMER_OWNER_SCOPES = OWNER_SCOPES.filter((scope) => !/:(products|subscriptions)$/.test(scope));
+
+/** A member's: `read:*` and `write:work_items`, expanded; members never hold the operator modules. */
 export const MEMBER_SCOPES = [
   'read:organization',
   'read:members',
@@ -83,6 +87,4 @@ export const MEMBER_SCOPES = [
   'read:sla_policies',
   'read:notifications',
   'read:audit',
-  'read:products',
-  'read:subscriptions',
 ];

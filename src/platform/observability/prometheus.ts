@@ -115,9 +115,12 @@ export function createPrometheusMetrics(): Metrics {
 
   collectDefaultMetrics({ register: registry });
   const operation = operationLabel(new Set());
-  const fill = (params: { operationName?: string; operationType?: string }) => ({
+  // The product a request is for (a few per instance, so a bounded label); an operation refused
+  // before its context was built has none.
+  const fill = (params: { operationName?: string; operationType?: string }, context?: unknown) => ({
     operationName: operation(params.operationName),
     operationType: params.operationType ?? 'unknown',
+    product: (context as { product?: { slug?: string } } | undefined)?.product?.slug ?? 'unknown',
   });
   metrics.plugins = [
     usePrometheus({
@@ -129,29 +132,29 @@ export function createPrometheusMetrics(): Metrics {
           counter: {
             name: 'graphql_envelop_request',
             help: 'GraphQL operations executed, by operation',
-            labelNames: ['operationName', 'operationType'],
+            labelNames: ['operationName', 'operationType', 'product'],
           },
-          fillLabelsFn: fill,
+          fillLabelsFn: (params, context) => fill(params, context),
         }),
         graphql_envelop_request_duration: createHistogram({
           registry,
           histogram: {
             name: 'graphql_envelop_request_duration',
             help: 'Time to execute a GraphQL operation, by operation',
-            labelNames: ['operationName', 'operationType'],
+            labelNames: ['operationName', 'operationType', 'product'],
             buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
           },
-          fillLabelsFn: fill,
+          fillLabelsFn: (params, context) => fill(params, context),
         }),
         graphql_envelop_error_result: createCounter({
           registry,
           counter: {
             name: 'graphql_envelop_error_result',
             help: 'GraphQL errors returned, by code and phase',
-            labelNames: ['operationName', 'operationType', 'phase', 'code'],
+            labelNames: ['operationName', 'operationType', 'product', 'phase', 'code'],
           },
-          fillLabelsFn: (params) => ({
-            ...fill(params),
+          fillLabelsFn: (params, context) => ({
+            ...fill(params, context),
             phase: params.errorPhase ?? 'execute',
             code: codeOf(params.error, params.errorPhase),
           }),
@@ -161,11 +164,11 @@ export function createPrometheusMetrics(): Metrics {
           histogram: {
             name: 'graphql_yoga_http_duration',
             help: 'Time to answer a GraphQL HTTP request, by operation and status',
-            labelNames: ['operationName', 'operationType', 'statusCode'],
+            labelNames: ['operationName', 'operationType', 'product', 'statusCode'],
             buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
           },
           fillLabelsFn: (params, context) => ({
-            ...fill(params),
+            ...fill(params, context),
             statusCode: (context as { response: Response }).response.status,
           }),
         }),

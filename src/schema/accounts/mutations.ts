@@ -108,7 +108,8 @@ builder.mutationFields((t) => ({
     authScopes: { public: true },
     description: 'Emails a reset link when the account exists. Always answers true.',
     args: { input: t.arg({ type: RequestPasswordResetInput, required: true }) },
-    resolve: (_root, { input }, { app, ip, product }) => requestPasswordReset(app, product, input, ip),
+    resolve: (_root, { input }, { app, ip, product, requestedLocale }) =>
+      requestPasswordReset(app, product, input, ip, requestedLocale),
   }),
   resetPassword: t.boolean({
     authScopes: { public: true },

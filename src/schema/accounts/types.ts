@@ -3,6 +3,7 @@ import type { Session } from '../../accounts/sessions.ts';
 import type { Membership, Organization, User } from '../../generated/prisma/client.ts';
 import { Role as RoleValues } from '../../generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
+import { isLocale } from '../../i18n/messages.ts';
 
 export const Role = builder.enumType('Role', { values: Object.values(RoleValues) });
 
@@ -11,7 +12,16 @@ export const UserRef = builder.objectRef<User>('User').implement({
     id: t.exposeID('id'),
     email: t.exposeString('email'),
     name: t.exposeString('name'),
-    locale: t.exposeString('locale', { description: 'Language of messages and emails: en, cs or de.' }),
+    locale: t.string({
+      description:
+        "Language of messages and emails: en, cs or de. The user's choice (updateProfile), else the request's product's default language.",
+      resolve: (user, _args, { product }) =>
+        user.locale && isLocale(user.locale)
+          ? user.locale
+          : isLocale(product.defaultLocale)
+            ? product.defaultLocale
+            : 'en',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

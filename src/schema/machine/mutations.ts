@@ -1,6 +1,7 @@
 import { builder } from '../../graphql/builder.ts';
 import { createApiToken, revokeApiToken, rotateApiToken, updateApiToken } from '../../machine/api-tokens.ts';
 import { createServiceAccount, deleteServiceAccount, updateServiceAccount } from '../../machine/service-accounts.ts';
+import { credentialLimitFields } from '../limits/inputs.ts';
 import { ApiTokenRef, CreateApiTokenPayload, ServiceAccountRef } from './types.ts';
 
 const CreateServiceAccountInput = builder.inputType('CreateServiceAccountInput', {
@@ -36,6 +37,7 @@ const CreateApiTokenInput = builder.inputType('CreateApiTokenInput', {
       type: 'DateTime',
       description: 'In the future, within the configured maximum (API_TOKEN_MAX_TTL_DAYS), which is also the default.',
     }),
+    ...credentialLimitFields(t),
   }),
 });
 
@@ -45,6 +47,7 @@ const UpdateApiTokenInput = builder.inputType('UpdateApiTokenInput', {
     name: t.string(),
     scopes: t.stringList(),
     expiresAt: t.field({ type: 'DateTime' }),
+    ...credentialLimitFields(t),
   }),
 });
 

@@ -12,6 +12,7 @@ import {
 import { credentialsWhere } from '../../machine/service-accounts.ts';
 import { connectionById, idPage } from '../../platform/pagination.ts';
 import { ActorRef, actorFrom } from '../audit/actor.ts';
+import { credentialLimitFields } from '../limits/inputs.ts';
 import { ServiceAccountRef } from './types.ts';
 
 export const OAuthClientRef = builder.objectRef<OAuthClient>('OAuthClient').implement({
@@ -69,6 +70,7 @@ const CreateOAuthClientInput = builder.inputType('CreateOAuthClientInput', {
     serviceAccountSlug: t.string({ required: true }),
     name: t.string({ required: true }),
     scopes: t.stringList({ required: true, description: '`<read|write>:<module|*>`, at most what the caller holds.' }),
+    ...credentialLimitFields(t),
   }),
 });
 

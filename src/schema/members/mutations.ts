@@ -69,7 +69,7 @@ builder.mutationFields((t) => ({
     authScopes: { public: true },
     description: 'Joins the organization (creating the account if needed) and signs in there.',
     args: { input: t.arg({ type: AcceptInvitationInput, required: true }) },
-    resolve: (_root, { input }, { app, ip }) => acceptInvitation(app, input, ip),
+    resolve: (_root, { input }, { app, ip, productNamed }) => acceptInvitation(app, input, ip, productNamed),
   }),
   updateMemberRole: t.withAuth({ scope: 'write:members' }).field({
     type: MembershipRef,

@@ -2,6 +2,7 @@ import { builder } from '../../graphql/builder.ts';
 import { createProduct, updateProduct } from '../../products/settings.ts';
 import { changeSubscription } from '../../products/subscriptions.ts';
 import { OrganizationRef } from '../accounts/types.ts';
+import { LimitsInput } from '../limits/types.ts';
 import { ProductRef, SubscriptionStatus } from './types.ts';
 
 const productFields = {
@@ -25,6 +26,10 @@ const settings = (t: InputFields) => ({
   mailFrom: t.string({ description: productFields.mailFrom }),
   invitationUrl: t.string({ description: productFields.invitationUrl }),
   passwordResetUrl: t.string({ description: productFields.passwordResetUrl }),
+  defaultLimits: t.field({
+    type: LimitsInput,
+    description: 'The limits of its organizations without an override (a field left out stays, null removes it).',
+  }),
 });
 
 const CreateProductInput = builder.inputType('CreateProductInput', {

@@ -1,3 +1,4 @@
+import { grants } from '../../auth/scopes.ts';
 import type { Organization } from '../../generated/prisma/client.ts';
 import { SubscriptionStatus as SubscriptionStatusValues } from '../../generated/prisma/enums.ts';
 import { builder } from '../../graphql/builder.ts';
@@ -12,11 +13,15 @@ export const SubscriptionStatus = builder.enumType('SubscriptionStatus', {
   values: Object.values(SubscriptionStatusValues),
 });
 
+/** Whether the caller reads what only the product's operators see: its owners, admins and service accounts with `read:products`. */
+const readsAsOperator = (product: Product, { principal }: Context) =>
+  actsForOperator(principal, product) && grants(principal?.scopes ?? [], 'read:products');
+
 /** A field only the product's operators read; null for everyone else. */
 const operatorsOnly =
   <T>(read: (product: Product, context: Context) => T) =>
   (product: Product, _args: unknown, context: Context): T | null =>
-    actsForOperator(context.principal, product) ? read(product, context) : null;
+    readsAsOperator(product, context) ? read(product, context) : null;
 
 export const ProductRef = builder.objectRef<Product>('Product').implement({
   description:
@@ -57,7 +62,7 @@ export const ProductRef = builder.objectRef<Product>('Product').implement({
       type: OrganizationRef,
       nullable: true,
       resolve: (product, _args, context) =>
-        actsForOperator(context.principal, product) && product.operatorOrganizationId
+        readsAsOperator(product, context) && product.operatorOrganizationId
           ? context.app.organizationById(product.operatorOrganizationId)
           : null,
     }),
