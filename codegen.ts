@@ -1,6 +1,6 @@
 import type { CodegenConfig } from '@graphql-codegen/cli';
 
-// Typed operations for the tests and the example client, from the printed schema.
+// Typed operations for the tests, the example client, the command line and the MCP tools, from the printed schema.
 const output = {
   plugins: ['typescript-operations', 'typed-document-node'],
   config: {
@@ -27,6 +27,18 @@ const config: CodegenConfig = {
     // The console sends its operations through @herald/client too.
     'packages/console/src/generated/graphql.ts': {
       documents: 'packages/console/src/operations/**/*.graphql',
+      ...output,
+      config: { ...output.config, documentMode: 'string' },
+    },
+    // The command line sends its operations through @herald/client, as strings too.
+    'packages/cli/src/generated/graphql.ts': {
+      documents: 'packages/cli/operations/**/*.graphql',
+      ...output,
+      config: { ...output.config, documentMode: 'string' },
+    },
+    // The MCP tools send theirs as text through whichever transport the server is given.
+    'packages/mcp/src/generated/graphql.ts': {
+      documents: 'packages/mcp/operations/**/*.graphql',
       ...output,
       config: { ...output.config, documentMode: 'string' },
     },

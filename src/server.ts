@@ -1,14 +1,16 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { clientScriptRoute } from './http/client-script.ts';
 import { CONSOLE_PATH, consoleRoute } from './http/console.ts';
 import { FORWARD_AUTH_PATH } from './http/forward-auth.ts';
+import { createMcpHandler, MCP_PATH } from './http/mcp.ts';
 import { PageResponse } from './http/page-headers.ts';
 import { anyMethodRoutes, routes } from './http/routes.ts';
 import { attachWebSockets, type SocketServer } from './http/websocket.ts';
 import { createGraphQLHandler } from './http/yoga.ts';
 import type { App } from './platform/app.ts';
+import { asClient, CLIENT_HEADER, clientName } from './platform/audit.ts';
 import { listeningUrl } from './platform/config.ts';
 import { redactUrl } from './platform/observability/logger.ts';
 import { METRICS_PATH } from './platform/observability/metrics.ts';
@@ -32,8 +34,13 @@ const quietPaths = new Set(['/healthz', '/readyz', METRICS_PATH]);
 
 export function createHeraldServer(app: App): HeraldServer {
   const yoga = createGraphQLHandler(app);
+  const mcp = createMcpHandler(app, yoga);
   // Every HTML page gets its security headers on the way out, wherever it comes from.
-  const server = createServer({ ServerResponse: PageResponse }, (req, res) => {
+  const server = createServer({ ServerResponse: PageResponse }, (req, res) =>
+    // The client the request names goes with every audit event it causes.
+    asClient(clientName(req.headers[CLIENT_HEADER]?.toString()), () => handle(req, res)),
+  );
+  function handle(req: IncomingMessage, res: ServerResponse) {
     // One id per request, in the response header and every log line about it; the context
     // reads it from the request headers.
     const incoming = req.headers['x-request-id'];
@@ -61,6 +68,13 @@ export function createHeraldServer(app: App): HeraldServer {
       );
     });
 
+    if (path === MCP_PATH) {
+      mcp(req, res).catch((error) => {
+        app.logger.error({ err: error, path }, 'MCP request failed');
+        if (!res.headersSent) res.writeHead(500).end();
+      });
+      return;
+    }
     const readable = req.method === 'GET' || req.method === 'HEAD';
     const consolePage = readable && app.config.CONSOLE ? consoleRoute(path) : undefined;
     const route =
@@ -76,7 +90,7 @@ export function createHeraldServer(app: App): HeraldServer {
       return;
     }
     yoga(req, res);
-  });
+  }
   // Node closes idle keep-alive connections after 5 s; a load balancer that keeps them longer
   // then sends a request down a closing socket. The header timeout must outlast the idle one,
   // and the whole-request timeout the header one.

@@ -199,6 +199,7 @@ describe('authorization matrix', () => {
     markNotificationRead: { user: true },
     markAllNotificationsRead: { user: true },
     publishNotification: { $all: { serviceAccount: true, scope: 'write:notifications' } },
+    publishedNotifications: { $all: { serviceAccount: true, scope: 'read:notifications' } },
     members: { scope: 'read:members' },
     invitations: { scope: 'read:members' },
     inviteMember: { scope: 'write:members' },

@@ -53,6 +53,7 @@ describe('schema', () => {
         'notifications',
         'oauthClients',
         'productOrganizations',
+        'publishedNotifications',
         'serviceAccounts',
         'webhookDeliveries',
         'webhookEndpoints',

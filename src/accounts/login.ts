@@ -5,7 +5,7 @@ import { hashPassword, newPassword, verifyPassword } from '../auth/passwords.ts'
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { Prisma, type User } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
-import { audit } from '../platform/audit.ts';
+import { audit, requestClient } from '../platform/audit.ts';
 import { AppError, notFound, unauthenticated } from '../platform/errors.ts';
 import { email, name, parseInput } from '../platform/validation.ts';
 import type { Product } from '../products/catalog.ts';
@@ -47,6 +47,7 @@ async function checkCredentials(app: App, address: string, password: string, ip:
         targetType: 'User',
         targetId: user?.id,
         ip,
+        client: requestClient(),
       })),
     });
     throw invalidCredentials();

@@ -8,7 +8,7 @@ import { ROLE_SCOPES } from '../auth/scopes.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
 import { type Organization, Prisma, type Role, type User } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
-import { audit } from '../platform/audit.ts';
+import { audit, requestClient } from '../platform/audit.ts';
 import type { Db } from '../platform/database/db.ts';
 import { columnsOf } from '../platform/database/sql-columns.ts';
 import { type UnauthenticatedReason, unauthenticated } from '../platform/errors.ts';
@@ -127,9 +127,9 @@ export async function issueLoginSession(
         ${expiresAt}::timestamp(3), ${at}::timestamp(3)
       FROM chosen
     ), audited AS (
-      INSERT INTO "AuditEvent" (id, "organizationId", "actorType", "actorId", action, ip, "createdAt")
+      INSERT INTO "AuditEvent" (id, "organizationId", "actorType", "actorId", action, ip, client, "createdAt")
       SELECT ${uuidv7()}::uuid, chosen.id, 'USER', ${user.id}::uuid, 'login.succeeded', ${ip}::text,
-        ${at}::timestamp(3)
+        ${requestClient()}::text, ${at}::timestamp(3)
       FROM chosen
     )
     SELECT memberships.*, id IN (SELECT id FROM chosen) AS chosen

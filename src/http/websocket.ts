@@ -18,6 +18,7 @@ import {
   requestedProduct,
 } from '../graphql/context.ts';
 import type { App } from '../platform/app.ts';
+import { asClient, CLIENT_HEADER, clientName } from '../platform/audit.ts';
 import { AppError, reasonOf, unauthenticated } from '../platform/errors.ts';
 import { newRequestId } from '../platform/request-id.ts';
 import { isProductRefusal } from '../products/request-product.ts';
@@ -53,7 +54,7 @@ function factsOf(request: IncomingMessage): RequestFacts {
   const locale = url.searchParams.get('locale');
   const headers = headersOf(request);
   const kept = new Map<string, string>();
-  for (const name of ['accept-language', 'x-forwarded-for', 'x-request-id', 'x-product-slug']) {
+  for (const name of ['accept-language', 'x-forwarded-for', 'x-request-id', 'x-product-slug', CLIENT_HEADER]) {
     const value = headers.get(name);
     if (value !== null) kept.set(name, value);
   }
@@ -305,7 +306,12 @@ export function attachWebSockets(app: App, server: Server, yoga: Yoga): SocketSe
       }
       const errors = validate(schema, document);
       if (errors.length > 0) return errors;
-      const root: Root = { execute, subscribe };
+      // The client the upgrade request named goes with every audit event an operation causes.
+      const client = clientName(request.headers.get(CLIENT_HEADER));
+      const root: Root = {
+        execute: (args) => asClient(client, () => execute(args)),
+        subscribe: (args) => asClient(client, () => subscribe(args)),
+      };
       return {
         schema,
         document,

@@ -258,6 +258,16 @@ const catalog = {
     cs: 'OAuth klient, kterému byl tento přístupový token vydán, byl zneplatněn nebo dostal nové tajemství; vyžádejte si nový token.',
     de: 'Der OAuth-Client, für den dieses Zugriffstoken ausgestellt wurde, wurde widerrufen oder sein Geheimnis erneuert; fordern Sie ein neues Token an.',
   },
+  mcpNeedsCredential: {
+    en: 'MCP needs "Authorization: Bearer <token>" with an API token (hld_…) or an OAuth client-credentials access token.',
+    cs: 'MCP vyžaduje „Authorization: Bearer <token>“ s API tokenem (hld_…) nebo přístupovým tokenem OAuth klienta (client credentials).',
+    de: 'MCP erfordert „Authorization: Bearer <token>“ mit einem API-Token (hld_…) oder einem OAuth-Zugriffstoken aus Client Credentials.',
+  },
+  mcpNeedsMachineCredential: {
+    en: 'MCP acts as a service account: use an API token or an OAuth client-credentials access token, not a person’s access token.',
+    cs: 'MCP jedná jako servisní účet: použijte API token nebo přístupový token OAuth klienta, ne přístupový token osoby.',
+    de: 'MCP handelt als Dienstkonto: Verwenden Sie ein API-Token oder ein OAuth-Zugriffstoken aus Client Credentials, nicht das Zugriffstoken einer Person.',
+  },
   invalidOAuthClient: {
     en: 'The OAuth client has been revoked.',
     cs: 'OAuth klient byl zneplatněn.',

@@ -1,8 +1,10 @@
 // Notifications sent by integrations (service accounts), to members of their organization.
+import type { ResolveCursorConnectionArgs } from '@pothos/plugin-relay';
 import { z } from 'zod';
 import { auditAs, type Caller } from '../auth/caller.ts';
 import type { Notification } from '../generated/prisma/client.ts';
 import { notFound } from '../platform/errors.ts';
+import { idPage } from '../platform/pagination.ts';
 import { isUuid, parseInput } from '../platform/validation.ts';
 import { notificationLink } from './link.ts';
 import { publishNotifications, storeNotifications } from './service.ts';
@@ -39,9 +41,27 @@ export async function publishCustomNotification(
       },
     ]);
     const created = stored as Notification;
+    // Kept beside the notification, so that the integration can list what it sent.
+    await tx.notificationPublisher.create({
+      data: { notificationId: created.id, serviceAccountId: principal.id, organizationId: principal.organizationId },
+    });
     await auditAs(caller, tx, 'notification.published', { type: 'Notification', id: created.id });
     return created;
   });
   await publishNotifications(app, [notification]);
   return notification;
 }
+
+/** What the caller's service account published, newest first (one page of it). */
+export function listPublishedNotifications({ app, principal }: Caller, page: ResolveCursorConnectionArgs) {
+  const { where, ...rest } = idPage(page, 'desc');
+  return app.db.notification.findMany({ where: { ...publishedBy(principal), ...where }, ...rest });
+}
+
+export const countPublishedNotifications = ({ app, principal }: Caller) =>
+  app.db.notification.count({ where: publishedBy(principal) });
+
+const publishedBy = (principal: Caller['principal']) => ({
+  organizationId: principal.organizationId,
+  publisher: { is: { serviceAccountId: principal.id, organizationId: principal.organizationId } },
+});

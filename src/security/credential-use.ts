@@ -5,6 +5,7 @@
 // the response, like lastUsedAt. The first address a credential is ever seen from raises
 // nothing (it has to be used from somewhere); every later new address does.
 import type { App } from '../platform/app.ts';
+import { outsideRequests } from '../platform/audit.ts';
 import { raiseSecurityAlert } from './alerts.ts';
 
 export interface CredentialUse {
@@ -65,10 +66,13 @@ export function createCredentialUseTracker(getApp: () => App): CredentialUseTrac
       queued.set(key, use);
       if (!scheduled) {
         scheduled = true;
-        getApp().background(() => {
-          passes = passes.then(flush);
-          return passes;
-        });
+        // The batch holds what several requests queued: its alerts are no one request's.
+        outsideRequests(() =>
+          getApp().background(() => {
+            passes = passes.then(flush);
+            return passes;
+          }),
+        );
       }
     },
   };

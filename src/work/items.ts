@@ -7,6 +7,7 @@ import type { Principal } from '../auth/principal.ts';
 import { Prisma, type WorkItem, type WorkItemPriority, type WorkItemStatus } from '../generated/prisma/client.ts';
 import { publishNotifications, rememberUnreadCount, storeNotifications } from '../notifications/service.ts';
 import type { App } from '../platform/app.ts';
+import { requestClient } from '../platform/audit.ts';
 import { columnsOf } from '../platform/database/sql-columns.ts';
 import { badInput, notFound } from '../platform/errors.ts';
 import { idPage } from '../platform/pagination.ts';
@@ -222,9 +223,9 @@ async function assign(
       RETURNING current.id, current."assigneeId" AS "previousAssigneeId", current.key, current.title,
         current.status, current.priority, current."dueAt"
     ), audited AS (
-      INSERT INTO "AuditEvent" (id, "organizationId", "actorType", "actorId", action, "targetType", "targetId", ip, metadata)
+      INSERT INTO "AuditEvent" (id, "organizationId", "actorType", "actorId", action, "targetType", "targetId", ip, client, metadata)
       SELECT ${auditId}::uuid, ${organizationId}::uuid, ${actorType}::text::"ActorType", ${actorId}::uuid,
-        'work_item.assigned', 'WorkItem', changed.id::text, ${caller.ip ?? null}::text,
+        'work_item.assigned', 'WorkItem', changed.id::text, ${caller.ip ?? null}::text, ${requestClient()}::text,
         jsonb_build_object('from', changed."previousAssigneeId", 'to', ${assigneeId}::uuid)
       FROM changed
     ), notified AS (

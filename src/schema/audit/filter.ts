@@ -8,6 +8,7 @@ export interface AuditEventFilter {
   action?: string | null;
   actorType?: ActorType | null;
   actorId?: string | null;
+  client?: string | null;
   since?: Date | null;
   until?: Date | null;
 }
@@ -27,6 +28,7 @@ export function auditEventsWhere(organizationId: string, filter: AuditEventFilte
     ...(filter.action ? { action: filter.action } : {}),
     ...(filter.actorType ? { actorType: filter.actorType } : {}),
     ...(filter.actorId ? { actorId: filter.actorId } : {}),
+    ...(filter.client ? { client: filter.client } : {}),
     ...(Object.keys(createdAt).length > 0 ? { createdAt } : {}),
   };
 }

@@ -8,6 +8,7 @@ const AuditEventFilter = builder.inputType('AuditEventFilter', {
     action: t.string({ description: 'Exactly this action, e.g. `api_token.revoked`.' }),
     actorType: t.field({ type: ActorTypeEnum }),
     actorId: t.id({ description: 'The user or service account that acted.' }),
+    client: t.string({ description: 'Exactly this client, e.g. `cli`.' }),
     since: t.field({ type: 'DateTime', description: 'At or after this instant.' }),
     until: t.field({ type: 'DateTime', description: 'Before this instant.' }),
   }),

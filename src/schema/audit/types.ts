@@ -13,6 +13,11 @@ export const AuditEventRef = builder.objectRef<AuditEvent>('AuditEvent').impleme
     targetType: t.exposeString('targetType', { nullable: true }),
     targetId: t.exposeID('targetId', { nullable: true }),
     ip: t.exposeString('ip', { nullable: true }),
+    client: t.exposeString('client', {
+      nullable: true,
+      description:
+        'The client the request came from, as it named itself in the `X-Herald-Client` header: `cli`, `console`, an MCP client’s name. Null when it named none.',
+    }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
   }),
 });

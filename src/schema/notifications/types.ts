@@ -37,3 +37,21 @@ export const NotificationEventRef = builder.objectRef<NotificationEventShape>('N
     unreadCount: t.exposeInt('unreadCount', { description: 'Unread notifications after this one arrived.' }),
   }),
 });
+
+/** A notification as the integration that published it sees it: to whom, and whether it was read. */
+export const PublishedNotificationRef = builder.objectRef<Notification>('PublishedNotification').implement({
+  description: 'A notification a service account published (publishNotification).',
+  fields: (t) => ({
+    id: t.exposeID('id'),
+    recipientId: t.exposeID('recipientId', { description: 'The member it was sent to.' }),
+    title: t.exposeString('title'),
+    message: t.exposeString('message', { nullable: true }),
+    url: t.exposeString('url', { nullable: true }),
+    createdAt: t.expose('createdAt', { type: 'DateTime' }),
+    readAt: t.expose('readAt', {
+      type: 'DateTime',
+      nullable: true,
+      description: 'When the recipient read it; null while unread.',
+    }),
+  }),
+});
