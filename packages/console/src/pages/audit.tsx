@@ -82,6 +82,7 @@ export function AuditPage(_props: { session: Session }) {
                 <th scope="col">{t('auditWhen')}</th>
                 <th scope="col">{t('auditAction')}</th>
                 <th scope="col">{t('auditActor')}</th>
+                <th scope="col">{t('auditClient')}</th>
                 <th scope="col">{t('auditTarget')}</th>
                 <th scope="col">{t('auditAddress')}</th>
               </tr>
@@ -96,6 +97,7 @@ export function AuditPage(_props: { session: Session }) {
                     {node.action}
                   </th>
                   <td>{who(node.actorType, node.actorId)}</td>
+                  <td class="mono small">{node.client ?? '—'}</td>
                   <td class="mono small">{node.targetType ? `${node.targetType} ${node.targetId ?? ''}` : '—'}</td>
                   <td class="mono small">{node.ip ?? '—'}</td>
                 </tr>
