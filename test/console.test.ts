@@ -176,6 +176,40 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     await context.close();
   });
 
+  it('generates a token with its own rate limit, which Herald then holds it to', async () => {
+    const owner = await createOwner(server);
+    ok(await server.gql(CreateServiceAccountDocument, { input: { name: 'Limited' } }, { token: owner.accessToken }));
+    const { context, page } = await open();
+    await signIn(page, owner, '/console/service-accounts/limited');
+    await page.getByRole('button', { name: 'Generate token' }).click();
+    const generate = page.getByRole('dialog', { name: 'Generate token' });
+    await generate.getByLabel('Token name').fill('metered');
+    await generate.getByRole('radio', { name: 'read:organization' }).check();
+    await generate.getByText('Limits (optional)').click();
+    await generate.getByLabel('Budget (requests)').fill('0');
+    await generate.getByRole('button', { name: 'Generate' }).click();
+    await expect.poll(() => generate.getByLabel('Budget (requests)').getAttribute('aria-invalid')).toBe('true');
+    await generate.getByLabel('Budget (requests)').fill('');
+    await generate.getByLabel('Rate limit (requests)').fill('2');
+    await generate.getByLabel('Per', { exact: true }).selectOption('60');
+    await generate.getByRole('button', { name: 'Generate' }).click();
+    const token = await page.getByRole('dialog', { name: 'Copy your new token' }).getByLabel('Token').inputValue();
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    await expect.poll(() => tokenRow(page, 'metered').innerText()).toContain('2 per minute');
+
+    // Two a minute: the third is refused (five, in case the minute turns meanwhile).
+    const statuses: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const response = await server.post({ query: '{ organization { id } }' }, { token });
+      statuses.push(response.status);
+    }
+    expect(statuses.slice(0, 2)).toEqual([200, 200]);
+    expect(statuses).toContain(429);
+    expect(statuses.filter((status) => status === 200).length).toBeLessThanOrEqual(4);
+    expectClean();
+    await context.close();
+  });
+
   it('rotates a token after a confirmation: the new secret once, the old one refused', async () => {
     const owner = await createOwner(server);
     const { createServiceAccount } = ok(

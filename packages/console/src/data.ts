@@ -53,8 +53,9 @@ export const noErrors: FormErrors = { fields: {}, form: null };
 /** Where an error is shown: next to one of `fields` when Herald names it, else above the form. */
 export function formErrors(error: unknown, fields: readonly string[]): FormErrors {
   const problem = asHeraldError(error);
-  if (problem.field && fields.includes(problem.field))
-    return { fields: { [problem.field]: problem.message }, form: null };
+  // A field of the form, or a part of one (`rateLimit.limit` belongs to `rateLimit`).
+  const field = fields.find((name) => problem.field === name || problem.field?.startsWith(`${name}.`));
+  if (field) return { fields: { [field]: problem.message }, form: null };
   return { fields: {}, form: problem.message };
 }
 

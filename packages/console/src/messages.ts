@@ -264,6 +264,23 @@ const en = {
     'A new secret signs every message from now on; the old one signs beside it for 24 hours, while you update your receiver.',
   deleteEndpointTitle: 'Delete the endpoint?',
   deleteEndpointExplained: 'Nothing more is sent to it, and its delivery log is deleted.',
+  limits: 'Limits',
+  limitsOptional: 'Limits (optional)',
+  limitsExplained:
+    'A rate limit caps requests per window; a budget is a number of requests the token may make in all, optionally set back to the same number every hour or day. Refused requests get HTTP 429.',
+  rateLimit: 'Rate limit (requests)',
+  rateWindow: 'Per',
+  budget: 'Budget (requests)',
+  refillEvery: 'Refilled',
+  refillNever: 'Never',
+  perSecond: 'per second',
+  perMinute: 'per minute',
+  perHour: 'per hour',
+  perDay: 'per day',
+  perSeconds: 'per {seconds} s',
+  budgetLeft: '{remaining} left',
+  budgetRefilled: '{remaining} left, back to {amount} {every}',
+  wholeNumber: 'A whole number of 1 or more.',
 };
 
 export type MessageKey = keyof typeof en;
@@ -528,6 +545,23 @@ const cs: Record<MessageKey, string> = {
     'Nové tajemství od teď podepisuje každou zprávu; staré podepisuje vedle něj ještě 24 hodin, než aktualizujete příjemce.',
   deleteEndpointTitle: 'Smazat endpoint?',
   deleteEndpointExplained: 'Nic dalšího se mu nepošle a jeho záznam doručení bude smazán.',
+  limits: 'Limity',
+  limitsOptional: 'Limity (nepovinné)',
+  limitsExplained:
+    'Limit rychlosti omezuje počet požadavků za období; rozpočet je počet požadavků, které token smí celkem provést, volitelně obnovovaný na stejné číslo každou hodinu či den. Odmítnuté požadavky dostanou HTTP 429.',
+  rateLimit: 'Limit rychlosti (požadavků)',
+  rateWindow: 'Za',
+  budget: 'Rozpočet (požadavků)',
+  refillEvery: 'Obnovení',
+  refillNever: 'Nikdy',
+  perSecond: 'za sekundu',
+  perMinute: 'za minutu',
+  perHour: 'za hodinu',
+  perDay: 'za den',
+  perSeconds: 'za {seconds} s',
+  budgetLeft: 'zbývá {remaining}',
+  budgetRefilled: 'zbývá {remaining}, obnova na {amount} {every}',
+  wholeNumber: 'Celé číslo 1 nebo větší.',
 };
 
 const de: Record<MessageKey, string> = {
@@ -797,6 +831,23 @@ const de: Record<MessageKey, string> = {
     'Ein neues Geheimnis signiert ab jetzt jede Nachricht; das alte signiert noch 24 Stunden mit, während Sie Ihren Empfänger aktualisieren.',
   deleteEndpointTitle: 'Endpoint löschen?',
   deleteEndpointExplained: 'Es wird nichts mehr an ihn gesendet, und sein Zustellprotokoll wird gelöscht.',
+  limits: 'Limits',
+  limitsOptional: 'Limits (optional)',
+  limitsExplained:
+    'Ein Ratenlimit begrenzt die Anfragen pro Zeitfenster; ein Budget ist die Zahl der Anfragen, die das Token insgesamt stellen darf, wahlweise stündlich oder täglich wieder aufgefüllt. Abgelehnte Anfragen erhalten HTTP 429.',
+  rateLimit: 'Ratenlimit (Anfragen)',
+  rateWindow: 'Pro',
+  budget: 'Budget (Anfragen)',
+  refillEvery: 'Aufgefüllt',
+  refillNever: 'Nie',
+  perSecond: 'pro Sekunde',
+  perMinute: 'pro Minute',
+  perHour: 'pro Stunde',
+  perDay: 'pro Tag',
+  perSeconds: 'pro {seconds} s',
+  budgetLeft: '{remaining} übrig',
+  budgetRefilled: '{remaining} übrig, wieder {amount} {every}',
+  wholeNumber: 'Eine ganze Zahl ab 1.',
 };
 
 export const messages = { en, cs, de };

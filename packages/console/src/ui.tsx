@@ -79,7 +79,7 @@ export function TextField(
     name: string;
     value: string;
     onValue?: (value: string) => void;
-    type?: 'text' | 'email' | 'password' | 'date' | 'url';
+    type?: 'text' | 'email' | 'password' | 'date' | 'url' | 'number';
     autoComplete?: string;
     required?: boolean;
     class?: string;

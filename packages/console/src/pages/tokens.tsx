@@ -15,7 +15,7 @@ import {
   type ConsoleServiceAccountFragment,
 } from '../generated/graphql.ts';
 import { HeraldError, herald } from '../herald.ts';
-import { plural, shortDate, t } from '../i18n.ts';
+import { type MessageKey, plural, shortDate, t } from '../i18n.ts';
 import { ScopePicker } from '../scopes.tsx';
 import { can } from '../session.ts';
 import {
@@ -171,6 +171,7 @@ export function TokensTable(props: {
                 <th scope="col">{t('createdBy')}</th>
                 <th scope="col">{t('lastUsed')}</th>
                 <th scope="col">{t('expires')}</th>
+                <th scope="col">{t('limits')}</th>
                 <th scope="col">{t('status')}</th>
                 {mayWrite ? <th scope="col">{t('actions')}</th> : null}
               </tr>
@@ -197,6 +198,7 @@ export function TokensTable(props: {
                       <Time value={node.lastUsedAt} never={t('neverUsed')} />
                     </td>
                     <td>{node.expiresAt ? <Time value={node.expiresAt} /> : t('noExpiry')}</td>
+                    <td class="small">{limitsOf(node)}</td>
                     <td>
                       {status(node)}
                       {node.revokedBy ? (
@@ -275,6 +277,35 @@ export function TokensTable(props: {
   );
 }
 
+const WINDOWS: [number, MessageKey][] = [
+  [1, 'perSecond'],
+  [60, 'perMinute'],
+  [3600, 'perHour'],
+  [86_400, 'perDay'],
+];
+const windowName = (seconds: number) => {
+  const known = WINDOWS.find(([size]) => size === seconds);
+  return known ? t(known[1]) : t('perSeconds', { seconds });
+};
+
+/** "100 per minute · 5000 left, back to 5000 per day", or "—" for a token without limits. */
+function limitsOf(token: ConsoleApiTokenFragment): string {
+  const parts: string[] = [];
+  if (token.rateLimit) parts.push(`${token.rateLimit.limit} ${windowName(token.rateLimit.windowSeconds)}`);
+  if (token.remaining !== null) {
+    parts.push(
+      token.refill
+        ? t('budgetRefilled', {
+            remaining: token.remaining,
+            amount: token.refill.amount,
+            every: windowName(token.refill.intervalSeconds),
+          })
+        : t('budgetLeft', { remaining: token.remaining }),
+    );
+  }
+  return parts.length > 0 ? parts.join(' · ') : '—';
+}
+
 type Expiry = '30' | '90' | '365' | 'max' | 'custom';
 
 function expiresAt(choice: Expiry, custom: string): string | null {
@@ -297,9 +328,34 @@ function GenerateToken(props: {
   const [scopes, setScopes] = useState<string[]>([]);
   const [expiry, setExpiry] = useState<Expiry>('90');
   const [custom, setCustom] = useState('');
-  const { busy, errors, submit } = useSubmit(['name', 'scopes', 'expiresAt'], async () => {
+  const [rate, setRate] = useState('');
+  const [rateWindow, setRateWindow] = useState('60');
+  const [budget, setBudget] = useState('');
+  const [refillEvery, setRefillEvery] = useState('');
+  const count = (field: string, value: string) => {
+    const number = Number(value);
+    if (!Number.isInteger(number) || number < 1) {
+      throw new HeraldError({ code: 'BAD_USER_INPUT', field, message: t('wholeNumber') });
+    }
+    return number;
+  };
+  const fields = ['name', 'scopes', 'expiresAt', 'rateLimit', 'remaining', 'refill'];
+  const { busy, errors, submit } = useSubmit(fields, async () => {
+    const limits = {
+      ...(rate ? { rateLimit: { limit: count('rateLimit', rate), windowSeconds: Number(rateWindow) } } : {}),
+      ...(budget ? { remaining: count('remaining', budget) } : {}),
+      ...(budget && refillEvery
+        ? { refill: { amount: count('remaining', budget), intervalSeconds: Number(refillEvery) } }
+        : {}),
+    };
     const { createApiToken } = await herald.request(ConsoleCreateApiTokenDocument, {
-      input: { serviceAccountSlug: props.serviceAccountSlug, name, scopes, expiresAt: expiresAt(expiry, custom) },
+      input: {
+        serviceAccountSlug: props.serviceAccountSlug,
+        name,
+        scopes,
+        expiresAt: expiresAt(expiry, custom),
+        ...limits,
+      },
     });
     props.onCreated(createApiToken.token);
   });
@@ -342,6 +398,48 @@ function GenerateToken(props: {
             error={errors.fields.expiresAt}
           />
         ) : null}
+        <details class="limits" open={!!(errors.fields.rateLimit || errors.fields.remaining || errors.fields.refill)}>
+          <summary>{t('limitsOptional')}</summary>
+          <p class="hint">{t('limitsExplained')}</p>
+          <div class="pair">
+            <TextField
+              label={t('rateLimit')}
+              name="rateLimit"
+              type="number"
+              value={rate}
+              onValue={setRate}
+              error={errors.fields.rateLimit}
+            />
+            <SelectField
+              label={t('rateWindow')}
+              name="rateWindow"
+              value={rateWindow}
+              onValue={setRateWindow}
+              options={WINDOWS.map(([size, key]) => ({ value: String(size), label: t(key) }))}
+            />
+          </div>
+          <div class="pair">
+            <TextField
+              label={t('budget')}
+              name="remaining"
+              type="number"
+              value={budget}
+              onValue={setBudget}
+              error={errors.fields.remaining}
+            />
+            <SelectField
+              label={t('refillEvery')}
+              name="refill"
+              value={refillEvery}
+              onValue={setRefillEvery}
+              error={errors.fields.refill}
+              options={[
+                { value: '', label: t('refillNever') },
+                ...WINDOWS.slice(2).map(([size, key]) => ({ value: String(size), label: t(key) })),
+              ]}
+            />
+          </div>
+        </details>
         <div class="actions">
           <button type="button" onClick={props.onClose}>
             {t('cancel')}
