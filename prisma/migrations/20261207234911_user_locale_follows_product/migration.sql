@@ -1,4 +1,4 @@
--- A user's language is theirs only once they choose it (updateProfile); until then it follows
+-- A user's language is theirs only once they choose it (updateProfile), and until then it follows
 -- the request (?locale=, Accept-Language) and then the product's default language.
 ALTER TABLE "User" ALTER COLUMN "locale" DROP NOT NULL,
 ALTER COLUMN "locale" DROP DEFAULT;
