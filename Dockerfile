@@ -12,8 +12,8 @@ COPY scripts scripts
 COPY test/operations test/operations
 COPY examples/operations examples/operations
 COPY test/client/operations test/client/operations
-# The install also builds @herald/client, which Herald serves at /client.js, and @herald/mcp,
-# the tools of /mcp.
+# The install also builds @herald/client, which Herald serves at /client.js, the console it
+# serves at /console, and @herald/mcp, the tools of /mcp.
 COPY packages packages
 RUN npm ci --no-audit --no-fund
 COPY src src
@@ -30,6 +30,7 @@ WORKDIR /app
 COPY --from=build --chown=root:root /app/node_modules node_modules
 COPY --from=build --chown=root:root /app/dist dist
 COPY --from=build --chown=root:root /app/packages/client/dist packages/client/dist
+COPY --from=build --chown=root:root /app/packages/console/dist packages/console/dist
 # The MCP tools behind /mcp, a workspace package of their own.
 COPY --from=build --chown=root:root /app/packages/mcp/dist packages/mcp/dist
 COPY --chown=root:root packages/mcp/package.json packages/mcp/

@@ -24,6 +24,12 @@ const config: CodegenConfig = {
       ...output,
       config: { ...output.config, documentMode: 'string' },
     },
+    // The console sends its operations through @herald/client too.
+    'packages/console/src/generated/graphql.ts': {
+      documents: 'packages/console/src/operations/**/*.graphql',
+      ...output,
+      config: { ...output.config, documentMode: 'string' },
+    },
     // The command line sends its operations through @herald/client, as strings too.
     'packages/cli/src/generated/graphql.ts': {
       documents: 'packages/cli/operations/**/*.graphql',

@@ -2,6 +2,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import type { AddressInfo } from 'node:net';
 import { setTimeout as delay } from 'node:timers/promises';
 import { clientScriptRoute } from './http/client-script.ts';
+import { CONSOLE_PATH, consoleRoute } from './http/console.ts';
 import { FORWARD_AUTH_PATH } from './http/forward-auth.ts';
 import { createMcpHandler, MCP_PATH } from './http/mcp.ts';
 import { PageResponse } from './http/page-headers.ts';
@@ -74,11 +75,13 @@ export function createHeraldServer(app: App): HeraldServer {
       });
       return;
     }
+    const readable = req.method === 'GET' || req.method === 'HEAD';
+    const consolePage = readable && app.config.CONSOLE ? consoleRoute(path) : undefined;
     const route =
-      anyMethodRoutes[path] ??
-      (req.method === 'GET' || req.method === 'HEAD' ? (routes[path] ?? clientScriptRoute(path)) : undefined);
+      anyMethodRoutes[path] ?? (readable ? (routes[path] ?? clientScriptRoute(path) ?? consolePage) : undefined);
     if (route) {
-      const timer = app.metrics.routeSeconds.startTimer({ route: path });
+      // The console's paths are the browser's to choose: one label for all of them.
+      const timer = app.metrics.routeSeconds.startTimer({ route: consolePage ? CONSOLE_PATH : path });
       res.once('finish', () => timer({ status: res.statusCode }));
       Promise.resolve(route(app, req, res)).catch((error) => {
         app.logger.error({ err: error, path }, 'route failed');

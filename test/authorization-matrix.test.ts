@@ -192,6 +192,7 @@ describe('authorization matrix', () => {
     securityAlertSettings: { scope: 'read:organization' },
     updateSecurityAlertSettings: { scope: 'write:organization' },
     revokeInvitation: { scope: 'write:members' },
+    resendInvitation: { scope: 'write:members' },
     leaveOrganization: { user: true },
     notifications: { user: true },
     unreadNotificationCount: { user: true },

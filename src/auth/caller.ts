@@ -19,6 +19,12 @@ export const actorOf = (principal: Principal): { actorType: ActorType; actorId: 
   actorId: principal.id,
 });
 
+/** Who revoked a credential, as its `revokedById` and `revokedByType` columns record it. */
+export const revokedBy = (principal: Principal): { revokedById: string; revokedByType: ActorType } => {
+  const { actorType, actorId } = actorOf(principal);
+  return { revokedById: actorId, revokedByType: actorType };
+};
+
 /** A user's role in the organization they act in, read now; service accounts have none. */
 export async function currentRole({ app, principal }: Caller): Promise<Role | null> {
   if (principal.kind !== 'user') return null;

@@ -9,6 +9,7 @@ import { type Locale, type MessageKey, type MessageParams, translate } from '../
 import { type EmailLink, LANDING_PATHS } from '../mail/links.ts';
 import { INVITATION_TTL_MS } from '../members/invitations.ts';
 import type { App } from '../platform/app.ts';
+import { CONSOLE_PATH } from './console.ts';
 import { escapeHtml, htmlPage } from './html.ts';
 import { GRAPHQL_PATH } from './yoga.ts';
 
@@ -19,6 +20,9 @@ interface LinkPage {
   fillIn: MessageKey;
   /** The variable that sends these links to a frontend instead. */
   variable: string;
+  /** The admin console's page for the same token, when the console is on. */
+  consolePath: string;
+  openInConsole: MessageKey;
   /** Code the instructions name, and their other parameters. */
   code: Record<string, string>;
   params: MessageParams;
@@ -36,6 +40,8 @@ const pages: Record<EmailLink, LinkPage> = {
     how: 'invitationPageHow',
     fillIn: 'invitationPageFillIn',
     variable: 'INVITATION_URL',
+    consolePath: `${CONSOLE_PATH}/accept-invitation`,
+    openInConsole: 'linkPageAcceptInConsole',
     code: { mutation: 'acceptInvitation(input: { token, name, password })', endpoint: GRAPHQL_PATH },
     params: { days: INVITATION_TTL_MS / 86_400_000 },
     mutation: (token) => `mutation AcceptInvitation {
@@ -53,6 +59,8 @@ const pages: Record<EmailLink, LinkPage> = {
     how: 'resetPageHow',
     fillIn: 'resetPageFillIn',
     variable: 'PASSWORD_RESET_URL',
+    consolePath: `${CONSOLE_PATH}/reset-password`,
+    openInConsole: 'linkPageResetInConsole',
     code: {
       mutation: 'resetPassword(input: { token, password })',
       endpoint: GRAPHQL_PATH,
@@ -76,15 +84,20 @@ function prose(locale: Locale, key: MessageKey, code: Record<string, string> = {
   });
 }
 
-function body(page: LinkPage, locale: Locale, token: string | null): string {
+function body(page: LinkPage, locale: Locale, token: string | null, withConsole: boolean): string {
   const intro = `<p>${prose(locale, page.intro)}</p>`;
   const how = `<p>${prose(locale, page.how, page.code, page.params)}</p>`;
   const note = `<p class="note">${prose(locale, 'linkPageOperators', { variable: page.variable })}</p>`;
   if (!token) return [intro, `<p><strong>${prose(locale, 'linkPageNoToken')}</strong></p>`, how, note].join('\n');
   const mutation = `# ${translate(locale, page.fillIn)}\n${page.mutation(token)}\n`;
   const explorer = `${GRAPHQL_PATH}?query=${encodeURIComponent(mutation)}`;
+  const inConsole = `${page.consolePath}?token=${encodeURIComponent(token)}`;
   return [
     intro,
+    // A form for people, where the console is on; the rest is for developers.
+    withConsole
+      ? `<p><a id="console" href="${escapeHtml(inConsole)}">${prose(locale, page.openInConsole)}</a></p>`
+      : '',
     `<h2>${prose(locale, 'linkPageToken')}</h2>`,
     `<pre id="token">${escapeHtml(token)}</pre>`,
     how,
@@ -92,17 +105,19 @@ function body(page: LinkPage, locale: Locale, token: string | null): string {
     `<pre id="mutation">${escapeHtml(mutation)}</pre>`,
     `<p><a id="explorer" href="${escapeHtml(explorer)}">${prose(locale, 'linkPageOpenExplorer')}</a></p>`,
     note,
-  ].join('\n');
+  ]
+    .filter(Boolean)
+    .join('\n');
 }
 
-const linkPage = (page: LinkPage) => (_app: App, req: IncomingMessage, res: ServerResponse) => {
+const linkPage = (page: LinkPage) => (app: App, req: IncomingMessage, res: ServerResponse) => {
   const url = new URL(req.url ?? '/', 'http://localhost');
   const token = url.searchParams.get('token') || null;
   const locale = requestedLocale({ url: url.href, headers: headersOf(req) }) ?? 'en';
   htmlPage(
     res,
     token ? 200 : 400,
-    { lang: locale, title: translate(locale, page.title), body: body(page, locale, token) },
+    { lang: locale, title: translate(locale, page.title), body: body(page, locale, token, app.config.CONSOLE) },
     {
       // The token is in this page's address: it must not leave as a referrer or stay in a cache.
       'referrer-policy': 'no-referrer',

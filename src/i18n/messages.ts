@@ -298,6 +298,11 @@ const catalog = {
     cs: 'Tato pozvánka už byla přijata; místo toho člena odeberte.',
     de: 'Diese Einladung wurde bereits angenommen; entfernen Sie stattdessen das Mitglied.',
   },
+  invitationRevoked: {
+    en: 'This invitation has been revoked; invite the person again instead.',
+    cs: 'Tato pozvánka byla zrušena; místo toho osobu pozvěte znovu.',
+    de: 'Diese Einladung wurde widerrufen; laden Sie die Person stattdessen erneut ein.',
+  },
   alreadyMember: {
     en: 'This person is already a member of the organization.',
     cs: 'Tato osoba už je členem organizace.',
@@ -445,6 +450,16 @@ const catalog = {
     cs: 'Připraveno ke spuštění, s vaším tokenem',
     de: 'Bereit zum Ausführen, mit Ihrem Token',
   },
+  linkPageAcceptInConsole: {
+    en: 'Accept it in the Herald console',
+    cs: 'Přijmout ji v konzoli Herald',
+    de: 'In der Herald-Konsole annehmen',
+  },
+  linkPageResetInConsole: {
+    en: 'Set the new password in the Herald console',
+    cs: 'Nastavit nové heslo v konzoli Herald',
+    de: 'Das neue Passwort in der Herald-Konsole festlegen',
+  },
   linkPageOpenExplorer: {
     en: 'Open it in GraphiQL',
     cs: 'Otevřít v GraphiQL',
@@ -454,6 +469,16 @@ const catalog = {
     en: 'This link has lost its token. Open the whole link from the email; if it is broken across lines, copy all of it into the address bar.',
     cs: 'Tomuto odkazu chybí token. Otevřete celý odkaz z e-mailu; pokud je rozdělený na více řádků, zkopírujte do adresního řádku celý.',
     de: 'Diesem Link fehlt das Token. Öffnen Sie den vollständigen Link aus der E-Mail; ist er auf mehrere Zeilen umbrochen, kopieren Sie ihn ganz in die Adresszeile.',
+  },
+  consoleTitle: {
+    en: 'Herald console',
+    cs: 'Konzole Herald',
+    de: 'Herald-Konsole',
+  },
+  consoleNeedsScript: {
+    en: 'The Herald console needs JavaScript.',
+    cs: 'Konzole Herald potřebuje JavaScript.',
+    de: 'Die Herald-Konsole braucht JavaScript.',
   },
   linkPageOperators: {
     en: 'This page stands in for the product’s own. Operators send these links to their frontend with {variable}.',

@@ -3,7 +3,7 @@
 // a token all need every scope it holds (see credential-authority.ts).
 import { z } from 'zod';
 import { displayPrefix, newApiTokenSecret } from '../auth/api-token-format.ts';
-import { actorOf, auditAs, type Caller, refuse } from '../auth/caller.ts';
+import { actorOf, auditAs, type Caller, refuse, revokedBy } from '../auth/caller.ts';
 import { isScopeOf, MODULES, type Scope, VALID_SCOPES } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
 import type { ApiToken, Prisma } from '../generated/prisma/client.ts';
@@ -170,7 +170,7 @@ export async function revokeApiToken(caller: Caller, input: { id: string }): Pro
   const revoked = await app.db.$transaction(async (tx) => {
     const revoked = await tx.apiToken.update({
       where: { id: current.id },
-      data: { revokedAt: new Date(), revokedById: principal.id },
+      data: { revokedAt: new Date(), ...revokedBy(principal) },
     });
     await tokenAudit(caller, tx, 'api_token.revoked', revoked);
     await enqueueWebhookEvent(tx, tokenEvent('api_token.revoked', revoked));
@@ -192,7 +192,7 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
   const apiToken = await app.db.$transaction(async (tx) => {
     const claimed = await tx.apiToken.updateMany({
       where: { id: current.id, revokedAt: null },
-      data: { revokedAt: new Date(), revokedById: principal.id },
+      data: { revokedAt: new Date(), ...revokedBy(principal) },
     });
     if (claimed.count === 0) throw badInput('id', 'invalidApiToken');
     const created = await tx.apiToken.create({
@@ -211,7 +211,7 @@ export async function rotateApiToken(caller: Caller, input: { id: string }): Pro
     await tokenAudit(caller, tx, 'api_token.rotated', created, { replaces: current.id });
     // A rotation revokes one token and creates another.
     await enqueueWebhookEvents(tx, [
-      tokenEvent('api_token.revoked', { ...current, revokedAt: new Date(), revokedById: principal.id }),
+      tokenEvent('api_token.revoked', { ...current, revokedAt: new Date(), ...revokedBy(principal) }),
       tokenEvent('api_token.created', created, { replaces: current.id }),
     ]);
     return created;

@@ -5,7 +5,7 @@
 // it on every instance at once.
 
 import { z } from 'zod';
-import { actorOf, auditAs, type Caller, refuse } from '../auth/caller.ts';
+import { actorOf, auditAs, type Caller, refuse, revokedBy } from '../auth/caller.ts';
 import { newClientId, newClientSecret, secretDisplayPrefix } from '../auth/oauth-client-format.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { sha256 } from '../auth/secrets.ts';
@@ -128,7 +128,7 @@ export async function revokeOAuthClient(caller: Caller, input: { id: string }): 
   const revoked = await app.db.$transaction(async (tx) => {
     const revoked = await tx.oAuthClient.update({
       where: { id: current.id },
-      data: { revokedAt: new Date(), revokedById: principal.id },
+      data: { revokedAt: new Date(), ...revokedBy(principal) },
     });
     await clientAudit(caller, tx, 'oauth_client.revoked', revoked);
     return revoked;

@@ -5,7 +5,7 @@
 // new name or description changes what nobody can do, and needs write:service_accounts alone.
 import { z } from 'zod';
 import { slugify } from '../accounts/slug.ts';
-import { auditAs, type Caller, scopeHolder } from '../auth/caller.ts';
+import { auditAs, type Caller, revokedBy, scopeHolder } from '../auth/caller.ts';
 import type { Scope } from '../auth/scopes.ts';
 import { Prisma } from '../generated/prisma/client.ts';
 import type { App } from '../platform/app.ts';
@@ -27,22 +27,25 @@ export async function serviceAccountOrFail(app: App, organizationId: string, acc
 
 /**
  * Which of the organization's machine credentials (API tokens, OAuth clients) a listing
- * shows: optionally one account's, revoked ones only when asked. An unknown slug is NOT_FOUND
- * naming it.
+ * shows: optionally one account's, revoked ones only when asked, and only those unused since
+ * an instant when asked (to prune: made before it, and not used since). An unknown slug is
+ * NOT_FOUND naming it.
  */
 export async function credentialsWhere(
   app: App,
   organizationId: string,
-  filter: { serviceAccountSlug?: string | null; includeRevoked: boolean },
+  filter: { serviceAccountSlug?: string | null; includeRevoked: boolean; unusedSince?: Date | null },
 ) {
   const account =
     filter.serviceAccountSlug == null
       ? null
       : await serviceAccountOrFail(app, organizationId, filter.serviceAccountSlug, 'serviceAccountSlug');
+  const since = filter.unusedSince;
   return {
     organizationId,
     ...(account ? { serviceAccountId: account.id } : {}),
     ...(filter.includeRevoked ? {} : { revokedAt: null }),
+    ...(since == null ? {} : { createdAt: { lt: since }, OR: [{ lastUsedAt: null }, { lastUsedAt: { lt: since } }] }),
   };
 }
 
@@ -125,7 +128,7 @@ export async function updateServiceAccount(caller: Caller, input: unknown) {
  */
 async function revokeCredentials(caller: Caller, tx: Prisma.TransactionClient, serviceAccountId: string) {
   const now = new Date();
-  const revokedById = caller.principal.id;
+  const revoker = revokedBy(caller.principal);
   const tokens = await tx.apiToken.findMany({
     where: { serviceAccountId, revokedAt: null },
     select: { id: true, tokenHash: true, name: true },
@@ -136,11 +139,11 @@ async function revokeCredentials(caller: Caller, tx: Prisma.TransactionClient, s
   });
   await tx.apiToken.updateMany({
     where: { id: { in: tokens.map((t) => t.id) } },
-    data: { revokedAt: now, revokedById },
+    data: { revokedAt: now, ...revoker },
   });
   await tx.oAuthClient.updateMany({
     where: { id: { in: clients.map((c) => c.id) } },
-    data: { revokedAt: now, revokedById },
+    data: { revokedAt: now, ...revoker },
   });
   for (const token of tokens) {
     await auditAs(

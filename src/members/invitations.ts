@@ -6,7 +6,7 @@ import { type Session, sessionForMembership } from '../accounts/sessions.ts';
 import { auditAs, type Caller, currentRole, ownersOnly, refuse } from '../auth/caller.ts';
 import { hashPassword, newPassword, verifyPassword } from '../auth/passwords.ts';
 import { newOpaqueToken, sha256 } from '../auth/secrets.ts';
-import type { Product } from '../generated/prisma/client.ts';
+import type { Invitation, Prisma, Product } from '../generated/prisma/client.ts';
 import { Role } from '../generated/prisma/enums.ts';
 import { emailLink } from '../mail/links.ts';
 import { invitationEmail } from '../mail/messages.ts';
@@ -16,7 +16,7 @@ import { audit } from '../platform/audit.ts';
 import { AppError, badInput, conflict, notFound, unauthenticated } from '../platform/errors.ts';
 import { email, isUuid, name, parseInput } from '../platform/validation.ts';
 import { credentialStanding, productOfOrganization } from '../products/request-product.ts';
-import { brandOf, languageFor } from '../products/white-label.ts';
+import { type Brand, brandOf, languageFor } from '../products/white-label.ts';
 import { alertAccountLocked } from '../security/causes.ts';
 import { enqueueWebhookEvent } from '../webhooks/outbox.ts';
 
@@ -37,15 +37,10 @@ export async function inviteMember(caller: Caller, input: unknown) {
     select: { id: true },
   });
   if (alreadyMember) throw conflict('alreadyMember', {}, 'email');
-  // Someone Herald knows reads it in their own language, anyone else in the product's.
-  const invitee = await app.db.user.findUnique({ where: { email: data.email }, select: { locale: true } });
 
   const token = newOpaqueToken();
-  // The email is the organization's product's: its name, its sender, its page for the link.
-  const brand = brandOf(app, await productOfOrganization(app, organizationId));
-  const link = emailLink(app.config, 'invitation', token, brand);
+  const brand = await brandOfOrganization(app, organizationId);
   const { invitation, mailId } = await app.db.$transaction(async (tx) => {
-    const organization = await tx.organization.findUniqueOrThrow({ where: { id: organizationId } });
     // A new invitation replaces a pending one to the same address.
     await tx.invitation.updateMany({
       where: { organizationId, email: data.email, acceptedAt: null, revokedAt: null },
@@ -71,19 +66,86 @@ export async function inviteMember(caller: Caller, input: unknown) {
         role: data.role,
       },
     );
-    const mail = await enqueueEmail(tx, {
-      from: brand.mailFrom,
-      to: data.email,
-      template: 'invitation',
-      ...invitationEmail(
-        languageFor(brand, invitee?.locale),
-        { organization: organization.name, product: brand.name },
-        link,
-      ),
-    });
-    return { invitation, mailId: mail.id };
+    return { invitation, mailId: await enqueueInvitationEmail(app, tx, brand, invitation, token) };
   });
   app.background(() => app.mailer.deliver(mailId));
+  return invitation;
+}
+
+/** The email is the organization's product's: its name, its sender, its page for the link. */
+const brandOfOrganization = async (app: App, organizationId: string) =>
+  brandOf(app, await productOfOrganization(app, organizationId));
+
+/**
+ * The invitation email; answers its id. Someone Herald knows reads it in their own language,
+ * anyone else in the product's.
+ */
+async function enqueueInvitationEmail(
+  app: App,
+  tx: Prisma.TransactionClient,
+  brand: Brand,
+  invitation: Invitation,
+  token: string,
+): Promise<string> {
+  const link = emailLink(app.config, 'invitation', token, brand);
+  const organization = await tx.organization.findUniqueOrThrow({ where: { id: invitation.organizationId } });
+  const invitee = await tx.user.findUnique({ where: { email: invitation.email }, select: { locale: true } });
+  const mail = await enqueueEmail(tx, {
+    from: brand.mailFrom,
+    to: invitation.email,
+    template: 'invitation',
+    ...invitationEmail(
+      languageFor(brand, invitee?.locale),
+      { organization: organization.name, product: brand.name },
+      link,
+    ),
+  });
+  return mail.id;
+}
+
+/**
+ * Sends a pending (or expired) invitation again, with a new link valid for another 7 days:
+ * the token is stored only hashed, so the new email carries a new one, and the link of the
+ * earlier email stops working. An accepted or revoked invitation is a CONFLICT; only an owner
+ * resends an invitation to become owner, as only an owner sends one.
+ */
+export async function resendInvitation(caller: Caller, input: { id: string }): Promise<Invitation> {
+  const { app, principal } = caller;
+  const invitation = await invitationOrFail(app, principal.organizationId, input.id);
+  if (invitation.acceptedAt) throw conflict('invitationAccepted', {}, 'id');
+  if (invitation.revokedAt) throw conflict('invitationRevoked', {}, 'id');
+  if (invitation.role === 'OWNER' && (await currentRole(caller)) !== 'OWNER') {
+    throw await refuse(caller, 'invite_owner', { type: 'Invitation', id: invitation.id }, ownersOnly());
+  }
+  const token = newOpaqueToken();
+  const brand = await brandOfOrganization(app, invitation.organizationId);
+  const { resent, mailId } = await app.db.$transaction(async (tx) => {
+    const claimed = await tx.invitation.updateMany({
+      where: { id: invitation.id, acceptedAt: null, revokedAt: null },
+      data: { tokenHash: sha256(token), expiresAt: new Date(Date.now() + INVITATION_TTL_MS) },
+    });
+    if (claimed.count === 0) {
+      // Accepted or revoked in the meantime.
+      const now = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
+      throw conflict(now.acceptedAt ? 'invitationAccepted' : 'invitationRevoked', {}, 'id');
+    }
+    const resent = await tx.invitation.findUniqueOrThrow({ where: { id: invitation.id } });
+    await auditAs(
+      caller,
+      tx,
+      'member.invitation_resent',
+      { type: 'Invitation', id: invitation.id },
+      { email: invitation.email, role: invitation.role },
+    );
+    return { resent, mailId: await enqueueInvitationEmail(app, tx, brand, resent, token) };
+  });
+  app.background(() => app.mailer.deliver(mailId));
+  return resent;
+}
+
+async function invitationOrFail(app: App, organizationId: string, id: string): Promise<Invitation> {
+  const invitation = isUuid(id) ? await app.db.invitation.findFirst({ where: { id, organizationId } }) : null;
+  if (!invitation) throw notFound('Invitation', 'id');
   return invitation;
 }
 
@@ -101,10 +163,7 @@ export const pendingInvitationsWhere = (organizationId: string) => ({
  */
 export async function revokeInvitation(caller: Caller, input: { id: string }) {
   const { app, principal } = caller;
-  const invitation = isUuid(input.id)
-    ? await app.db.invitation.findFirst({ where: { id: input.id, organizationId: principal.organizationId } })
-    : null;
-  if (!invitation) throw notFound('Invitation', 'id');
+  const invitation = await invitationOrFail(app, principal.organizationId, input.id);
   if (invitation.acceptedAt) throw conflict('invitationAccepted', {}, 'id');
   if (invitation.revokedAt) return invitation;
   return app.db.$transaction(async (tx) => {

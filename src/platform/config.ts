@@ -122,6 +122,12 @@ export const configSchema = z.object({
     unset: 'loopback origins unless `NODE_ENV` is `production`; then none (same-origin only)',
     accepts: 'a comma-separated list of origins, e.g. `https://app.example.com,https://admin.example.com`',
   }),
+  CONSOLE: doc(z.stringbool().default(true), {
+    group: 'Server',
+    description:
+      'The admin console at `/console`: organization admins manage service accounts, API tokens and OAuth applications in a browser, through the same GraphQL API as everyone else. `false`: `/console` answers 404.',
+    accepts: '`true` or `false`',
+  }),
   HTTP_KEEP_ALIVE_TIMEOUT_MS: doc(z.coerce.number().int().min(1000).max(600_000).default(65_000), {
     group: 'Server',
     description:

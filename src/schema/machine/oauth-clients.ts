@@ -11,6 +11,7 @@ import {
 } from '../../machine/oauth-clients.ts';
 import { credentialsWhere } from '../../machine/service-accounts.ts';
 import { connectionById, idPage } from '../../platform/pagination.ts';
+import { ActorRef, actorFrom } from '../audit/actor.ts';
 import { credentialLimitFields } from '../limits/inputs.ts';
 import { ServiceAccountRef } from './types.ts';
 
@@ -34,6 +35,18 @@ export const OAuthClientRef = builder.objectRef<OAuthClient>('OAuthClient').impl
     secretRotatedAt: t.expose('secretRotatedAt', { type: 'DateTime', nullable: true }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    createdBy: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'The user or service account that created it.',
+      resolve: (client) => actorFrom(client.createdByType, client.createdById, client.organizationId),
+    }),
+    revokedBy: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'The user or service account that revoked it; null while it is not revoked.',
+      resolve: (client) => actorFrom(client.revokedByType, client.revokedById, client.organizationId),
+    }),
     serviceAccount: t.field({
       type: ServiceAccountRef,
       resolve: (client, _args, { app }) =>
@@ -77,6 +90,11 @@ builder.queryFields((t) => ({
       args: {
         serviceAccountSlug: t.arg.string({ description: 'Only this service account’s clients.' }),
         includeRevoked: t.arg.boolean({ required: true, defaultValue: false }),
+        unusedSince: t.arg({
+          type: 'DateTime',
+          description:
+            'Only clients made before this instant and not used since (never used, or last used before it): those to prune.',
+        }),
       },
       resolve: async (_root, args, { app, principal }) => {
         const matching = await credentialsWhere(app, principal.organizationId, args);

@@ -37,6 +37,11 @@ builder.queryFields((t) => ({
       args: {
         serviceAccountSlug: t.arg.string({ description: 'Only this service account’s tokens.' }),
         includeRevoked: t.arg.boolean({ required: true, defaultValue: false }),
+        unusedSince: t.arg({
+          type: 'DateTime',
+          description:
+            'Only tokens made before this instant and not used since (never used, or last used before it): those to prune.',
+        }),
       },
       resolve: async (_root, args, { app, principal }) => {
         const matching = await credentialsWhere(app, principal.organizationId, args);

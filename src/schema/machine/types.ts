@@ -1,6 +1,7 @@
 import type { ApiToken, ServiceAccount } from '../../generated/prisma/client.ts';
 import { builder } from '../../graphql/builder.ts';
 import type { CreatedApiToken } from '../../machine/api-tokens.ts';
+import { ActorRef, actorFrom } from '../audit/actor.ts';
 
 export const ServiceAccountRef = builder.objectRef<ServiceAccount>('ServiceAccount').implement({
   description: 'A machine user of the organization: no email, no password, acts through API tokens.',
@@ -29,6 +30,18 @@ export const ApiTokenRef = builder.objectRef<ApiToken>('ApiToken').implement({
     }),
     createdAt: t.expose('createdAt', { type: 'DateTime' }),
     revokedAt: t.expose('revokedAt', { type: 'DateTime', nullable: true }),
+    createdBy: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'The user or service account that created it (a rotation creates the new token).',
+      resolve: (token) => actorFrom(token.createdByType, token.createdById, token.organizationId),
+    }),
+    revokedBy: t.field({
+      type: ActorRef,
+      nullable: true,
+      description: 'The user or service account that revoked it (or rotated it); null while it is not revoked.',
+      resolve: (token) => actorFrom(token.revokedByType, token.revokedById, token.organizationId),
+    }),
     serviceAccount: t.field({
       type: ServiceAccountRef,
       resolve: (token, _args, { app }) =>

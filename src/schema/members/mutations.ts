@@ -1,5 +1,5 @@
 import { builder } from '../../graphql/builder.ts';
-import { acceptInvitation, inviteMember, revokeInvitation } from '../../members/invitations.ts';
+import { acceptInvitation, inviteMember, resendInvitation, revokeInvitation } from '../../members/invitations.ts';
 import { leaveOrganization, removeMember, updateMemberRole } from '../../members/membership.ts';
 import { AuthPayload, MembershipRef, Role } from '../accounts/types.ts';
 import { InvitationRef } from './types.ts';
@@ -31,6 +31,10 @@ const RevokeInvitationInput = builder.inputType('RevokeInvitationInput', {
   fields: (t) => ({ id: t.id({ required: true }) }),
 });
 
+const ResendInvitationInput = builder.inputType('ResendInvitationInput', {
+  fields: (t) => ({ id: t.id({ required: true }) }),
+});
+
 const LeaveOrganizationInput = builder.inputType('LeaveOrganizationInput', {
   fields: (t) => ({ organizationId: t.id({ required: true, description: 'One of the user’s organizations.' }) }),
 });
@@ -47,6 +51,13 @@ builder.mutationFields((t) => ({
     description: 'Withdraws a pending invitation; its emailed link stops working.',
     args: { input: t.arg({ type: RevokeInvitationInput, required: true }) },
     resolve: (_root, { input }, caller) => revokeInvitation(caller, input),
+  }),
+  resendInvitation: t.withAuth({ scope: 'write:members' }).field({
+    type: InvitationRef,
+    description:
+      'Emails a pending or expired invitation again with a new link, valid for 7 days; the earlier link stops working.',
+    args: { input: t.arg({ type: ResendInvitationInput, required: true }) },
+    resolve: (_root, { input }, caller) => resendInvitation(caller, input),
   }),
   leaveOrganization: t.withAuth({ user: true }).boolean({
     description: 'The signed-in user leaves an organization; their sessions there end. The last owner cannot leave.',

@@ -30,8 +30,16 @@ builder.queryFields((t) => ({
     {
       type: InvitationRef,
       description: 'Invitations not yet accepted, revoked or expired, oldest first.',
+      args: {
+        includeExpired: t.arg.boolean({
+          required: true,
+          defaultValue: false,
+          description: 'Expired ones too (never accepted or revoked), which `resendInvitation` can send again.',
+        }),
+      },
       resolve: (_root, args, { app, principal }) => {
-        const pending = pendingInvitationsWhere(principal.organizationId);
+        const { expiresAt: unexpired, ...open } = pendingInvitationsWhere(principal.organizationId);
+        const pending = args.includeExpired ? open : { ...open, expiresAt: unexpired };
         return connectionById(
           args,
           (page) => {

@@ -1,0 +1,204 @@
+// The console's frame: the header (organization, language, sign-out), the navigation, and
+// the page of the address. Pages that need a session send a signed-out visitor to sign in,
+// and back to where they were going afterwards.
+import type { Session } from '@herald/client';
+import type { ComponentChildren } from 'preact';
+import { useEffect, useState } from 'preact/hooks';
+import { useQuery } from './data.ts';
+import { ConsoleMyOrganizationsDocument } from './generated/graphql.ts';
+import { herald } from './herald.ts';
+import { LOCALES, type Locale, setLocale, t, useLocale } from './i18n.ts';
+import { AuditPage } from './pages/audit.tsx';
+import { MembersPage } from './pages/members.tsx';
+import { ServiceAccountPage } from './pages/service-account.tsx';
+import { ServiceAccountsPage } from './pages/service-accounts.tsx';
+import { SettingsPage } from './pages/settings.tsx';
+import { AcceptInvitationPage, ForgotPasswordPage, ResetPasswordPage, SignInPage } from './pages/sign-in.tsx';
+import { TokensPage } from './pages/tokens.tsx';
+import { WebhookPage, WebhooksPage } from './pages/webhooks.tsx';
+import { navigate, useLocation } from './router.ts';
+import { useSession } from './session.ts';
+import { Link, Loading, PageTitle } from './ui.tsx';
+
+const LANGUAGE_NAMES: Record<Locale, string> = { en: 'English', cs: 'Čeština', de: 'Deutsch' };
+
+const PUBLIC: Record<string, () => ComponentChildren> = {
+  '/sign-in': () => <SignInPage />,
+  '/forgot-password': () => <ForgotPasswordPage />,
+  '/reset-password': () => <ResetPasswordPage />,
+  '/accept-invitation': () => <AcceptInvitationPage />,
+};
+
+function page(path: string, session: Session): ComponentChildren {
+  if (path === '/' || path === '/service-accounts') return <ServiceAccountsPage session={session} />;
+  const account = /^\/service-accounts\/([a-z0-9-]+)$/.exec(path);
+  if (account) return <ServiceAccountPage session={session} slug={account[1] as string} />;
+  if (path === '/tokens') return <TokensPage session={session} />;
+  if (path === '/members') return <MembersPage session={session} />;
+  if (path === '/settings') return <SettingsPage session={session} />;
+  if (path === '/audit') return <AuditPage session={session} />;
+  if (path === '/webhooks') return <WebhooksPage session={session} />;
+  const endpoint = /^\/webhooks\/([\w-]+)$/.exec(path);
+  if (endpoint) return <WebhookPage session={session} id={endpoint[1] as string} />;
+  return <NotFound />;
+}
+
+export function App() {
+  useLocale();
+  const { path, query } = useLocation();
+  const { session, restoring } = useSession();
+  const isPublic = path in PUBLIC;
+
+  useEffect(() => {
+    if (!restoring && !session && !isPublic) {
+      const next = `${location.pathname}${location.search}`;
+      navigate(`/sign-in?next=${encodeURIComponent(next)}`, { replace: true, redirect: true });
+    }
+  }, [restoring, session, isPublic]);
+
+  // Signed in on the sign-in page (or having just signed in): on to where they were going.
+  useEffect(() => {
+    if (session && path === '/sign-in') {
+      const next = query.get('next');
+      navigate(next?.startsWith('/console') ? next.slice('/console'.length) || '/' : '/', { replace: true });
+    }
+  }, [session, path, query]);
+
+  return (
+    <>
+      <a class="skip" href="#main">
+        {t('skipToContent')}
+      </a>
+      <Header session={session} />
+      <div class="frame">
+        {session && !isPublic ? <Navigation path={path} /> : null}
+        <main id="main">
+          {isPublic ? (PUBLIC[path] as () => ComponentChildren)() : session ? page(path, session) : <Loading />}
+        </main>
+      </div>
+    </>
+  );
+}
+
+function Header(props: { session: Session | null }) {
+  const locale = useLocale();
+  return (
+    <header class="top">
+      <p class="brand">{t('appName')}</p>
+      <div class="top-controls">
+        {props.session ? <OrganizationSwitch session={props.session} /> : null}
+        <label class="compact">
+          <span class="visually-hidden">{t('language')}</span>
+          <select value={locale} onChange={(event) => setLocale((event.target as HTMLSelectElement).value as Locale)}>
+            {LOCALES.map((code) => (
+              <option key={code} value={code} lang={code}>
+                {LANGUAGE_NAMES[code]}
+              </option>
+            ))}
+          </select>
+        </label>
+        {props.session ? <AccountMenu session={props.session} /> : null}
+      </div>
+    </header>
+  );
+}
+
+function OrganizationSwitch(props: { session: Session }) {
+  const organizations = useQuery(ConsoleMyOrganizationsDocument, {});
+  const [error, setError] = useState<string | null>(null);
+  const memberships = organizations.data?.myOrganizations ?? [];
+  if (memberships.length < 2) {
+    return <p class="organization">{props.session.organization.name}</p>;
+  }
+  return (
+    <label class="compact">
+      <span class="visually-hidden">{t('organization')}</span>
+      <select
+        value={props.session.organization.id}
+        aria-describedby={error ? 'switch-error' : undefined}
+        onChange={async (event) => {
+          setError(null);
+          try {
+            await herald.switchOrganization({ organizationId: (event.target as HTMLSelectElement).value });
+            navigate('/');
+          } catch (problem) {
+            setError(problem instanceof Error ? problem.message : String(problem));
+          }
+        }}
+      >
+        {memberships.map((membership) => (
+          <option key={membership.organization.id} value={membership.organization.id}>
+            {membership.organization.name}
+          </option>
+        ))}
+      </select>
+      {error ? (
+        <span class="error" id="switch-error" role="alert">
+          {error}
+        </span>
+      ) : null}
+    </label>
+  );
+}
+
+function AccountMenu(props: { session: Session }) {
+  return (
+    <details class="account">
+      <summary>
+        <span class="visually-hidden">{t('account')}: </span>
+        {props.session.user.name}
+      </summary>
+      <div class="menu">
+        <p class="muted">{props.session.user.email}</p>
+        <button type="button" onClick={() => herald.signOut()}>
+          {t('signOut')}
+        </button>
+        <button type="button" onClick={() => herald.signOutEverywhere()}>
+          {t('signOutEverywhere')}
+        </button>
+      </div>
+    </details>
+  );
+}
+
+function Navigation(props: { path: string }) {
+  const items: { to: string; label: string }[] = [
+    { to: '/service-accounts', label: t('navServiceAccounts') },
+    { to: '/tokens', label: t('navTokens') },
+    { to: '/members', label: t('navMembers') },
+    { to: '/settings', label: t('navSettings') },
+    { to: '/webhooks', label: t('navWebhooks') },
+    { to: '/audit', label: t('navAudit') },
+  ];
+  return (
+    <nav aria-label={t('navigation')}>
+      <ul>
+        {items.map((item) => (
+          <li key={item.to}>
+            <Link
+              to={item.to}
+              current={
+                props.path === item.to ||
+                props.path.startsWith(`${item.to}/`) ||
+                (props.path === '/' && item.to === '/service-accounts')
+              }
+            >
+              {item.label}
+            </Link>
+          </li>
+        ))}
+      </ul>
+    </nav>
+  );
+}
+
+function NotFound() {
+  return (
+    <section>
+      <PageTitle>{t('notFound')}</PageTitle>
+      <p>
+        <Link to="/">{t('backHome')}</Link>
+      </p>
+    </section>
+  );
+}
