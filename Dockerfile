@@ -15,9 +15,10 @@ COPY test/client/operations test/client/operations
 # The install also builds @herald/client, which Herald serves at /client.js, the console it
 # serves at /console, and @herald/mcp, the tools of /mcp.
 COPY packages packages
+# The packages' type declarations are built with the root compiler settings they extend.
+COPY tsconfig.json tsconfig.build.json ./
 RUN npm ci --no-audit --no-fund
 COPY src src
-COPY tsconfig.json tsconfig.build.json ./
 # `npm start` runs the compiled dist/ (no type stripping at run time: less memory).
 RUN npm run build
 # The image's own Node runs Herald; the copy the `node` package brings is for npm scripts on
