@@ -65,7 +65,10 @@ export function clientIp(app: App, facts: RequestFacts): string {
 }
 
 export function requestedLocale(facts: RequestFacts): Locale | undefined {
-  const fromQuery = new URL(facts.url, 'http://localhost').searchParams.get('locale');
+  // Most requests name no locale in their URL: no URL is parsed for them.
+  const fromQuery = facts.url.includes('locale=')
+    ? new URL(facts.url, 'http://localhost').searchParams.get('locale')
+    : null;
   if (fromQuery && isLocale(fromQuery)) return fromQuery;
   return negotiateLocale(facts.headers.get('accept-language'));
 }

@@ -91,6 +91,41 @@ export async function holdsOperatorRights(app: App, organizationId: string, role
   return role !== 'MEMBER' && (await operatesAProduct(app, organizationId));
 }
 
+type Modules = ReturnType<typeof modulesOf>;
+
+// Every authenticated request limits its principal's scopes. The standing and the product are
+// cached objects, replaced whenever they change, and the granted scopes are a role's constant
+// or a cached credential's: what they give is computed once per combination, not per request.
+const modulesByStanding = new WeakMap<Standing, WeakMap<Product, [Modules?, Modules?]>>();
+const scopesByModules = new WeakMap<readonly string[], WeakMap<readonly string[], string[]>>();
+
+/** The value under `key`, made by `make` the first time. */
+function memo<K extends object, V>(map: WeakMap<K, V>, key: K, make: () => V): V {
+  const known = map.get(key);
+  if (known !== undefined) return known;
+  const made = make();
+  map.set(key, made);
+  return made;
+}
+
+function cachedModulesOf(app: App, product: Product, standing: Standing, operator: boolean): Modules {
+  const pair = memo(
+    memo(modulesByStanding, standing, () => new WeakMap()),
+    product,
+    (): [Modules?, Modules?] => [undefined, undefined],
+  );
+  const index = operator ? 1 : 0;
+  pair[index] ??= modulesOf(app, product, standing, operator);
+  return pair[index];
+}
+
+const cachedEffectiveScopes = (granted: readonly string[], enabled: readonly string[]): string[] =>
+  memo(
+    memo(scopesByModules, enabled, () => new WeakMap()),
+    granted,
+    () => effectiveScopes(granted, enabled),
+  );
+
 /** The principal with the scopes it may use now: its own, limited to the enabled modules. */
 export async function limitedToFeatures(
   app: App,
@@ -99,10 +134,10 @@ export async function limitedToFeatures(
   standing: Standing,
 ): Promise<Principal> {
   const operator = await holdsOperatorRights(app, principal.organizationId, principal.role);
-  const { enabled, disabled } = modulesOf(app, product, standing, operator);
+  const { enabled, disabled } = cachedModulesOf(app, product, standing, operator);
   return {
     ...principal,
-    scopes: effectiveScopes(principal.scopes, enabled),
+    scopes: cachedEffectiveScopes(principal.scopes, enabled),
     grantedScopes: principal.scopes,
     disabledModules: disabled,
   };
