@@ -2,11 +2,12 @@
 // the page of the address. Pages that need a session send a signed-out visitor to sign in,
 // and back to where they were going afterwards.
 import type { Session } from '@herald/client';
+import type { HeraldInbox } from '@herald/inbox';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useQuery } from './data.ts';
 import { ConsoleMyOrganizationsDocument } from './generated/graphql.ts';
-import { herald } from './herald.ts';
+import { herald, product } from './herald.ts';
 import { LOCALES, type Locale, setLocale, t, useLocale } from './i18n.ts';
 import { AuditPage } from './pages/audit.tsx';
 import { MembersPage } from './pages/members.tsx';
@@ -97,10 +98,46 @@ function Header(props: { session: Session | null }) {
             ))}
           </select>
         </label>
+        {props.session ? <Inbox session={props.session} locale={locale} /> : null}
         {props.session ? <AccountMenu session={props.session} /> : null}
       </div>
     </header>
   );
+}
+
+/**
+ * The person's notifications: Herald's <herald-inbox>, bundled with the console (it shares the
+ * console's @herald/client) and loaded once someone is signed in. It asks the console's client
+ * for the access token, so a refreshed or switched session reaches it.
+ */
+function Inbox(props: { session: Session; locale: Locale }) {
+  const holder = useRef<HTMLSpanElement>(null);
+  const [inbox, setInbox] = useState<HeraldInbox | null>(null);
+  useEffect(() => {
+    let gone = false;
+    void import('@herald/inbox').then(() => {
+      if (gone || !holder.current) return;
+      const element = document.createElement('herald-inbox');
+      element.setAttribute('url', location.origin);
+      element.setAttribute('client', 'console');
+      const slug = product();
+      if (slug) element.setAttribute('product', slug);
+      holder.current.append(element);
+      setInbox(element);
+    });
+    return () => {
+      gone = true;
+    };
+  }, []);
+  useEffect(() => {
+    inbox?.setAttribute('lang', props.locale);
+  }, [inbox, props.locale]);
+  // Another person or organization: the element starts over with the new session's token.
+  const who = `${props.session.user.id} ${props.session.organization.id}`;
+  useEffect(() => {
+    if (inbox) inbox.getToken = () => herald.getAccessToken();
+  }, [inbox, who]);
+  return <span class="inbox" ref={holder} />;
 }
 
 function OrganizationSwitch(props: { session: Session }) {
