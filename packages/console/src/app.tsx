@@ -9,6 +9,7 @@ import { useQuery } from './data.ts';
 import { ConsoleMyOrganizationsDocument } from './generated/graphql.ts';
 import { herald, product } from './herald.ts';
 import { LOCALES, type Locale, setLocale, t, useLocale } from './i18n.ts';
+import { useOperatedProduct } from './operator.ts';
 import { AuditPage } from './pages/audit.tsx';
 import { MembersPage } from './pages/members.tsx';
 import { ServiceAccountPage } from './pages/service-account.tsx';
@@ -41,7 +42,29 @@ function page(path: string, session: Session): ComponentChildren {
   if (path === '/webhooks') return <WebhooksPage session={session} />;
   const endpoint = /^\/webhooks\/([\w-]+)$/.exec(path);
   if (endpoint) return <WebhookPage session={session} id={endpoint[1] as string} />;
+  if (path === '/product') return <OperatorPage render={(pages) => <pages.ProductPage session={session} />} />;
+  if (path === '/product/organizations') {
+    return <OperatorPage render={(pages) => <pages.ProductOrganizationsPage session={session} />} />;
+  }
+  const operated = /^\/product\/organizations\/([a-z0-9-]+)$/.exec(path);
+  if (operated) {
+    const slug = operated[1] as string;
+    return <OperatorPage render={(pages) => <pages.ProductOrganizationPage session={session} slug={slug} />} />;
+  }
   return <NotFound />;
+}
+
+type OperatorPages = typeof import('./pages/operators.tsx');
+let operatorPages: Promise<OperatorPages> | undefined;
+
+/** The operators' pages, loaded when one is opened: no one else pays for them. */
+function OperatorPage(props: { render: (pages: OperatorPages) => ComponentChildren }) {
+  const [pages, setPages] = useState<{ loaded: OperatorPages } | null>(null);
+  useEffect(() => {
+    operatorPages ??= import('./pages/operators.tsx');
+    void operatorPages.then((loaded) => setPages({ loaded }));
+  }, []);
+  return pages ? props.render(pages.loaded) : <Loading />;
 }
 
 export function App() {
@@ -72,7 +95,7 @@ export function App() {
       </a>
       <Header session={session} />
       <div class="frame">
-        {session && !isPublic ? <Navigation path={path} /> : null}
+        {session && !isPublic ? <Navigation path={path} session={session} /> : null}
         <main id="main">
           {isPublic ? (PUBLIC[path] as () => ComponentChildren)() : session ? page(path, session) : <Loading />}
         </main>
@@ -198,8 +221,10 @@ function AccountMenu(props: { session: Session }) {
   );
 }
 
-function Navigation(props: { path: string }) {
-  const items: { to: string; label: string }[] = [
+type NavigationItem = { to: string; label: string };
+
+function Navigation(props: { path: string; session: Session }) {
+  const items: NavigationItem[] = [
     { to: '/service-accounts', label: t('navServiceAccounts') },
     { to: '/tokens', label: t('navTokens') },
     { to: '/members', label: t('navMembers') },
@@ -207,24 +232,37 @@ function Navigation(props: { path: string }) {
     { to: '/webhooks', label: t('navWebhooks') },
     { to: '/audit', label: t('navAudit') },
   ];
+  // Only for the product's operators, as Herald answers the operator fields to them alone.
+  const { operated } = useOperatedProduct(props.session);
+  const operator: NavigationItem[] = operated
+    ? [
+        { to: '/product', label: t('navProduct') },
+        { to: '/product/organizations', label: t('navProductOrganizations') },
+      ]
+    : [];
+  const isCurrent = (item: NavigationItem) =>
+    props.path === item.to ||
+    (props.path.startsWith(`${item.to}/`) && item.to !== '/product') ||
+    (props.path === '/' && item.to === '/service-accounts');
+  const links = (list: NavigationItem[]) =>
+    list.map((item) => (
+      <li key={item.to}>
+        <Link to={item.to} current={isCurrent(item)}>
+          {item.label}
+        </Link>
+      </li>
+    ));
   return (
     <nav aria-label={t('navigation')}>
-      <ul>
-        {items.map((item) => (
-          <li key={item.to}>
-            <Link
-              to={item.to}
-              current={
-                props.path === item.to ||
-                props.path.startsWith(`${item.to}/`) ||
-                (props.path === '/' && item.to === '/service-accounts')
-              }
-            >
-              {item.label}
-            </Link>
-          </li>
-        ))}
-      </ul>
+      <ul>{links(items)}</ul>
+      {operator.length ? (
+        <>
+          <p class="nav-group" id="operator-navigation">
+            {t('navOperatorSection')}
+          </p>
+          <ul aria-labelledby="operator-navigation">{links(operator)}</ul>
+        </>
+      ) : null}
     </nav>
   );
 }
