@@ -18,7 +18,7 @@ import {
   type UpdateProductInput,
 } from '../generated/graphql.ts';
 import { herald } from '../herald.ts';
-import { LOCALES, shortDate, t } from '../i18n.ts';
+import { currentLocale, LOCALES, shortDate, t } from '../i18n.ts';
 import { useOperatedProduct } from '../operator.ts';
 import { can } from '../session.ts';
 import { FormError, Link, Loading, PageTitle, SelectField, Status, TableScroll, TextField, Time } from '../ui.tsx';
@@ -527,7 +527,7 @@ export function UsageChart(props: {
           const requests = scale(point.requests);
           const refused = scale(point.refused);
           const title = op('opChartPoint', {
-            time: new Date(minute).toLocaleTimeString(undefined, { hour: '2-digit', minute: '2-digit' }),
+            time: new Date(minute).toLocaleTimeString(currentLocale(), { hour: '2-digit', minute: '2-digit' }),
             requests: point.requests,
             refused: point.refused,
           });
