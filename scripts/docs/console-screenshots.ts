@@ -44,7 +44,7 @@ const browser = await chromium.launch({
 });
 try {
   // An organization with a service account, a few tokens (one used), an OAuth application,
-  // members and an open invitation.
+  // members and an open invitation; it operates the default product.
   const { register } = await gql<{ register: { accessToken: string } }>(
     `mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }`,
     {
@@ -88,6 +88,56 @@ try {
       owner,
     );
   }
+  // Two notifications for Ada's inbox, published by a service account.
+  const notifier = await token('Notifier', ['write:notifications']);
+  const { me } = await gql<{ me: { id: string } }>(`query { me { id } }`, {}, owner);
+  for (const [title, message] of [
+    ['Nightly report ready', 'Yesterday: 1,204 requests, no errors'],
+    ['Deploy finished', 'v2.3.0 is live in production'],
+  ]) {
+    await gql(
+      `mutation ($input: PublishNotificationInput!) { publishNotification(input: $input) { id } }`,
+      { input: { userId: me.id, title, message } },
+      notifier,
+    );
+  }
+  // A customer organization of the product Ada's organization operates (the oldest one of the
+  // default product operates it), on a trial, with requests and a few refusals to chart.
+  const customer = (
+    await gql<{ register: { accessToken: string } }>(
+      `mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }`,
+      {
+        input: {
+          email: 'charles@example.com',
+          password: PASSWORD,
+          name: 'Charles Babbage',
+          organizationName: 'Difference Engines',
+        },
+      },
+    )
+  ).register.accessToken;
+  const { organization } = await gql<{ organization: { id: string } }>(`query { organization { id } }`, {}, customer);
+  await gql(
+    `mutation ($input: UpdateOrganizationSubscriptionInput!) { updateOrganizationSubscription(input: $input) { id } }`,
+    {
+      input: {
+        organizationId: organization.id,
+        status: 'TRIALING',
+        plan: 'team',
+        currentPeriodEnd: '2027-01-31T23:59:59.000Z',
+      },
+    },
+    owner,
+  );
+  const limits = (requestsPerMinute: number | null) =>
+    gql(
+      `mutation ($input: UpdateOrganizationLimitsInput!) { updateOrganizationLimits(input: $input) { id } }`,
+      { input: { organizationId: organization.id, requestsPerMinute } },
+      owner,
+    );
+  await limits(30);
+  for (let i = 0; i < 36; i++) await gql(`query { organization { id } }`, {}, customer).catch(() => undefined);
+  await limits(null);
   // The last use is recorded off the request path (API_TOKEN_USAGE_FLUSH_MS).
   await new Promise((resolve) => setTimeout(resolve, 1000));
 
@@ -116,6 +166,20 @@ try {
   await page.getByRole('link', { name: 'Members' }).click();
   await page.locator('table.invitations tbody tr').first().waitFor();
   await shoot(page, 'members');
+
+  // The inbox in the header, open.
+  await page.locator('herald-inbox .bell').click();
+  await page.locator('herald-inbox li.item').first().waitFor();
+  await shoot(page, 'inbox');
+  await page.keyboard.press('Escape');
+
+  // An operator's view of a customer organization.
+  await page.getByRole('link', { name: 'Organizations of the product' }).click();
+  await page.getByRole('link', { name: 'Difference Engines' }).click();
+  await page.locator('figure.chart').waitFor();
+  await page.setViewportSize({ width: 1200, height: 1400 });
+  await shoot(page, 'operator-organization');
+  await page.setViewportSize({ width: 1200, height: 760 });
 
   const phone = await browser.newContext({ locale: 'de-DE', viewport: { width: 390, height: 800 } });
   const small = await phone.newPage();

@@ -24,6 +24,14 @@ const FROM_ENVIRONMENT = {
   operatorOrganizationId: 'OPERATOR_ORGANIZATION',
 } as const;
 
+/** The fields of `product` that the environment sets (the default product's only), each with its variable. */
+export function settingsFromEnvironment(app: App, product: Product): { field: string; variable: string }[] {
+  if (!isDefaultProduct(app, product)) return [];
+  return Object.entries(FROM_ENVIRONMENT)
+    .filter(([, variable]) => app.config.setInEnvironment.has(variable))
+    .map(([field, variable]) => ({ field, variable }));
+}
+
 const fields = {
   name: name(),
   defaultLocale: z.string().refine(isLocale, `one of ${LOCALES.join(', ')}`),

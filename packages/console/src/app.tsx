@@ -2,12 +2,14 @@
 // the page of the address. Pages that need a session send a signed-out visitor to sign in,
 // and back to where they were going afterwards.
 import type { Session } from '@herald/client';
+import type { HeraldInbox } from '@herald/inbox';
 import type { ComponentChildren } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useRef, useState } from 'preact/hooks';
 import { useQuery } from './data.ts';
 import { ConsoleMyOrganizationsDocument } from './generated/graphql.ts';
-import { herald } from './herald.ts';
+import { herald, product } from './herald.ts';
 import { LOCALES, type Locale, setLocale, t, useLocale } from './i18n.ts';
+import { useOperatedProduct } from './operator.ts';
 import { AuditPage } from './pages/audit.tsx';
 import { MembersPage } from './pages/members.tsx';
 import { ServiceAccountPage } from './pages/service-account.tsx';
@@ -40,7 +42,29 @@ function page(path: string, session: Session): ComponentChildren {
   if (path === '/webhooks') return <WebhooksPage session={session} />;
   const endpoint = /^\/webhooks\/([\w-]+)$/.exec(path);
   if (endpoint) return <WebhookPage session={session} id={endpoint[1] as string} />;
+  if (path === '/product') return <OperatorPage render={(pages) => <pages.ProductPage session={session} />} />;
+  if (path === '/product/organizations') {
+    return <OperatorPage render={(pages) => <pages.ProductOrganizationsPage session={session} />} />;
+  }
+  const operated = /^\/product\/organizations\/([a-z0-9-]+)$/.exec(path);
+  if (operated) {
+    const slug = operated[1] as string;
+    return <OperatorPage render={(pages) => <pages.ProductOrganizationPage session={session} slug={slug} />} />;
+  }
   return <NotFound />;
+}
+
+type OperatorPages = typeof import('./pages/operators.tsx');
+let operatorPages: Promise<OperatorPages> | undefined;
+
+/** The operators' pages, loaded when one is opened: no one else pays for them. */
+function OperatorPage(props: { render: (pages: OperatorPages) => ComponentChildren }) {
+  const [pages, setPages] = useState<{ loaded: OperatorPages } | null>(null);
+  useEffect(() => {
+    operatorPages ??= import('./pages/operators.tsx');
+    void operatorPages.then((loaded) => setPages({ loaded }));
+  }, []);
+  return pages ? props.render(pages.loaded) : <Loading />;
 }
 
 export function App() {
@@ -71,7 +95,7 @@ export function App() {
       </a>
       <Header session={session} />
       <div class="frame">
-        {session && !isPublic ? <Navigation path={path} /> : null}
+        {session && !isPublic ? <Navigation path={path} session={session} /> : null}
         <main id="main">
           {isPublic ? (PUBLIC[path] as () => ComponentChildren)() : session ? page(path, session) : <Loading />}
         </main>
@@ -97,10 +121,46 @@ function Header(props: { session: Session | null }) {
             ))}
           </select>
         </label>
+        {props.session ? <Inbox session={props.session} locale={locale} /> : null}
         {props.session ? <AccountMenu session={props.session} /> : null}
       </div>
     </header>
   );
+}
+
+/**
+ * The person's notifications: Herald's <herald-inbox>, bundled with the console (it shares the
+ * console's @herald/client) and loaded once someone is signed in. It asks the console's client
+ * for the access token, so a refreshed or switched session reaches it.
+ */
+function Inbox(props: { session: Session; locale: Locale }) {
+  const holder = useRef<HTMLSpanElement>(null);
+  const [inbox, setInbox] = useState<HeraldInbox | null>(null);
+  useEffect(() => {
+    let gone = false;
+    void import('@herald/inbox').then(() => {
+      if (gone || !holder.current) return;
+      const element = document.createElement('herald-inbox');
+      element.setAttribute('url', location.origin);
+      element.setAttribute('client', 'console');
+      const slug = product();
+      if (slug) element.setAttribute('product', slug);
+      holder.current.append(element);
+      setInbox(element);
+    });
+    return () => {
+      gone = true;
+    };
+  }, []);
+  useEffect(() => {
+    inbox?.setAttribute('lang', props.locale);
+  }, [inbox, props.locale]);
+  // Another person or organization: the element starts over with the new session's token.
+  const who = `${props.session.user.id} ${props.session.organization.id}`;
+  useEffect(() => {
+    if (inbox) inbox.getToken = () => herald.getAccessToken();
+  }, [inbox, who]);
+  return <span class="inbox" ref={holder} />;
 }
 
 function OrganizationSwitch(props: { session: Session }) {
@@ -161,8 +221,10 @@ function AccountMenu(props: { session: Session }) {
   );
 }
 
-function Navigation(props: { path: string }) {
-  const items: { to: string; label: string }[] = [
+type NavigationItem = { to: string; label: string };
+
+function Navigation(props: { path: string; session: Session }) {
+  const items: NavigationItem[] = [
     { to: '/service-accounts', label: t('navServiceAccounts') },
     { to: '/tokens', label: t('navTokens') },
     { to: '/members', label: t('navMembers') },
@@ -170,24 +232,37 @@ function Navigation(props: { path: string }) {
     { to: '/webhooks', label: t('navWebhooks') },
     { to: '/audit', label: t('navAudit') },
   ];
+  // Only for the product's operators, as Herald answers the operator fields to them alone.
+  const { operated } = useOperatedProduct(props.session);
+  const operator: NavigationItem[] = operated
+    ? [
+        { to: '/product', label: t('navProduct') },
+        { to: '/product/organizations', label: t('navProductOrganizations') },
+      ]
+    : [];
+  const isCurrent = (item: NavigationItem) =>
+    props.path === item.to ||
+    (props.path.startsWith(`${item.to}/`) && item.to !== '/product') ||
+    (props.path === '/' && item.to === '/service-accounts');
+  const links = (list: NavigationItem[]) =>
+    list.map((item) => (
+      <li key={item.to}>
+        <Link to={item.to} current={isCurrent(item)}>
+          {item.label}
+        </Link>
+      </li>
+    ));
   return (
     <nav aria-label={t('navigation')}>
-      <ul>
-        {items.map((item) => (
-          <li key={item.to}>
-            <Link
-              to={item.to}
-              current={
-                props.path === item.to ||
-                props.path.startsWith(`${item.to}/`) ||
-                (props.path === '/' && item.to === '/service-accounts')
-              }
-            >
-              {item.label}
-            </Link>
-          </li>
-        ))}
-      </ul>
+      <ul>{links(items)}</ul>
+      {operator.length ? (
+        <>
+          <p class="nav-group" id="operator-navigation">
+            {t('navOperatorSection')}
+          </p>
+          <ul aria-labelledby="operator-navigation">{links(operator)}</ul>
+        </>
+      ) : null}
     </nav>
   );
 }

@@ -6,7 +6,7 @@ import { currentLocale } from './i18n.ts';
 const PRODUCT_KEY = 'herald-console:product';
 
 /** The product signed in to: `?product=` on the first page, then kept for the tab. */
-function product(): string | undefined {
+export function product(): string | undefined {
   const named = new URLSearchParams(location.search).get('product');
   if (named) sessionStorage.setItem(PRODUCT_KEY, named);
   return named || sessionStorage.getItem(PRODUCT_KEY) || undefined;

@@ -281,6 +281,9 @@ const en = {
   budgetLeft: '{remaining} left',
   budgetRefilled: '{remaining} left, back to {amount} {every}',
   wholeNumber: 'A whole number of 1 or more.',
+  navProduct: 'Product',
+  navProductOrganizations: 'Organizations of the product',
+  navOperatorSection: 'Operator',
 };
 
 export type MessageKey = keyof typeof en;
@@ -562,6 +565,9 @@ const cs: Record<MessageKey, string> = {
   budgetLeft: 'zbývá {remaining}',
   budgetRefilled: 'zbývá {remaining}, obnova na {amount} {every}',
   wholeNumber: 'Celé číslo 1 nebo větší.',
+  navProduct: 'Produkt',
+  navProductOrganizations: 'Organizace produktu',
+  navOperatorSection: 'Provozovatel',
 };
 
 const de: Record<MessageKey, string> = {
@@ -848,6 +854,9 @@ const de: Record<MessageKey, string> = {
   budgetLeft: '{remaining} übrig',
   budgetRefilled: '{remaining} übrig, wieder {amount} {every}',
   wholeNumber: 'Eine ganze Zahl ab 1.',
+  navProduct: 'Produkt',
+  navProductOrganizations: 'Organisationen des Produkts',
+  navOperatorSection: 'Betreiber',
 };
 
 export const messages = { en, cs, de };

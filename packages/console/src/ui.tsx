@@ -82,6 +82,7 @@ export function TextField(
     type?: 'text' | 'email' | 'password' | 'date' | 'url' | 'number';
     autoComplete?: string;
     required?: boolean;
+    readOnly?: boolean;
     class?: string;
   },
 ) {
@@ -96,6 +97,7 @@ export function TextField(
         class={props.class}
         autoComplete={props.autoComplete}
         required={props.required}
+        readOnly={props.readOnly}
         value={props.value}
         aria-invalid={props.error ? 'true' : undefined}
         aria-describedby={described}

@@ -23,7 +23,7 @@ import {
   type NotificationFilter,
 } from './generated/graphql.ts';
 import { safeLink } from './links.ts';
-import { BELL, ICONS, STYLES } from './styles.ts';
+import { BELL, ICONS, type Icon, STYLES, svg } from './styles.ts';
 import { type Language, languageOf, relativeTime, type Texts, textsFor } from './texts.ts';
 
 export type InboxNotification = InboxItemFragment;
@@ -33,17 +33,55 @@ type Status = 'idle' | 'loading' | 'ready' | 'error';
 const PAGE = 20;
 const CATCH_UP_PAGE = 50;
 
-const TEMPLATE = `<style>${STYLES}</style>
-<button class="bell" part="bell" aria-haspopup="dialog" aria-expanded="false">${BELL}<span class="badge" part="badge" aria-hidden="true" hidden></span></button>
-<div class="panel" part="panel" role="dialog" aria-modal="true" aria-labelledby="heading" hidden>
-  <div class="header" part="header"><h2 id="heading"></h2><button data-act="all-read" part="mark-all"></button><button data-act="close" part="close">✕</button></div>
-  <div class="tabs" part="tabs" role="tablist">
-    <button role="tab" data-view="inbox"></button><button role="tab" data-view="archived"></button><button role="tab" data-view="settings"></button>
-    <label part="unread-only"><input type="checkbox" data-act="unread-only"><span></span></label>
-  </div>
-  <div class="banner" part="offline" role="status" hidden></div>
-  <div class="body" part="body"><ul part="list"></ul><div class="state" part="state" role="status"></div><div class="more"></div></div>
-</div>`;
+/**
+ * The shadow root's parts, built node by node: no markup parsed from strings and no <style>
+ * element, so that the element runs under a strict Content-Security-Policy with Trusted Types
+ * (`require-trusted-types-for 'script'`, `style-src 'self'`), as Herald's console has.
+ */
+function build(root: ShadowRoot) {
+  const sheet = new CSSStyleSheet();
+  sheet.replaceSync(STYLES);
+  root.adoptedStyleSheets = [sheet];
+  const bell = part('button', 'bell', 'bell', { 'aria-haspopup': 'dialog', 'aria-expanded': 'false' });
+  const badge = part('span', 'badge', 'badge', { 'aria-hidden': 'true' });
+  badge.hidden = true;
+  bell.append(svg(BELL), badge);
+  const panel = part('div', 'panel', 'panel', { role: 'dialog', 'aria-modal': 'true', 'aria-labelledby': 'heading' });
+  panel.hidden = true;
+  const heading = el('h2');
+  heading.id = 'heading';
+  const close = part('button', '', 'close', { 'data-act': 'close' });
+  close.textContent = '✕';
+  const header = part('div', 'header', 'header');
+  header.append(heading, part('button', '', 'mark-all', { 'data-act': 'all-read' }), close);
+  const tabs = part('div', 'tabs', 'tabs', { role: 'tablist' });
+  for (const view of ['inbox', 'archived', 'settings'])
+    tabs.append(part('button', '', '', { role: 'tab', 'data-view': view }));
+  const unreadOnly = part('label', '', 'unread-only');
+  const checkbox = el('input');
+  checkbox.type = 'checkbox';
+  checkbox.dataset.act = 'unread-only';
+  unreadOnly.append(checkbox, el('span'));
+  tabs.append(unreadOnly);
+  const banner = part('div', 'banner', 'offline', { role: 'status' });
+  banner.hidden = true;
+  const body = part('div', 'body', 'body');
+  body.append(part('ul', '', 'list'), part('div', 'state', 'state', { role: 'status' }), el('div', 'more'));
+  panel.append(header, tabs, banner, body);
+  root.append(bell, panel);
+}
+
+function part<K extends keyof HTMLElementTagNameMap>(
+  tag: K,
+  className: string,
+  name: string,
+  attributes: Record<string, string> = {},
+): HTMLElementTagNameMap[K] {
+  const element = el(tag, className);
+  if (name) element.setAttribute('part', name);
+  for (const [key, value] of Object.entries(attributes)) element.setAttribute(key, value);
+  return element;
+}
 
 const byNewest = (a: InboxNotification, b: InboxNotification) => (a.id < b.id ? 1 : a.id > b.id ? -1 : 0);
 
@@ -79,7 +117,7 @@ export class HeraldInbox extends HTMLElement {
   constructor() {
     super();
     this.#root = this.attachShadow({ mode: 'open' });
-    this.#root.innerHTML = TEMPLATE;
+    build(this.#root);
     this.#root.addEventListener('click', (event) => this.#onClick(event));
     this.#root.addEventListener('change', (event) => this.#onChange(event));
     this.#root.addEventListener('keydown', (event) => this.#onKey(event as KeyboardEvent));
@@ -171,11 +209,22 @@ export class HeraldInbox extends HTMLElement {
     const url = this.getAttribute('url');
     if (!this.isConnected || !url || !this.#getToken) return;
     const getToken = this.#getToken;
+    // `client`: the name the audit log records for the page's requests (X-Herald-Client).
+    const name = this.getAttribute('client');
     const client = createHeraldClient({
       url,
       product: this.getAttribute('product') ?? undefined,
       locale: this.#language,
       getToken: () => getToken(),
+      ...(name
+        ? {
+            fetch: (input: RequestInfo | URL, init?: RequestInit) => {
+              const headers = new Headers(init?.headers);
+              headers.set('x-herald-client', name);
+              return fetch(input, { ...init, headers });
+            },
+          }
+        : {}),
     });
     this.#client = client;
     const connected = () => {
@@ -625,7 +674,7 @@ export class HeraldInbox extends HTMLElement {
     li.setAttribute('part', `item${unread ? ' item-unread' : ''}`);
     li.dataset.id = item.id;
     const icon = el('span', `icon ${item.type in ICONS ? item.type : 'CUSTOM'}`);
-    icon.innerHTML = ICONS[item.type] ?? (ICONS.CUSTOM as string);
+    icon.append(svg(ICONS[item.type] ?? (ICONS.CUSTOM as Icon)));
     const text = el('div', 'text');
     const href = safeLink(item.url);
     const title = el(href ? 'a' : 'span', 'title');

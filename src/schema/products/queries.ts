@@ -17,12 +17,15 @@ builder.queryFields((t) => ({
     {
       type: OrganizationRef,
       description: 'The organizations of a product, oldest first; for its operators only (OPERATOR_ONLY).',
-      args: { productSlug: t.arg.string({ required: true }) },
+      args: {
+        productSlug: t.arg.string({ required: true }),
+        slug: t.arg.string({ description: 'Only the organization with this slug (an empty page when there is none).' }),
+      },
       resolve: async (_root, args, context) => {
         const { app } = context;
         const product = await productNamed(app, args.productSlug);
         await assertOperates(context, product, 'read:products', 'list_product_organizations');
-        const matching = { productId: product.id };
+        const matching = { productId: product.id, ...(args.slug ? { slug: args.slug } : {}) };
         return connectionById(
           args,
           (page) => {

@@ -5,6 +5,7 @@ import { builder } from '../../graphql/builder.ts';
 import type { Context } from '../../graphql/context.ts';
 import type { Product } from '../../products/catalog.ts';
 import { actsForOperator } from '../../products/operators.ts';
+import { settingsFromEnvironment } from '../../products/settings.ts';
 import { brandOf } from '../../products/white-label.ts';
 import { OrganizationRef } from '../accounts/types.ts';
 import { AuditEventRef } from '../audit/types.ts';
@@ -22,6 +23,17 @@ const operatorsOnly =
   <T>(read: (product: Product, context: Context) => T) =>
   (product: Product, _args: unknown, context: Context): T | null =>
     readsAsOperator(product, context) ? read(product, context) : null;
+
+const EnvironmentSetting = builder
+  .objectRef<{ field: string; variable: string }>('ProductEnvironmentSetting')
+  .implement({
+    description:
+      'A field of the default product that an environment variable sets: `updateProduct` refuses to change it.',
+    fields: (t) => ({
+      field: t.exposeString('field', { description: 'The field of `Product` (and of `updateProduct`’s input).' }),
+      variable: t.exposeString('variable', { description: 'The environment variable that sets it.' }),
+    }),
+  });
 
 export const ProductRef = builder.objectRef<Product>('Product').implement({
   description:
@@ -57,6 +69,13 @@ export const ProductRef = builder.objectRef<Product>('Product').implement({
     passwordResetUrl: t.string({
       nullable: true,
       resolve: operatorsOnly((product, { app }) => brandOf(app, product).passwordResetUrl),
+    }),
+    setByEnvironment: t.field({
+      type: [EnvironmentSetting],
+      nullable: true,
+      description:
+        'The fields an environment variable sets (the default product’s only, else empty), which `updateProduct` refuses to change.',
+      resolve: operatorsOnly((product, { app }) => settingsFromEnvironment(app, product)),
     }),
     operatorOrganization: t.field({
       type: OrganizationRef,
