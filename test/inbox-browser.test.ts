@@ -248,7 +248,7 @@ describe.skipIf(inBrowser.skip)(inBrowser.title, () => {
       .getByRole('button', { name: /^Archive/ })
       .click();
     await expect.poll(() => item(tabA, 'Welcome').count()).toBe(0);
-    await expect.poll(() => item(tabB, 'Welcome').count(), { timeout: 5000 }).toBe(0);
+    await expect.poll(() => item(tabB, 'Welcome').count(), { timeout: 15_000 }).toBe(0);
     await expect.poll(() => badge(tabA).innerText()).toBe('1');
     await inbox(tabA).getByRole('tab', { name: 'Archived' }).click();
     await item(tabA, 'Welcome').waitFor();
