@@ -51,6 +51,15 @@ const MAX_BACKOFF_MS = 30_000;
 /** Refusals of fresh tokens in a row after which a subscription gives up. */
 const MAX_AUTH_REFUSALS = 3;
 
+/**
+ * Closes a client that is done with. graphql-ws's dispose waits for a connection in progress and
+ * rejects with its CloseEvent when that connection fails (a session that ended closes it with
+ * 4403): nobody waits for a discarded client, so that would surface as an unhandled rejection.
+ */
+function discard(client: Client) {
+  Promise.resolve(client.dispose()).catch(() => {});
+}
+
 const isClose = (value: unknown): value is CloseEvent =>
   typeof value === 'object' && value !== null && 'code' in value && 'reason' in value;
 
@@ -174,14 +183,14 @@ export function createLive(host: LiveHost): Live {
       const previous = client;
       client = connect();
       for (const run of [...runs]) run.restart();
-      void previous.dispose();
+      discard(previous);
     },
     end(error) {
       for (const run of [...runs]) run.fail(error);
     },
     close() {
       for (const run of [...runs]) run.stop();
-      void client.dispose();
+      discard(client);
     },
   };
 }
