@@ -18,6 +18,7 @@ import {
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grants, type Scope, VALID_SCOPES } from '../src/auth/scopes.ts';
 import type { AuthScopes } from '../src/graphql/builder.ts';
+import { OPERATOR_MODULES } from '../src/products/features.ts';
 import { schema } from '../src/schema/index.ts';
 import { addMember, createMachineToken } from './helpers/machine.ts';
 import { createOwner } from './helpers/seed.ts';
@@ -84,8 +85,6 @@ interface Caller {
   /** A member, or a credential outside an operator organization: the operator modules are not held. */
   notOperator?: boolean;
 }
-
-const OPERATOR_MODULES = ['products', 'subscriptions'];
 
 function allowed(requirement: Requirement, caller: Caller): boolean {
   if (requirement.$all) {

@@ -15,7 +15,7 @@ import { type UnauthenticatedReason, unauthenticated } from '../platform/errors.
 import type { Product } from '../products/catalog.ts';
 import { effectiveScopes } from '../products/features.ts';
 import { operatesAProduct } from '../products/operators.ts';
-import { modulesOf, productOfCredential, subscriptionInactive } from '../products/request-product.ts';
+import { modulesOf, operatorRights, productOfCredential, subscriptionInactive } from '../products/request-product.ts';
 import { alertRefreshTokenReuse } from '../security/causes.ts';
 
 const ORGANIZATION_COLUMNS = columnsOf(Prisma.OrganizationScalarFieldEnum, 'organization');
@@ -67,7 +67,7 @@ async function signedSession(
       ? (await tx.product.count({ where: { operatorOrganizationId: grant.organization.id } })) > 0
       : await operatesAProduct(app, grant.organization.id));
   // Listed expanded and limited to the organization's features: what an upstream may trust.
-  const operator = operates && grant.role !== 'MEMBER';
+  const operator = operatorRights(operates, grant.role);
   const { enabled } = modulesOf(app, product, { features: grant.organization.subscriptionFeatures }, operator);
   const scopes = effectiveScopes(ROLE_SCOPES[grant.role], enabled);
   const access = await signAccessToken(

@@ -88,8 +88,11 @@ export function modulesOf(app: App, product: Product, standing: Pick<Standing, '
  * were in tokens keeps what it lists).
  */
 export async function holdsOperatorRights(app: App, organizationId: string, role: Role | undefined | null) {
-  return role !== 'MEMBER' && (await operatesAProduct(app, organizationId));
+  return role !== 'MEMBER' && operatorRights(await operatesAProduct(app, organizationId), role);
 }
+
+/** Operator rights, once it is known whether the organization operates a product. */
+export const operatorRights = (operates: boolean, role: Role | undefined | null) => operates && role !== 'MEMBER';
 
 type Modules = ReturnType<typeof modulesOf>;
 
